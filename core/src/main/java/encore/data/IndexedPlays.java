@@ -1,0 +1,149 @@
+package encore.data;
+
+/**
+ * Exact play counts per (user index, item index), grouped by user index, items ascending within a user — the
+ * indexed, aggregated table the seed recipe feeds to ALS. Counts stay {@code int} here (exact, for files other
+ * engines read); {@link #toInteractions()} gives the float CSR matrices the engines use.
+ */
+public final class IndexedPlays {
+    private final LabelIndex users;
+    private final LabelIndex items;
+    private final int[] userPtr;
+    private final int[] itemIdx;
+    private final int[] counts;
+
+    public IndexedPlays(LabelIndex users, LabelIndex items, int[] userPtr, int[] itemIdx, int[] counts) {
+        if (userPtr.length != users.size() + 1 || userPtr[users.size()] != itemIdx.length
+            || itemIdx.length != counts.length) {
+            throw new IllegalArgumentException("inconsistent play table");
+        }
+        this.users = users;
+        this.items = items;
+        this.userPtr = userPtr;
+        this.itemIdx = itemIdx;
+        this.counts = counts;
+    }
+
+    /** Applies fitted indices to aggregated plays: rows move to their user index, items are re-sorted. */
+    static IndexedPlays of(PlayCounts pc, LabelIndex.Fit userFit, LabelIndex.Fit itemFit) {
+        int nUsers = pc.users();
+        int[] uMap = userFit.idToIndex();
+        int[] iMap = itemFit.idToIndex();
+        int[] oldPtr = pc.userPtr();
+        int[] oldItems = pc.itemsArray();
+        int[] oldCounts = pc.countsArray();
+        int[] ptr = new int[nUsers + 1];
+        for (int u = 0; u < nUsers; u++) {
+            ptr[uMap[u] + 1] = oldPtr[u + 1] - oldPtr[u];
+        }
+        for (int u = 0; u < nUsers; u++) {
+            ptr[u + 1] += ptr[u];
+        }
+        int[] items = new int[oldItems.length];
+        int[] counts = new int[oldItems.length];
+        for (int u = 0; u < nUsers; u++) {
+            int at = ptr[uMap[u]];
+            for (int k = oldPtr[u]; k < oldPtr[u + 1]; k++) {
+                items[at] = iMap[oldItems[k]];
+                counts[at] = oldCounts[k];
+                at++;
+            }
+        }
+        for (int u = 0; u < nUsers; u++) {
+            PlayCounts.sortRowByItem(items, counts, ptr[u], ptr[u + 1]);
+        }
+        return new IndexedPlays(userFit.index(), itemFit.index(), ptr, items, counts);
+    }
+
+    public LabelIndex users() {
+        return users;
+    }
+
+    public LabelIndex items() {
+        return items;
+    }
+
+    /** Number of (user, item) pairs. */
+    public int pairs() {
+        return itemIdx.length;
+    }
+
+    /** Sum of all play counts. */
+    public long plays() {
+        long s = 0;
+        for (int c : counts) {
+            s += c;
+        }
+        return s;
+    }
+
+    public int rowStart(int user) {
+        return userPtr[user];
+    }
+
+    public int rowEnd(int user) {
+        return userPtr[user + 1];
+    }
+
+    public int item(int k) {
+        return itemIdx[k];
+    }
+
+    public int count(int k) {
+        return counts[k];
+    }
+
+    /** The play count of (user, item), or 0. */
+    public int count(int user, int item) {
+        int lo = userPtr[user];
+        int hi = userPtr[user + 1] - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int v = itemIdx[mid];
+            if (v < item) {
+                lo = mid + 1;
+            } else if (v > item) {
+                hi = mid - 1;
+            } else {
+                return counts[mid];
+            }
+        }
+        return 0;
+    }
+
+    /** Keeps the entries whose {@code keep[k]} is true (same label indices). */
+    IndexedPlays select(boolean[] keep, boolean want) {
+        int nUsers = users.size();
+        int[] ptr = new int[nUsers + 1];
+        int m = 0;
+        for (boolean b : keep) {
+            if (b == want) {
+                m++;
+            }
+        }
+        int[] it = new int[m];
+        int[] ct = new int[m];
+        int at = 0;
+        for (int u = 0; u < nUsers; u++) {
+            for (int k = userPtr[u]; k < userPtr[u + 1]; k++) {
+                if (keep[k] == want) {
+                    it[at] = itemIdx[k];
+                    ct[at] = counts[k];
+                    at++;
+                }
+            }
+            ptr[u + 1] = at;
+        }
+        return new IndexedPlays(users, items, ptr, it, ct);
+    }
+
+    /** The user×item and item×user CSR matrices with counts as float values. */
+    public Interactions toInteractions() {
+        float[] v = new float[counts.length];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = counts[k];
+        }
+        Csr ui = new Csr(users.size(), items.size(), userPtr.clone(), itemIdx.clone(), v);
+        return new Interactions(users, items, ui, ui.transpose());
+    }
+}

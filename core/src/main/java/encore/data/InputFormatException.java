@@ -1,0 +1,44 @@
+package encore.data;
+
+import java.nio.file.Path;
+
+/** Input that cannot be used as it is, with the file, the 1-based line (0 when unknown) and the field at fault. */
+public final class InputFormatException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Path file;
+    private final long line;
+    private final String field;
+
+    public InputFormatException(Path file, long line, String field, String message) {
+        super(format(file, line, field, message));
+        this.file = file;
+        this.line = line;
+        this.field = field;
+    }
+
+    private static String format(Path file, long line, String field, String message) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(file);
+        if (line > 0) {
+            sb.append(':').append(line);
+        }
+        sb.append(": ");
+        if (field != null) {
+            sb.append("field '").append(field).append("': ");
+        }
+        return sb.append(message).toString();
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public long line() {
+        return line;
+    }
+
+    /** The field (column name) at fault, or null when the whole row or file is. */
+    public String field() {
+        return field;
+    }
+}

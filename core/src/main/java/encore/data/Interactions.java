@@ -1,0 +1,24 @@
+package encore.data;
+
+/**
+ * What the engines train on: the user×item matrix and its transpose (item×user), both CSR with float values, and the
+ * label indices that name rows and columns. Row {@code u} of {@link #userItems()} is user index {@code u}.
+ *
+ * @param users     user labels by index
+ * @param items     item labels by index
+ * @param userItems users × items
+ * @param itemUsers items × users (the transpose)
+ */
+public record Interactions(LabelIndex users, LabelIndex items, Csr userItems, Csr itemUsers) {
+    public Interactions {
+        if (userItems.rows() != users.size() || userItems.cols() != items.size()
+            || itemUsers.rows() != items.size() || itemUsers.cols() != users.size()
+            || itemUsers.nnz() != userItems.nnz()) {
+            throw new IllegalArgumentException("matrix shapes do not match the label indices");
+        }
+    }
+
+    public int nnz() {
+        return userItems.nnz();
+    }
+}

@@ -1,0 +1,120 @@
+package encore.data;
+
+import java.util.Arrays;
+
+/**
+ * A string → int index fitted like Spark's {@code StringIndexer} with the default {@code frequencyDesc} order: the
+ * most frequent label gets 0; labels of equal frequency are ordered by ascending {@link String#compareTo} (UTF-16 code
+ * units, what Scala's {@code <} on strings does — it differs from code-point order only for characters outside the
+ * BMP, such as emoji). Frequency is the number of aggregated (user, item) pairs a label appears in.
+ *
+ * <p>{@link #indexOf(String)} has {@code handleInvalid=keep} semantics: a label unseen at fit time (or null) maps to
+ * {@link #size()}, one past the last real index. Immutable and safe for concurrent readers.
+ */
+public final class LabelIndex {
+    private final String[] labels;
+    private final int[] frequencies;
+    private final LabelDictionary lookup;
+
+    private LabelIndex(String[] labels, int[] frequencies) {
+        this.labels = labels;
+        this.frequencies = frequencies;
+        LabelDictionary d = new LabelDictionary(labels.length);
+        for (String l : labels) {
+            if (d.intern(l) != d.size() - 1) {
+                throw new IllegalArgumentException("duplicate label: " + l);
+            }
+        }
+        this.lookup = d;
+    }
+
+    /** An index over labels already in index order (e.g. read back from {@code items.csv}). */
+    public static LabelIndex ofOrdered(String[] labels, int[] frequencies) {
+        if (labels.length != frequencies.length) {
+            throw new IllegalArgumentException("labels and frequencies differ in length");
+        }
+        return new LabelIndex(labels.clone(), frequencies.clone());
+    }
+
+    /** A fitted index plus the map from the caller's ids to indices. */
+    public record Fit(LabelIndex index, int[] idToIndex) {
+    }
+
+    /**
+     * Fits the index to {@code labels[id]} with {@code frequency[id]}.
+     *
+     * @return the index and, for every id, its index
+     */
+    public static Fit fit(String[] labels, int[] frequency) {
+        int n = labels.length;
+        int[] order = PlayCounts.identity(n);
+        IntSort.sort(order, 0, n, (a, b) -> {
+            int fa = frequency[a];
+            int fb = frequency[b];
+            if (fa != fb) {
+                return fa > fb ? -1 : 1;
+            }
+            return labels[a].compareTo(labels[b]);
+        });
+        String[] ordered = new String[n];
+        int[] freq = new int[n];
+        int[] idToIndex = new int[n];
+        for (int k = 0; k < n; k++) {
+            int id = order[k];
+            ordered[k] = labels[id];
+            freq[k] = frequency[id];
+            idToIndex[id] = k;
+        }
+        return new Fit(new LabelIndex(ordered, freq), idToIndex);
+    }
+
+    /** Number of labels. */
+    public int size() {
+        return labels.length;
+    }
+
+    /** The label at {@code index}. */
+    public String label(int index) {
+        return labels[index];
+    }
+
+    /** The frequency the label at {@code index} was fitted with. */
+    public int frequency(int index) {
+        return frequencies[index];
+    }
+
+    /** The index of {@code label}, or {@link #size()} when it is null or unseen ({@code handleInvalid=keep}). */
+    public int indexOf(String label) {
+        if (label == null) {
+            return labels.length;
+        }
+        int i = lookup.find(label);
+        return i < 0 ? labels.length : i;
+    }
+
+    /** True when {@code label} was seen at fit time. */
+    public boolean contains(String label) {
+        return label != null && lookup.find(label) >= 0;
+    }
+
+    /** A copy of the labels in index order. */
+    public String[] labels() {
+        return labels.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LabelIndex other && Arrays.equals(labels, other.labels)
+            && Arrays.equals(frequencies, other.frequencies);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(labels);
+    }
+
+    @Override
+    public String toString() {
+        return "LabelIndex[" + labels.length + " labels]";
+    }
+}

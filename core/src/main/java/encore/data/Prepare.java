@@ -1,0 +1,66 @@
+package encore.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The CPU front end of the seed recipe:
+ * <ol>
+ *   <li><b>read + clean</b> ({@link ListeningsReader}): parse, drop {@code date}, drop rows with a null
+ *       user_id/track/artist/album;</li>
+ *   <li><b>aggregate</b> ({@link PlayCounts}): plays per (user, item);</li>
+ *   <li><b>limit</b> (optional): the seed's {@code orderBy(user_id).limit(N)};</li>
+ *   <li><b>index</b> ({@link LabelIndex}): StringIndexer order for users and items, fitted on the aggregated pairs;</li>
+ *   <li><b>split</b> ({@link Splitter});</li>
+ *   <li><b>csr</b>: user×item and item×user matrices of the training plays.</li>
+ * </ol>
+ */
+public final class Prepare {
+    private Prepare() {
+    }
+
+    public static Prepared run(Path data, PrepareOptions options) throws IOException {
+        Map<String, Double> t = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        RawPlays raw = ListeningsReader.read(data, options.ingest());
+        long t1 = System.nanoTime();
+        t.put("read_clean", secs(t0, t1));
+        if (raw.rows() == 0) {
+            IngestStats s = raw.stats();
+            throw new InputFormatException(data, 0, null, "no usable rows: " + s.rowsRead() + " data rows read, "
+                + s.droppedTotal() + " dropped (rows need a non-empty user_id, track, artist and album)");
+        }
+        PlayCounts counts = PlayCounts.aggregate(raw, options.ingest().threads());
+        IngestStats stats = raw.stats();
+        raw = null; // the per-row arrays can go now
+        long t2 = System.nanoTime();
+        t.put("aggregate", secs(t1, t2));
+        if (options.limit() >= 0) {
+            counts = counts.limit(options.limit());
+            long t3 = System.nanoTime();
+            t.put("limit", secs(t2, t3));
+            t2 = t3;
+        }
+        if (counts.pairs() == 0) {
+            throw new InputFormatException(data, 0, null, "no pairs left after --limit " + options.limit());
+        }
+        LabelIndex.Fit users = LabelIndex.fit(counts.userLabels(), counts.userFrequencies());
+        LabelIndex.Fit items = LabelIndex.fit(counts.itemLabels(), counts.itemFrequencies());
+        IndexedPlays plays = IndexedPlays.of(counts, users, items);
+        long t4 = System.nanoTime();
+        t.put("index", secs(t2, t4));
+        Split split = Splitter.split(plays, options.split());
+        long t5 = System.nanoTime();
+        t.put("split", secs(t4, t5));
+        Interactions train = split.train().toInteractions();
+        long t6 = System.nanoTime();
+        t.put("csr", secs(t5, t6));
+        return new Prepared(data, stats, plays, split, train, t);
+    }
+
+    static double secs(long from, long to) {
+        return (to - from) / 1e9;
+    }
+}

@@ -1,0 +1,96 @@
+package encore.data;
+
+/**
+ * Deterministic train/test splits of indexed plays.
+ *
+ * <p>Each pair gets a 64-bit hash {@code h(seed, user label, item label)}: a string hash of each label mixed with the
+ * seed by SplitMix64's finalizer. Because it depends on the labels, not on indices, thread counts, chunking or
+ * {@code --limit}, the same pair always lands on the same side for the same seed. With {@code u = h / 2⁶⁴ ∈ [0, 1)}:
+ * <ul>
+ *   <li><b>random</b>: the pair is a test pair iff {@code u < fraction} (sizes are binomial, like Spark's
+ *       {@code randomSplit}, whose exact draws depend on partitioning and cannot be reproduced elsewhere);</li>
+ *   <li><b>holdout</b>: a user with n ≥ 5 items holds out {@code k = clamp(round(fraction·n), 1, n−1)} items, those
+ *       with the smallest hashes (ties by item index); users with fewer items keep everything in train.</li>
+ * </ul>
+ */
+public final class Splitter {
+    private Splitter() {
+    }
+
+    public static Split split(IndexedPlays plays, SplitSpec spec) {
+        int pairs = plays.pairs();
+        boolean[] test = new boolean[pairs];
+        if (spec.kind() == SplitSpec.Kind.NONE) {
+            return new Split(plays, plays.select(test, true));
+        }
+        long[] userHash = labelHashes(plays.users(), spec.seed());
+        long[] itemHash = labelHashes(plays.items(), ~spec.seed());
+        int nUsers = plays.users().size();
+        double f = spec.fraction();
+        if (spec.kind() == SplitSpec.Kind.RANDOM) {
+            for (int u = 0; u < nUsers; u++) {
+                for (int k = plays.rowStart(u); k < plays.rowEnd(u); k++) {
+                    test[k] = unit(pairHash(userHash[u], itemHash[plays.item(k)])) < f;
+                }
+            }
+        } else {
+            for (int u = 0; u < nUsers; u++) {
+                int s = plays.rowStart(u);
+                int n = plays.rowEnd(u) - s;
+                if (n < SplitSpec.MIN_HOLDOUT_ITEMS) {
+                    continue;
+                }
+                if (n >= 1 << 24) {
+                    throw new IllegalArgumentException("user " + plays.users().label(u) + " has " + n
+                        + " items; holdout supports at most 16,777,215 per user");
+                }
+                int k = (int) Math.max(1, Math.min(n - 1, Math.round(f * n)));
+                long[] keyed = new long[n];
+                // order by hash (high 40 bits), then by position (low bits) for a total order
+                for (int j = 0; j < n; j++) {
+                    long h = pairHash(userHash[u], itemHash[plays.item(s + j)]);
+                    keyed[j] = ((h >>> 24) << 24) | j;
+                }
+                java.util.Arrays.sort(keyed);
+                for (int j = 0; j < k; j++) {
+                    test[s + (int) (keyed[j] & 0xFFFFFF)] = true;
+                }
+            }
+        }
+        return new Split(plays.select(test, false), plays.select(test, true));
+    }
+
+    private static long[] labelHashes(LabelIndex index, long seed) {
+        long[] h = new long[index.size()];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = mix64(stringHash64(index.label(i)) ^ mix64(seed));
+        }
+        return h;
+    }
+
+    static long pairHash(long userHash, long itemHash) {
+        return mix64(userHash * 0x9E3779B97F4A7C15L + itemHash);
+    }
+
+    /** The top 53 bits as a double in [0, 1). */
+    static double unit(long h) {
+        return (h >>> 11) * 0x1.0p-53;
+    }
+
+    /** FNV-1a over UTF-16 code units, 64-bit. */
+    static long stringHash64(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** SplitMix64's finalizer: a bijective 64-bit mix. */
+    static long mix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}

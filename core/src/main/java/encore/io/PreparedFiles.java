@@ -1,0 +1,153 @@
+package encore.io;
+
+import encore.data.DropReason;
+import encore.data.IndexedPlays;
+import encore.data.IngestStats;
+import encore.data.LabelIndex;
+import encore.data.Prepared;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes what {@code encore prepare} produces, each file atomically (temp file + fsync + rename):
+ * <ul>
+ *   <li>{@code users.csv}, {@code items.csv}: {@code index,label,frequency} in index order (RFC-4180 quoting);</li>
+ *   <li>{@code train.tsv}, {@code test.tsv} (when split): {@code user_label<TAB>item_label<TAB>count}, no header,
+ *       labels escaped as in {@link TextFields#tsv(String)}, rows by user index then item index;</li>
+ *   <li>{@code prepare.json}: counts and timings, written last.</li>
+ * </ul>
+ */
+public final class PreparedFiles {
+    public static final String USERS = "users.csv";
+    public static final String ITEMS = "items.csv";
+    public static final String TRAIN = "train.tsv";
+    public static final String TEST = "test.tsv";
+    public static final String REPORT = "prepare.json";
+
+    private PreparedFiles() {
+    }
+
+    /** Writes every file into {@code dir} (created if needed) and returns the report written to prepare.json. */
+    public static Map<String, Object> write(Path dir, Prepared p, boolean splitFiles, Map<String, Object> extra)
+        throws IOException {
+        Files.createDirectories(dir);
+        long t0 = System.nanoTime();
+        writeIndex(dir.resolve(USERS), p.plays().users());
+        writeIndex(dir.resolve(ITEMS), p.plays().items());
+        if (splitFiles) {
+            writeTsv(dir.resolve(TRAIN), p.split().train());
+            writeTsv(dir.resolve(TEST), p.split().test());
+        }
+        double writeSecs = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> report = report(p, splitFiles);
+        report.putAll(extra);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> timings = (Map<String, Object>) report.get("timings_s");
+        timings.put("write", writeSecs);
+        AtomicOutput.write(dir.resolve(REPORT), Json.write(report).getBytes(StandardCharsets.UTF_8));
+        return report;
+    }
+
+    /** The prepare.json content (without the write timing). */
+    public static Map<String, Object> report(Prepared p, boolean split) {
+        IngestStats s = p.ingest();
+        Map<String, Object> r = Json.object();
+        r.put("source", p.source().toString());
+        r.put("bytes", s.bytes());
+        r.put("rows_read", s.rowsRead());
+        Map<String, Object> dropped = Json.object();
+        dropped.put("total", s.droppedTotal());
+        for (DropReason reason : DropReason.values()) {
+            dropped.put(reason.key(), s.dropped(reason));
+        }
+        r.put("rows_dropped", dropped);
+        List<Object> bad = new ArrayList<>();
+        for (var b : s.badRows()) {
+            Map<String, Object> m = Json.object();
+            m.put("line", b.line());
+            m.put("reason", b.reason().key());
+            m.put("detail", b.detail());
+            bad.add(m);
+        }
+        r.put("bad_row_samples", bad);
+        r.put("rows_kept", s.rowsKept());
+        r.put("plays", p.plays().plays());
+        r.put("pairs", p.plays().pairs());
+        r.put("users", p.plays().users().size());
+        r.put("items", p.plays().items().size());
+        r.put("train_pairs", p.split().train().pairs());
+        r.put("test_pairs", split ? p.split().test().pairs() : 0);
+        r.put("chunks", s.chunks());
+        Map<String, Object> timings = Json.object();
+        double total = 0;
+        for (var e : p.timings().entrySet()) {
+            timings.put(e.getKey(), e.getValue());
+            total += e.getValue();
+        }
+        timings.put("pipeline_total", total);
+        r.put("timings_s", timings);
+        return r;
+    }
+
+    static void writeIndex(Path file, LabelIndex index) throws IOException {
+        try (AtomicOutput out = AtomicOutput.create(file)) {
+            OutputStream os = out.stream();
+            os.write("index,label,frequency\n".getBytes(StandardCharsets.UTF_8));
+            StringBuilder sb = new StringBuilder(256);
+            for (int i = 0; i < index.size(); i++) {
+                sb.setLength(0);
+                sb.append(i).append(',').append(TextFields.csv(index.label(i))).append(',')
+                    .append(index.frequency(i)).append('\n');
+                os.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+            }
+            out.commit();
+        }
+    }
+
+    static void writeTsv(Path file, IndexedPlays plays) throws IOException {
+        byte[][] users = encodedTsv(plays.users());
+        byte[][] items = encodedTsv(plays.items());
+        try (AtomicOutput out = AtomicOutput.create(file)) {
+            OutputStream os = out.stream();
+            byte[] num = new byte[12];
+            for (int u = 0; u < plays.users().size(); u++) {
+                byte[] ul = users[u];
+                for (int k = plays.rowStart(u); k < plays.rowEnd(u); k++) {
+                    os.write(ul);
+                    os.write('\t');
+                    os.write(items[plays.item(k)]);
+                    os.write('\t');
+                    int len = digits(plays.count(k), num);
+                    os.write(num, num.length - len, len);
+                    os.write('\n');
+                }
+            }
+            out.commit();
+        }
+    }
+
+    private static byte[][] encodedTsv(LabelIndex index) {
+        byte[][] b = new byte[index.size()][];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = TextFields.tsv(index.label(i)).getBytes(StandardCharsets.UTF_8);
+        }
+        return b;
+    }
+
+    /** Writes the decimal digits of a non-negative int right-aligned into buf; returns their count. */
+    private static int digits(int v, byte[] buf) {
+        int p = buf.length;
+        do {
+            buf[--p] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        return buf.length - p;
+    }
+}
