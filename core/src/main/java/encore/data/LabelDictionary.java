@@ -3,22 +3,22 @@ package encore.data;
 import java.util.Arrays;
 
 /**
- * An insertion-ordered string → dense id dictionary (open addressing, linear probing, cached hashes), used to intern
- * labels while ingesting millions of rows without boxing. Ids are assigned 0, 1, 2, … in first-seen order.
+ * An insertion-ordered string → dense id dictionary used to intern labels while ingesting millions of rows without
+ * boxing. Ids are assigned 0, 1, 2, … in first-seen order.
+ *
+ * <p>Open addressing with linear probing over one {@code long[]} whose slots hold {@code (hash << 32) | (id + 1)}
+ * (0 = empty): a probe costs one cache line, and a label is only dereferenced for {@code equals} when its 32-bit hash
+ * matches. Lookups are memory-latency bound, so this layout matters more than anything else here.
  */
 final class LabelDictionary {
-    private String[] keys;
-    private int[] hashes;
-    private int[] ids;
+    private long[] slots;
     private String[] byId;
     private int size;
     private int mask;
 
     LabelDictionary(int expected) {
         int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
-        keys = new String[cap];
-        hashes = new int[cap];
-        ids = new int[cap];
+        slots = new long[cap];
         byId = new String[Math.max(16, expected)];
         mask = cap - 1;
     }
@@ -32,25 +32,28 @@ final class LabelDictionary {
     int intern(String key) {
         int h = spread(key.hashCode());
         int slot = h & mask;
+        long tag = (long) h << 32;
+        long[] t = slots;
         while (true) {
-            String k = keys[slot];
-            if (k == null) {
+            long e = t[slot];
+            if (e == 0) {
                 break;
             }
-            if (hashes[slot] == h && k.equals(key)) {
-                return ids[slot];
+            if ((e & 0xFFFFFFFF00000000L) == tag) {
+                int id = (int) e - 1;
+                if (byId[id].equals(key)) {
+                    return id;
+                }
             }
             slot = (slot + 1) & mask;
         }
         int id = size++;
-        keys[slot] = key;
-        hashes[slot] = h;
-        ids[slot] = id;
+        t[slot] = tag | (id + 1L);
         if (id == byId.length) {
             byId = Arrays.copyOf(byId, IntList.grow(byId.length));
         }
         byId[id] = key;
-        if (size * 2 > keys.length) {
+        if (size * 2 > t.length) {
             rehash();
         }
         return id;
@@ -60,41 +63,39 @@ final class LabelDictionary {
     int find(String key) {
         int h = spread(key.hashCode());
         int slot = h & mask;
+        long tag = (long) h << 32;
         while (true) {
-            String k = keys[slot];
-            if (k == null) {
+            long e = slots[slot];
+            if (e == 0) {
                 return -1;
             }
-            if (hashes[slot] == h && k.equals(key)) {
-                return ids[slot];
+            if ((e & 0xFFFFFFFF00000000L) == tag) {
+                int id = (int) e - 1;
+                if (byId[id].equals(key)) {
+                    return id;
+                }
             }
             slot = (slot + 1) & mask;
         }
     }
 
     private void rehash() {
-        int cap = keys.length << 1;
+        int cap = slots.length << 1;
         if (cap <= 0) {
             throw new IllegalStateException("too many distinct labels: " + size);
         }
-        String[] nk = new String[cap];
-        int[] nh = new int[cap];
-        int[] ni = new int[cap];
+        long[] n = new long[cap];
         int nm = cap - 1;
-        for (int s = 0; s < keys.length; s++) {
-            if (keys[s] != null) {
-                int slot = hashes[s] & nm;
-                while (nk[slot] != null) {
+        for (long e : slots) {
+            if (e != 0) {
+                int slot = (int) (e >>> 32) & nm;
+                while (n[slot] != 0) {
                     slot = (slot + 1) & nm;
                 }
-                nk[slot] = keys[s];
-                nh[slot] = hashes[s];
-                ni[slot] = ids[s];
+                n[slot] = e;
             }
         }
-        keys = nk;
-        hashes = nh;
-        ids = ni;
+        slots = n;
         mask = nm;
     }
 

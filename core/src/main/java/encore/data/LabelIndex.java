@@ -14,18 +14,31 @@ import java.util.Arrays;
 public final class LabelIndex {
     private final String[] labels;
     private final int[] frequencies;
-    private final LabelDictionary lookup;
+    /** Label → index, built on first lookup (the prepare pipeline never needs it). */
+    private volatile LabelDictionary lookup;
 
     private LabelIndex(String[] labels, int[] frequencies) {
         this.labels = labels;
         this.frequencies = frequencies;
-        LabelDictionary d = new LabelDictionary(labels.length);
-        for (String l : labels) {
-            if (d.intern(l) != d.size() - 1) {
-                throw new IllegalArgumentException("duplicate label: " + l);
+    }
+
+    private LabelDictionary lookup() {
+        LabelDictionary d = lookup;
+        if (d == null) {
+            synchronized (this) {
+                d = lookup;
+                if (d == null) {
+                    d = new LabelDictionary(labels.length);
+                    for (String l : labels) {
+                        if (d.intern(l) != d.size() - 1) {
+                            throw new IllegalArgumentException("duplicate label: " + l);
+                        }
+                    }
+                    lookup = d;
+                }
             }
         }
-        this.lookup = d;
+        return d;
     }
 
     /** An index over labels already in index order (e.g. read back from {@code items.csv}). */
@@ -33,7 +46,9 @@ public final class LabelIndex {
         if (labels.length != frequencies.length) {
             throw new IllegalArgumentException("labels and frequencies differ in length");
         }
-        return new LabelIndex(labels.clone(), frequencies.clone());
+        LabelIndex index = new LabelIndex(labels.clone(), frequencies.clone());
+        index.lookup(); // checks for duplicates now
+        return index;
     }
 
     /** A fitted index plus the map from the caller's ids to indices. */
@@ -47,15 +62,29 @@ public final class LabelIndex {
      */
     public static Fit fit(String[] labels, int[] frequency) {
         int n = labels.length;
-        int[] order = PlayCounts.identity(n);
-        IntSort.sort(order, 0, n, (a, b) -> {
-            int fa = frequency[a];
-            int fb = frequency[b];
-            if (fa != fb) {
-                return fa > fb ? -1 : 1;
+        // counting sort by descending frequency, then each run of equal frequency by label
+        int maxFreq = 0;
+        for (int f : frequency) {
+            if (f < 0) {
+                throw new IllegalArgumentException("negative frequency " + f);
             }
-            return labels[a].compareTo(labels[b]);
-        });
+            maxFreq = Math.max(maxFreq, f);
+        }
+        int[] start = new int[maxFreq + 2];
+        for (int f : frequency) {
+            start[maxFreq - f + 1]++;
+        }
+        for (int b = 0; b <= maxFreq; b++) {
+            start[b + 1] += start[b];
+        }
+        int[] order = new int[n];
+        int[] fill = start.clone();
+        for (int id = 0; id < n; id++) {
+            order[fill[maxFreq - frequency[id]]++] = id;
+        }
+        for (int b = 0; b <= maxFreq; b++) {
+            IntSort.sort(order, start[b], start[b + 1], (x, y) -> labels[x].compareTo(labels[y]));
+        }
         String[] ordered = new String[n];
         int[] freq = new int[n];
         int[] idToIndex = new int[n];
@@ -88,13 +117,13 @@ public final class LabelIndex {
         if (label == null) {
             return labels.length;
         }
-        int i = lookup.find(label);
+        int i = lookup().find(label);
         return i < 0 ? labels.length : i;
     }
 
     /** True when {@code label} was seen at fit time. */
     public boolean contains(String label) {
-        return label != null && lookup.find(label) >= 0;
+        return label != null && lookup().find(label) >= 0;
     }
 
     /** A copy of the labels in index order. */

@@ -12,17 +12,18 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -48,9 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The file is cut into chunks of about {@link IngestOptions#chunkBytes()} at line ends that lie outside quotes. A first
  * parallel pass counts quote characters and newlines per slice; the prefix parity of quotes says whether a slice
  * starts inside a quoted field, so each cut is moved to the first newline after it that lies outside quotes, and the
- * prefix newline count gives each chunk its first line number. Each chunk is then parsed on its own thread into a
- * chunk-local dictionary; dictionaries are merged in chunk order. Every result is independent of the thread count
- * (ids are later re-assigned by {@link LabelIndex}); bad-row samples are reported in file order. If the whole file
+ * prefix newline count gives each chunk its first line number. Parser threads take chunks in order and intern labels
+ * into per-thread dictionaries, merged at the end. The ids in {@link RawPlays} therefore depend on scheduling, but
+ * nothing derived from them does: {@link LabelIndex} re-assigns ids by (frequency, label), rows stay in file order,
+ * and bad-row samples are reported in file order. If the whole file
  * holds an odd number of quote characters (an unterminated quote, or stray quotes inside unquoted fields), the cut
  * points cannot be trusted and the file is parsed as one chunk.
  */
@@ -350,17 +352,26 @@ public final class ListeningsReader {
 
     // ------------------------------------------------------------------------------------------------ parsing
 
-    /** What one chunk produced. */
-    private static final class ChunkResult {
+    /**
+     * Label dictionaries owned by one parser thread and shared by every chunk it parses, so each distinct label is
+     * held once per thread (not once per chunk) and the merge interns few labels.
+     */
+    private static final class WorkerDictionaries {
         final LabelDictionary users = new LabelDictionary(1 << 12);
-        final LabelDictionary items = new LabelDictionary(1 << 14);
+        final LabelDictionary items = new LabelDictionary(1 << 16);
+    }
+
+    /** What one chunk produced; ids are those of the dictionaries of the thread that parsed it. */
+    private static final class ChunkResult {
+        final WorkerDictionaries dicts;
         final IntList rowUser;
         final IntList rowItem;
         final long[] dropped = new long[DropReason.values().length];
         final List<BadRow> badRows = new ArrayList<>();
         long rowsRead;
 
-        ChunkResult(long bytes) {
+        ChunkResult(WorkerDictionaries dicts, long bytes) {
+            this.dicts = dicts;
             int guess = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(1024, bytes / 60));
             rowUser = new IntList(guess);
             rowItem = new IntList(guess);
@@ -380,10 +391,17 @@ public final class ListeningsReader {
         // under FAIL, the line of the first malformed row seen anywhere; chunks after it stop early
         AtomicLong firstFailLine = new AtomicLong(Long.MAX_VALUE);
         boolean single = chunks.size() == 1;
-        runParallel(opt.threads(), chunks.size(), k -> {
-            Chunk c = chunks.get(k);
-            long openQuoteLine = single ? unterminatedQuoteLine(ch, c) : -1;
-            results[k] = parseChunk(file, ch, c, header, opt, firstFailLine, openQuoteLine);
+        int workers = Math.max(1, Math.min(opt.threads(), chunks.size()));
+        WorkerDictionaries[] dicts = new WorkerDictionaries[workers];
+        AtomicInteger next = new AtomicInteger();
+        runParallel(workers, workers, w -> {
+            WorkerDictionaries d = new WorkerDictionaries();
+            dicts[w] = d;
+            for (int k = next.getAndIncrement(); k < chunks.size(); k = next.getAndIncrement()) {
+                Chunk c = chunks.get(k);
+                long openQuoteLine = single ? unterminatedQuoteLine(ch, c) : -1;
+                results[k] = parseChunk(file, ch, c, header, opt, d, firstFailLine, openQuoteLine);
+            }
         });
         if (opt.badRows() == BadRowPolicy.FAIL) {
             for (ChunkResult r : results) {
@@ -394,7 +412,7 @@ public final class ListeningsReader {
                 }
             }
         }
-        return merge(size, chunks.size(), results);
+        return merge(size, chunks.size(), results, dicts);
     }
 
     /**
@@ -454,8 +472,8 @@ public final class ListeningsReader {
     }
 
     private static ChunkResult parseChunk(Path file, FileChannel ch, Chunk c, Header h, IngestOptions opt,
-                                          AtomicLong firstFailLine, long openQuoteLine) {
-        ChunkResult res = new ChunkResult(c.end() - c.start());
+                                          WorkerDictionaries dicts, AtomicLong firstFailLine, long openQuoteLine) {
+        ChunkResult res = new ChunkResult(dicts, c.end() - c.start());
         InputStream in = new FileRangeInputStream(ch, c.start(), c.end());
         Utf8ChunkReader reader = new Utf8ChunkReader(in);
         CsvParser parser = new CsvParser(settings(h.required()));
@@ -473,8 +491,8 @@ public final class ListeningsReader {
         long prevEnd = 0;
         String lastUser = null;
         int lastUserId = -1;
-        LabelDictionary users = res.users;
-        LabelDictionary items = res.items;
+        LabelDictionary users = dicts.users;
+        LabelDictionary items = dicts.items;
         IntList rowUser = res.rowUser;
         IntList rowItem = res.rowItem;
         parser.beginParsing(reader);
@@ -584,13 +602,15 @@ public final class ListeningsReader {
 
     // ------------------------------------------------------------------------------------------------ merge
 
-    private static RawPlays merge(long size, int chunkCount, ChunkResult[] results) {
+    /**
+     * Concatenates the chunks' rows in file order with ids of one dictionary: the first thread's dictionaries become
+     * the global ones and the other threads' labels are interned into them.
+     */
+    private static RawPlays merge(long size, int chunkCount, ChunkResult[] results, WorkerDictionaries[] dicts) {
         long rowsRead = 0;
         long kept = 0;
         long[] dropped = new long[DropReason.values().length];
         List<BadRow> bad = new ArrayList<>();
-        int userGuess = 0;
-        int itemGuess = 0;
         for (ChunkResult r : results) {
             rowsRead += r.rowsRead;
             kept += r.rowUser.size();
@@ -602,29 +622,38 @@ public final class ListeningsReader {
                     bad.add(b);
                 }
             }
-            userGuess = Math.max(userGuess, r.users.size());
-            itemGuess = Math.max(itemGuess, r.items.size());
         }
         if (kept > Integer.MAX_VALUE - 16) {
             throw new IllegalStateException(kept + " rows kept: more than one Java array holds; split the file");
         }
-        LabelDictionary users = new LabelDictionary(userGuess * 2);
-        LabelDictionary items = new LabelDictionary(itemGuess * 2);
+        LabelDictionary users = dicts[0].users;
+        LabelDictionary items = dicts[0].items;
+        IdentityHashMap<WorkerDictionaries, int[][]> maps = new IdentityHashMap<>();
+        maps.put(dicts[0], null);
+        for (int w = 1; w < dicts.length; w++) {
+            maps.put(dicts[w], new int[][] {remap(dicts[w].users, users), remap(dicts[w].items, items)});
+        }
         int[] rowUser = new int[(int) kept];
         int[] rowItem = new int[(int) kept];
         int at = 0;
         for (int k = 0; k < results.length; k++) {
             ChunkResult r = results[k];
-            int[] uMap = remap(r.users, users);
-            int[] iMap = remap(r.items, items);
             int n = r.rowUser.size();
-            int[] ru = r.rowUser.raw();
-            int[] ri = r.rowItem.raw();
-            for (int i = 0; i < n; i++) {
-                rowUser[at] = uMap[ru[i]];
-                rowItem[at] = iMap[ri[i]];
-                at++;
+            int[][] m = maps.get(r.dicts);
+            if (m == null) {
+                System.arraycopy(r.rowUser.raw(), 0, rowUser, at, n);
+                System.arraycopy(r.rowItem.raw(), 0, rowItem, at, n);
+            } else {
+                int[] uMap = m[0];
+                int[] iMap = m[1];
+                int[] ru = r.rowUser.raw();
+                int[] ri = r.rowItem.raw();
+                for (int i = 0; i < n; i++) {
+                    rowUser[at + i] = uMap[ru[i]];
+                    rowItem[at + i] = iMap[ri[i]];
+                }
             }
+            at += n;
             results[k] = null; // let the chunk's arrays go
         }
         IngestStats stats = new IngestStats(size, rowsRead, dropped, bad, chunkCount);

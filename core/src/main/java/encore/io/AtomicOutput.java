@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes a file so that readers only ever see the complete previous version or the complete new one.
@@ -55,6 +59,7 @@ public final class AtomicOutput implements AutoCloseable {
             throw new IOException(abs + ": is a directory, cannot write a file there");
         }
         Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        keepUsualPermissions(temp, abs);
         FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         return new AtomicOutput(abs, temp, channel, bufferSize);
     }
@@ -84,6 +89,20 @@ public final class AtomicOutput implements AutoCloseable {
         }
         committed = true;
         syncDirectory(target.getParent());
+    }
+
+    /**
+     * Temp files are created owner-only (0600); a result file should look like any other: the permissions of the
+     * file it replaces, else rw-r--r--.
+     */
+    private static void keepUsualPermissions(Path temp, Path target) throws IOException {
+        if (!Files.getFileStore(temp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            return;
+        }
+        Set<PosixFilePermission> perms = Files.exists(target)
+            ? Files.getPosixFilePermissions(target)
+            : PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(temp, perms);
     }
 
     private static void syncDirectory(Path dir) {
