@@ -1,0 +1,124 @@
+package encore.cli;
+
+import encore.data.InputFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+
+/**
+ * The {@code encore} command. A thin shell over the library: each subcommand parses options, calls the library and
+ * prints. Exit codes: 0 success, 1 data or runtime error (one line on stderr), 2 usage error (one line plus a hint).
+ * {@code --verbose} adds stack traces.
+ */
+@Command(name = "encore",
+    mixinStandardHelpOptions = true,
+    versionProvider = EncoreCli.Version.class,
+    description = "Encore: ALS music recommendations from listening logs, on the GPU or the CPU.",
+    subcommands = {GenerateCommand.class, PrepareCommand.class, CommandLine.HelpCommand.class},
+    usageHelpAutoWidth = true)
+public final class EncoreCli implements Runnable {
+    /** Exit code of a data or runtime error. */
+    public static final int EXIT_ERROR = 1;
+    /** Exit code of a usage error. */
+    public static final int EXIT_USAGE = 2;
+
+    @Option(names = "--verbose", description = "Show stack traces on errors.", scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of "
+            + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams and returns the exit code (for tests and embedding). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cmd = new CommandLine(new EncoreCli());
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_ERROR);
+        cmd.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("encore: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            if (isVerbose(c)) {
+                ex.printStackTrace(c.getErr());
+            }
+            return EXIT_USAGE;
+        });
+        cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            c.getErr().println("encore: " + describe(ex));
+            if (isVerbose(c)) {
+                ex.printStackTrace(c.getErr());
+            }
+            return EXIT_ERROR; // usage problems arrive as ParameterException, handled above
+        });
+        int code = cmd.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static boolean isVerbose(CommandLine c) {
+        CommandLine root = c;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Object o = root.getCommand();
+        return o instanceof EncoreCli e && e.verbose;
+    }
+
+    /** One line for the user: what went wrong, with the file (and line) where it is known. */
+    static String describe(Throwable t) {
+        if (t instanceof UncheckedIOException u) {
+            t = u.getCause();
+        }
+        if (t instanceof InputFormatException) {
+            return t.getMessage();
+        }
+        if (t instanceof NoSuchFileException e) {
+            return e.getFile() + ": no such file or directory";
+        }
+        if (t instanceof AccessDeniedException e) {
+            return e.getFile() + ": permission denied";
+        }
+        if (t instanceof FileSystemException e) {
+            return e.getFile() + ": " + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason());
+        }
+        if (t instanceof OutOfMemoryError) {
+            return "out of memory: raise the heap with ENCORE_HEAP (e.g. ENCORE_HEAP=16g ./encore ...)";
+        }
+        if (t instanceof IOException || t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
+            return String.valueOf(t.getMessage());
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    /** Reads the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = EncoreCli.class.getPackage().getImplementationVersion();
+            return new String[] {
+                "encore " + (v == null ? "(development build)" : v),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), "
+                    + Runtime.getRuntime().availableProcessors() + " cores, max heap "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB"
+            };
+        }
+    }
+}
