@@ -25,7 +25,8 @@ public final class IndexedPlays {
     }
 
     /** Applies fitted indices to aggregated plays: rows move to their user index, items are re-sorted. */
-    static IndexedPlays of(PlayCounts pc, LabelIndex.Fit userFit, LabelIndex.Fit itemFit) {
+    static IndexedPlays of(PlayCounts pc, LabelIndex.Fit userFit, LabelIndex.Fit itemFit, int threads)
+        throws java.io.IOException {
         int nUsers = pc.users();
         int[] uMap = userFit.idToIndex();
         int[] iMap = itemFit.idToIndex();
@@ -49,9 +50,14 @@ public final class IndexedPlays {
                 at++;
             }
         }
-        for (int u = 0; u < nUsers; u++) {
-            PlayCounts.sortRowByItem(items, counts, ptr[u], ptr[u + 1]);
-        }
+        int blocks = Math.max(1, Math.min(nUsers, threads * 8));
+        ListeningsReader.runParallel(threads, blocks, b -> {
+            int from = (int) ((long) nUsers * b / blocks);
+            int to = (int) ((long) nUsers * (b + 1) / blocks);
+            for (int u = from; u < to; u++) {
+                PlayCounts.sortRowByItem(items, counts, ptr[u], ptr[u + 1]);
+            }
+        });
         return new IndexedPlays(userFit.index(), itemFit.index(), ptr, items, counts);
     }
 

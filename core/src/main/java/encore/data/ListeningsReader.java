@@ -6,7 +6,10 @@ import com.univocity.parsers.csv.CsvParserSettings;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -294,6 +297,19 @@ public final class ListeningsReader {
         return out;
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+    private static final long QUOTES = ONES * '"';
+    private static final long NEWLINES = ONES * '\n';
+
+    /** Number of bytes of {@code word} equal to the byte repeated in {@code pattern} (SWAR, no branches). */
+    private static int countBytes(long word, long pattern) {
+        long t = word ^ pattern;                       // matching bytes become 0
+        long z = ~(((t & LOW7) + LOW7) | t | LOW7);    // high bit set exactly in the zero bytes
+        return Long.bitCount(z);
+    }
+
     private static long[] countQuotesAndNewlines(FileChannel ch, long start, long end) throws IOException {
         byte[] buf = new byte[1 << 18];
         long q = 0;
@@ -301,7 +317,13 @@ public final class ListeningsReader {
         long pos = start;
         while (pos < end) {
             int n = readAt(ch, buf, pos, (int) Math.min(buf.length, end - pos));
-            for (int i = 0; i < n; i++) {
+            int i = 0;
+            for (int last = n - 8; i <= last; i += 8) {
+                long w = (long) LONGS.get(buf, i);
+                q += countBytes(w, QUOTES);
+                nl += countBytes(w, NEWLINES);
+            }
+            for (; i < n; i++) {
                 byte b = buf[i];
                 if (b == '"') {
                     q++;
@@ -631,7 +653,7 @@ public final class ListeningsReader {
         IdentityHashMap<WorkerDictionaries, int[][]> maps = new IdentityHashMap<>();
         maps.put(dicts[0], null);
         for (int w = 1; w < dicts.length; w++) {
-            maps.put(dicts[w], new int[][] {remap(dicts[w].users, users), remap(dicts[w].items, items)});
+            maps.put(dicts[w], new int[][] {users.internAll(dicts[w].users), items.internAll(dicts[w].items)});
         }
         int[] rowUser = new int[(int) kept];
         int[] rowItem = new int[(int) kept];
@@ -658,15 +680,6 @@ public final class ListeningsReader {
         }
         IngestStats stats = new IngestStats(size, rowsRead, dropped, bad, chunkCount);
         return new RawPlays(users.labels(), items.labels(), rowUser, rowItem, stats);
-    }
-
-    private static int[] remap(LabelDictionary local, LabelDictionary global) {
-        int n = local.size();
-        int[] map = new int[n];
-        for (int i = 0; i < n; i++) {
-            map[i] = global.intern(local.label(i));
-        }
-        return map;
     }
 
     // ------------------------------------------------------------------------------------------------ threads

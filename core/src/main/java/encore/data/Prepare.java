@@ -48,7 +48,7 @@ public final class Prepare {
         }
         LabelIndex.Fit users = LabelIndex.fit(counts.userLabels(), counts.userFrequencies());
         LabelIndex.Fit items = LabelIndex.fit(counts.itemLabels(), counts.itemFrequencies());
-        IndexedPlays plays = IndexedPlays.of(counts, users, items);
+        IndexedPlays plays = IndexedPlays.of(counts, users, items, options.ingest().threads());
         long t4 = System.nanoTime();
         t.put("index", secs(t2, t4));
         Split split = Splitter.split(plays, options.split());
