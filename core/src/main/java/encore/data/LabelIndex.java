@@ -82,8 +82,17 @@ public final class LabelIndex {
         for (int id = 0; id < n; id++) {
             order[fill[maxFreq - frequency[id]]++] = id;
         }
+        // compare the first four UTF-16 units packed in a long first (one array read instead of two object
+        // dereferences); equal prefixes fall back to compareTo, so the order is exactly String.compareTo's
+        long[] prefix = new long[n];
+        for (int id = 0; id < n; id++) {
+            prefix[id] = prefix4(labels[id]);
+        }
         for (int b = 0; b <= maxFreq; b++) {
-            IntSort.sort(order, start[b], start[b + 1], (x, y) -> labels[x].compareTo(labels[y]));
+            IntSort.sort(order, start[b], start[b + 1], (x, y) -> {
+                int c = Long.compareUnsigned(prefix[x], prefix[y]);
+                return c != 0 ? c : labels[x].compareTo(labels[y]);
+            });
         }
         String[] ordered = new String[n];
         int[] freq = new int[n];
@@ -95,6 +104,19 @@ public final class LabelIndex {
             idToIndex[id] = k;
         }
         return new Fit(new LabelIndex(ordered, freq), idToIndex);
+    }
+
+    /**
+     * The first four UTF-16 units of {@code s}, big-endian, zero-padded: unsigned order of these keys agrees with
+     * {@link String#compareTo} whenever the keys differ.
+     */
+    static long prefix4(String s) {
+        long k = 0;
+        int n = Math.min(4, s.length());
+        for (int i = 0; i < 4; i++) {
+            k = (k << 16) | (i < n ? s.charAt(i) : 0);
+        }
+        return k;
     }
 
     /** Number of labels. */
