@@ -527,6 +527,13 @@ public final class ListeningsGenerator {
         int[] obsTrack;
         boolean[] obsValid;
 
+        /** Records row {@code row}'s ground truth for the observer. */
+        void observe(int row, int user, int track, boolean validPlay) {
+            obsUser[row] = user;
+            obsTrack[row] = track;
+            obsValid[row] = validPlay;
+        }
+
         void replay(PlayObserver observer) {
             if (observer == null) {
                 return;
@@ -633,9 +640,7 @@ public final class ListeningsGenerator {
                     valid++;
                 }
                 if (observe) {
-                    ch.obsUser[row] = u;
-                    ch.obsTrack[row] = prevTrack;
-                    ch.obsValid[row] = prevValid;
+                    ch.observe(row, u, prevTrack, prevValid);
                 }
                 row++;
                 continue;
@@ -684,9 +689,7 @@ public final class ListeningsGenerator {
                 valid++;
             }
             if (observe) {
-                ch.obsUser[row] = u;
-                ch.obsTrack[row] = t;
-                ch.obsValid[row] = ok;
+                ch.observe(row, u, t, ok);
             }
             row++;
             prevStart = start;
