@@ -14,7 +14,7 @@ import java.nio.file.NoSuchFileException;
 
 /**
  * The {@code encore} command. A thin shell over the library: each subcommand parses options, calls the library and
- * prints. Exit codes: 0 success, 1 data or runtime error (one line on stderr), 2 usage error (one line plus a hint).
+ * prints. Exit codes: 0 success, 1 data or runtime error, 2 usage error; either way one line on stderr.
  * {@code --verbose} adds stack traces.
  */
 @Command(name = "encore",
@@ -53,8 +53,8 @@ public final class EncoreCli implements Runnable {
         cmd.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_ERROR);
         cmd.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("encore: " + ex.getMessage());
-            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            c.getErr().println("encore: " + ex.getMessage().strip() + " (see '" + c.getCommandSpec().qualifiedName()
+                + " --help')");
             if (isVerbose(c)) {
                 ex.printStackTrace(c.getErr());
             }

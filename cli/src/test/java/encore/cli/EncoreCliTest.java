@@ -44,8 +44,8 @@ class EncoreCliTest {
         Result r = run("prepare", "--data", "x.csv");
         assertEquals(2, r.code());
         List<String> lines = r.err().lines().toList();
-        assertEquals(2, lines.size(), r.err());
-        assertTrue(lines.get(0).startsWith("encore: Missing required option: '--out=DIR'"), r.err());
+        assertEquals(1, lines.size(), r.err());
+        assertEquals("encore: Missing required option: '--out=DIR' (see 'encore prepare --help')", lines.get(0));
         assertFalse(r.err().contains("\tat "));
         assertEquals(2, run("frobnicate").code());
         assertEquals(2, run().code());
