@@ -85,6 +85,42 @@ public final class Csr {
         return 0f;
     }
 
+    /**
+     * Builds a CSR matrix from coordinates: entries grouped by row, columns ascending within a row, duplicates kept
+     * (in input order) — Spark's ALS does not merge duplicate (user, item) ratings, each adds its own term.
+     */
+    public static Csr fromCoordinates(int rows, int cols, int[] r, int[] c, float[] v) {
+        int n = r.length;
+        if (c.length != n || v.length != n) {
+            throw new IllegalArgumentException("coordinate arrays differ in length");
+        }
+        int[] ptr = new int[rows + 1];
+        for (int q = 0; q < n; q++) {
+            if (r[q] < 0 || r[q] >= rows || c[q] < 0 || c[q] >= cols) {
+                throw new IllegalArgumentException("entry (" + r[q] + ", " + c[q] + ") outside " + rows + " × " + cols);
+            }
+            ptr[r[q] + 1]++;
+        }
+        for (int q = 0; q < rows; q++) {
+            ptr[q + 1] += ptr[q];
+        }
+        int[] fill = java.util.Arrays.copyOf(ptr, rows);
+        long[] keyed = new long[n];
+        for (int q = 0; q < n; q++) {
+            keyed[fill[r[q]]++] = ((long) c[q] << 32) | q;
+        }
+        int[] idx = new int[n];
+        float[] val = new float[n];
+        for (int row = 0; row < rows; row++) {
+            java.util.Arrays.sort(keyed, ptr[row], ptr[row + 1]);
+            for (int q = ptr[row]; q < ptr[row + 1]; q++) {
+                idx[q] = (int) (keyed[q] >>> 32);
+                val[q] = v[(int) keyed[q]];
+            }
+        }
+        return new Csr(rows, cols, ptr, idx, val);
+    }
+
     /** The transpose (columns become rows), rows again sorted by column; a counting sort, O(nnz + rows + cols). */
     public Csr transpose() {
         int nnz = nnz();

@@ -18,6 +18,13 @@ public record Interactions(LabelIndex users, LabelIndex items, Csr userItems, Cs
         }
     }
 
+    /** Ratings as coordinates (row = user index, col = item index); duplicates are kept, as Spark does. */
+    public static Interactions fromCoordinates(LabelIndex users, LabelIndex items, int[] user, int[] item,
+                                               float[] value) {
+        Csr ui = Csr.fromCoordinates(users.size(), items.size(), user, item, value);
+        return new Interactions(users, items, ui, ui.transpose());
+    }
+
     public int nnz() {
         return userItems.nnz();
     }

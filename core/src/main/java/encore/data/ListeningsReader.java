@@ -3,6 +3,7 @@ package encore.data;
 import com.univocity.parsers.common.TextParsingException;
 import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
+import encore.util.Parallel;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,10 +23,6 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -259,7 +256,7 @@ public final class ListeningsReader {
         }
         long[] quotes = new long[slices];
         long[] newlines = new long[slices];
-        runParallel(opt.threads(), slices, k -> {
+        Parallel.forEach(opt.threads(), slices, k -> {
             long[] counts = countQuotesAndNewlines(ch, sliceStart[k], sliceStart[k + 1]);
             quotes[k] = counts[0];
             newlines[k] = counts[1];
@@ -416,7 +413,7 @@ public final class ListeningsReader {
         int workers = Math.max(1, Math.min(opt.threads(), chunks.size()));
         WorkerDictionaries[] dicts = new WorkerDictionaries[workers];
         AtomicInteger next = new AtomicInteger();
-        runParallel(workers, workers, w -> {
+        Parallel.forEach(workers, workers, w -> {
             WorkerDictionaries d = new WorkerDictionaries();
             dicts[w] = d;
             for (int k = next.getAndIncrement(); k < chunks.size(); k = next.getAndIncrement()) {
@@ -680,62 +677,5 @@ public final class ListeningsReader {
         }
         IngestStats stats = new IngestStats(size, rowsRead, dropped, bad, chunkCount);
         return new RawPlays(users.labels(), items.labels(), rowUser, rowItem, stats);
-    }
-
-    // ------------------------------------------------------------------------------------------------ threads
-
-    @FunctionalInterface
-    interface IndexedTask {
-        void run(int index) throws IOException;
-    }
-
-    /** Runs {@code task(0..n-1)} on up to {@code threads} threads; rethrows the first failure (in index order). */
-    static void runParallel(int threads, int n, IndexedTask task) throws IOException {
-        if (threads <= 1 || n <= 1) {
-            for (int i = 0; i < n; i++) {
-                task.run(i);
-            }
-            return;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, n), r -> {
-            Thread t = new Thread(r, "encore-ingest");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                int idx = i;
-                futures.add(pool.submit(() -> {
-                    task.run(idx);
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    for (Future<?> other : futures) {
-                        other.cancel(true);
-                    }
-                    Throwable cause = e.getCause();
-                    if (cause instanceof IOException io) {
-                        throw io;
-                    }
-                    if (cause instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    if (cause instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IOException(cause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

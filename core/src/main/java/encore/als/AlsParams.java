@@ -1,0 +1,173 @@
+package encore.als;
+
+import java.util.Locale;
+
+/**
+ * ALS hyper-parameters, with Spark MLlib's names and defaults.
+ *
+ * @param rank              length of every factor vector (≥ 1); Spark default 10
+ * @param maxIter           full iterations (items, then users) (≥ 0); Spark default 10
+ * @param regParam          λ (≥ 0), scaled per entity by its rating count (ALS-WR); Spark default 0.1
+ * @param implicitPrefs     implicit feedback (Hu–Koren–Volinsky, Spark's extension to any sign of r)
+ * @param alpha             implicit confidence slope, c = 1 + α|r| (≥ 0); Spark default 1.0
+ * @param nonnegative       constrain factors to be ≥ 0 (NNLS instead of Cholesky)
+ * @param seed              initialisation seed; Spark's default is the hash code of its class name, 1994790107
+ * @param solver            Cholesky (exact, default) or conjugate gradient (implicit only, warm-started)
+ * @param cgSteps           conjugate-gradient steps per solve (≥ 1), used by {@link Solver#CG}
+ * @param threads           worker threads (≥ 1); results do not depend on it
+ * @param coldStartStrategy what {@code transform} does with users/items that have no factors
+ */
+public record AlsParams(int rank, int maxIter, double regParam, boolean implicitPrefs, double alpha,
+                        boolean nonnegative, long seed, Solver solver, int cgSteps, int threads,
+                        ColdStartStrategy coldStartStrategy) {
+
+    /** Spark's default seed: {@code "org.apache.spark.ml.recommendation.ALS".hashCode()}. */
+    public static final long SPARK_DEFAULT_SEED = 1994790107L;
+    /** Rank above which a k×k solve per row stops making sense for this engine. */
+    public static final int MAX_RANK = 1024;
+
+    /** How each row's normal equations are solved. */
+    public enum Solver {
+        /** Exact: Cholesky factorisation of the k×k system (Spark's default). */
+        CHOLESKY,
+        /** Conjugate gradient, warm-started from the previous factors, {@code cgSteps} steps (implicit only). */
+        CG;
+
+        public static Solver parse(String s) {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** Spark's {@code coldStartStrategy}. */
+    public enum ColdStartStrategy {
+        /** Predict NaN for a user or item without factors. */
+        NAN,
+        /** Drop such pairs. */
+        DROP;
+
+        /** Case-insensitive, as Spark accepts "NaN", "DROP", "Drop". */
+        public static ColdStartStrategy parse(String s) {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+
+    public AlsParams {
+        if (rank < 1 || rank > MAX_RANK) {
+            throw new IllegalArgumentException("rank must be in [1, " + MAX_RANK + "], got " + rank);
+        }
+        if (maxIter < 0) {
+            throw new IllegalArgumentException("maxIter must be >= 0, got " + maxIter);
+        }
+        if (!(regParam >= 0) || Double.isInfinite(regParam)) {
+            throw new IllegalArgumentException("regParam must be a finite number >= 0, got " + regParam);
+        }
+        if (!(alpha >= 0) || Double.isInfinite(alpha)) {
+            throw new IllegalArgumentException("alpha must be a finite number >= 0, got " + alpha);
+        }
+        if (solver == null || coldStartStrategy == null) {
+            throw new IllegalArgumentException("solver and coldStartStrategy must be set");
+        }
+        if (cgSteps < 1) {
+            throw new IllegalArgumentException("cgSteps must be >= 1, got " + cgSteps);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (solver == Solver.CG && !implicitPrefs) {
+            throw new IllegalArgumentException("the cg solver is for implicit feedback; use cholesky for explicit");
+        }
+        if (solver == Solver.CG && nonnegative) {
+            throw new IllegalArgumentException("nonnegative solves use NNLS; the cg solver cannot be combined with it");
+        }
+    }
+
+    /** Spark's defaults, all cores. */
+    public static AlsParams defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().rank(rank).maxIter(maxIter).regParam(regParam).implicitPrefs(implicitPrefs).alpha(alpha)
+            .nonnegative(nonnegative).seed(seed).solver(solver).cgSteps(cgSteps).threads(threads)
+            .coldStartStrategy(coldStartStrategy);
+    }
+
+    /** Builder with Spark's defaults. */
+    public static final class Builder {
+        private int rank = 10;
+        private int maxIter = 10;
+        private double regParam = 0.1;
+        private boolean implicitPrefs;
+        private double alpha = 1.0;
+        private boolean nonnegative;
+        private long seed = SPARK_DEFAULT_SEED;
+        private Solver solver = Solver.CHOLESKY;
+        private int cgSteps = 3;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private ColdStartStrategy coldStartStrategy = ColdStartStrategy.NAN;
+
+        public Builder rank(int v) {
+            rank = v;
+            return this;
+        }
+
+        public Builder maxIter(int v) {
+            maxIter = v;
+            return this;
+        }
+
+        public Builder regParam(double v) {
+            regParam = v;
+            return this;
+        }
+
+        public Builder implicitPrefs(boolean v) {
+            implicitPrefs = v;
+            return this;
+        }
+
+        public Builder alpha(double v) {
+            alpha = v;
+            return this;
+        }
+
+        public Builder nonnegative(boolean v) {
+            nonnegative = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder solver(Solver v) {
+            solver = v;
+            return this;
+        }
+
+        public Builder cgSteps(int v) {
+            cgSteps = v;
+            return this;
+        }
+
+        public Builder threads(int v) {
+            threads = v;
+            return this;
+        }
+
+        public Builder coldStartStrategy(ColdStartStrategy v) {
+            coldStartStrategy = v;
+            return this;
+        }
+
+        public AlsParams build() {
+            return new AlsParams(rank, maxIter, regParam, implicitPrefs, alpha, nonnegative, seed, solver, cgSteps,
+                threads, coldStartStrategy);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package encore.als;
+
+import encore.data.Csr;
+import encore.data.Interactions;
+import encore.data.LabelIndex;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Fits an {@link AlsModel} by alternating least squares, driving an {@link AlsBackend} half-iteration by
+ * half-iteration, in Spark's order:
+ * <pre>
+ * init:  every user and item with at least one training rating gets a random unit vector
+ *        (k Gaussian draws, divided by their L2 norm; no 1/√k scaling), seeded per entity;
+ * each of maxIter iterations:
+ *        items ← solve(item×user ratings, user factors)     (the random item init is never used by Cholesky)
+ *        users ← solve(user×item ratings, item factors)
+ * </pre>
+ * Entities without training ratings keep no factors (cold). With {@code maxIter = 0} the model holds the random
+ * initial factors, as Spark's does. Each entity's initial vector comes from its own random stream
+ * ({@code SplittableRandom(mix(seed, side, index))}), so the factors are identical whatever the thread count.
+ * Spark's exact draws (XORShift per block) cannot be reproduced, so factor values differ from Spark's while the
+ * fitted models behave alike.
+ */
+public final class AlsTrainer {
+    private AlsTrainer() {
+    }
+
+    /** Called after each iteration. */
+    @FunctionalInterface
+    public interface Listener {
+        void iteration(int iteration, int maxIter, double seconds);
+
+        Listener NONE = (i, n, s) -> { };
+    }
+
+    /** The model and the time of each iteration. */
+    public record Fit(AlsModel model, List<Double> iterationSeconds) {
+    }
+
+    /**
+     * Fits a model on {@code train} with the given backend.
+     *
+     * @throws IllegalArgumentException when there are no ratings
+     * @throws AlsException             when a system is singular or factors stop being finite, naming the entity
+     */
+    public static Fit fit(Interactions train, AlsParams params, AlsBackend backend, Listener listener) {
+        if (train.nnz() == 0) {
+            throw new IllegalArgumentException("no ratings to fit: the training set is empty");
+        }
+        int k = params.rank();
+        LabelIndex users = train.users();
+        LabelIndex items = train.items();
+        Csr userItems = train.userItems();
+        Csr itemUsers = train.itemUsers();
+        long uLen = (long) users.size() * k;
+        long iLen = (long) items.size() * k;
+        if (uLen > Integer.MAX_VALUE - 16 || iLen > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("rank " + k + " × " + Math.max(users.size(), items.size())
+                + " rows is more factors than one Java array holds");
+        }
+        BitSet userHas = nonEmptyRows(userItems);
+        BitSet itemHas = nonEmptyRows(itemUsers);
+        float[] userF = new float[(int) uLen];
+        float[] itemF = new float[(int) iLen];
+        initialise(userF, userHas, k, params.seed(), 0);
+        initialise(itemF, itemHas, k, params.seed(), 1);
+        List<Double> times = new ArrayList<>();
+        for (int it = 1; it <= params.maxIter(); it++) {
+            long t0 = System.nanoTime();
+            solve(backend, itemUsers, userF, itemF, params, items, "item");
+            solve(backend, userItems, itemF, userF, params, users, "user");
+            double secs = (System.nanoTime() - t0) / 1e9;
+            times.add(secs);
+            checkFinite(itemF, itemHas, k, items, "item", it);
+            checkFinite(userF, userHas, k, users, "user", it);
+            listener.iteration(it, params.maxIter(), secs);
+        }
+        return new Fit(new AlsModel(params, users, items, userF, itemF, userHas, itemHas), List.copyOf(times));
+    }
+
+    private static void solve(AlsBackend backend, Csr ratings, float[] src, float[] dst, AlsParams p,
+                              LabelIndex dstLabels, String side) {
+        try {
+            backend.solve(ratings, src, dst, p);
+        } catch (SingularSystemException e) {
+            throw new AlsException(side + " '" + dstLabels.label(e.row()) + "' (index " + e.row() + ", "
+                + e.entries() + " ratings): normal equations are not positive definite at rank " + p.rank()
+                + " and regParam " + p.regParam() + "; raise regParam or lower the rank", e);
+        }
+    }
+
+    static BitSet nonEmptyRows(Csr m) {
+        BitSet b = new BitSet(m.rows());
+        for (int r = 0; r < m.rows(); r++) {
+            if (m.rowLength(r) > 0) {
+                b.set(r);
+            }
+        }
+        return b;
+    }
+
+    /** Unit-norm Gaussian vectors for the rows in {@code has}; zeros elsewhere. */
+    static void initialise(float[] f, BitSet has, int k, long seed, int side) {
+        for (int r = has.nextSetBit(0); r >= 0; r = has.nextSetBit(r + 1)) {
+            SplittableRandom rng = new SplittableRandom(mix(seed * 0x9E3779B97F4A7C15L + side) ^ mix(r + 1L));
+            double norm = 0;
+            int o = r * k;
+            for (int d = 0; d < k; d++) {
+                float g = (float) rng.nextGaussian();
+                f[o + d] = g;
+                norm += (double) g * g;
+            }
+            float inv = (float) (1 / Math.sqrt(norm));
+            for (int d = 0; d < k; d++) {
+                f[o + d] *= inv;
+            }
+        }
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    private static void checkFinite(float[] f, BitSet has, int k, LabelIndex labels, String side, int iteration) {
+        for (int r = has.nextSetBit(0); r >= 0; r = has.nextSetBit(r + 1)) {
+            for (int d = r * k, e = d + k; d < e; d++) {
+                if (!Float.isFinite(f[d])) {
+                    throw new AlsException(side + " '" + labels.label(r) + "' (index " + r + ") has a non-finite "
+                        + "factor after iteration " + iteration + "; the ratings may hold huge values — scale them "
+                        + "or raise regParam", null);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package encore.als;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/** Finds the {@link AlsBackendProvider}s on the class path and picks one. */
+public final class Backends {
+    private Backends() {
+    }
+
+    /** Every provider found, highest priority first. */
+    public static List<AlsBackendProvider> providers() {
+        List<AlsBackendProvider> list = new ArrayList<>();
+        ServiceLoader.load(AlsBackendProvider.class, Backends.class.getClassLoader()).forEach(list::add);
+        list.sort(Comparator.comparingInt(AlsBackendProvider::priority).reversed()
+            .thenComparing(AlsBackendProvider::name));
+        return list;
+    }
+
+    /** Each provider's name and why it is unavailable (null when available), highest priority first. */
+    public static Map<String, String> status() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (AlsBackendProvider p : providers()) {
+            m.put(p.name(), p.unavailableReason());
+        }
+        return m;
+    }
+
+    /** The chosen provider and, for {@code auto}, why higher-priority ones were passed over. */
+    public record Choice(AlsBackendProvider provider, String skipped) {
+    }
+
+    /**
+     * Picks a provider: {@code auto} takes the highest-priority available one; a name takes that one or fails with
+     * its reason.
+     *
+     * @throws IllegalArgumentException for an unknown name
+     * @throws IllegalStateException when the named (or every) backend is unavailable
+     */
+    public static Choice choose(String name) {
+        String want = name.toLowerCase(Locale.ROOT);
+        List<AlsBackendProvider> all = providers();
+        if (all.isEmpty()) {
+            throw new IllegalStateException("no ALS backend on the class path (encore-cpu missing?)");
+        }
+        StringBuilder skipped = new StringBuilder();
+        for (AlsBackendProvider p : all) {
+            if (!want.equals("auto") && !p.name().equals(want)) {
+                continue;
+            }
+            String why = p.unavailableReason();
+            if (why == null) {
+                return new Choice(p, skipped.length() == 0 ? null : skipped.toString());
+            }
+            if (!want.equals("auto")) {
+                throw new IllegalStateException("backend " + p.name() + " is unavailable: " + why);
+            }
+            skipped.append(skipped.length() == 0 ? "" : "; ").append(p.name()).append(": ").append(why);
+        }
+        if (want.equals("auto")) {
+            throw new IllegalStateException("no ALS backend is available: " + skipped);
+        }
+        List<String> names = new ArrayList<>();
+        all.forEach(p -> names.add(p.name()));
+        throw new IllegalArgumentException("unknown backend '" + name + "': expected auto or one of " + names);
+    }
+}

@@ -1,0 +1,24 @@
+package encore.als;
+
+/** A row's normal equations are not positive definite (e.g. regParam 0 and fewer ratings than the rank). */
+public final class SingularSystemException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int row;
+    private final int entries;
+
+    public SingularSystemException(int row, int entries) {
+        super("normal equations of row " + row + " (" + entries + " ratings) are not positive definite");
+        this.row = row;
+        this.entries = entries;
+    }
+
+    /** The dst row whose system failed. */
+    public int row() {
+        return row;
+    }
+
+    /** How many ratings that row has. */
+    public int entries() {
+        return entries;
+    }
+}

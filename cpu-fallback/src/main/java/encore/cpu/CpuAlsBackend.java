@@ -1,0 +1,303 @@
+package encore.cpu;
+
+import encore.als.AlsBackend;
+import encore.als.AlsParams;
+import encore.als.SingularSystemException;
+import encore.data.Csr;
+import encore.util.Parallel;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The multithreaded CPU ALS engine: Spark's per-row normal equations, accumulated in double, solved by Cholesky
+ * (default), NNLS ({@code nonnegative}) or warm-started conjugate gradient (implicit, {@code solver=cg}).
+ *
+ * <pre>
+ * explicit   A = Σ_i y_i y_iᵀ + λ·n·I                      b = Σ_i r_i y_i
+ * implicit   A = YᵀY + Σ_i α|r_i| y_i y_iᵀ + λ·n⁺·I        b = Σ_{r_i>0} (1 + α r_i) y_i
+ * </pre>
+ * YᵀY is the Gram matrix of all src factors (rows without factors are zero), summed over fixed blocks of 4,096 rows
+ * in block order so that it is bit-identical whatever the thread count. dst rows are split into chunks of about equal
+ * work (entries + a per-row solve cost), taken by threads from a shared counter; every row is computed from its own
+ * data alone, so the factors never depend on the thread count or the scheduling. Workspaces are per thread and reused:
+ * the per-entry loop allocates nothing.
+ */
+final class CpuAlsBackend implements AlsBackend {
+    private static final int GRAM_BLOCK = 4096;
+    private final int threads;
+
+    CpuAlsBackend(int threads) {
+        this.threads = threads;
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public void solve(Csr ratings, float[] src, float[] dst, AlsParams p) {
+        int k = p.rank();
+        if (src.length != (long) ratings.cols() * k || dst.length != (long) ratings.rows() * k) {
+            throw new IllegalArgumentException("factor arrays do not match the " + ratings.rows() + " × "
+                + ratings.cols() + " ratings at rank " + k);
+        }
+        double[] gram = p.implicitPrefs() ? gram(src, ratings.cols(), k) : null;
+        int[] chunks = balancedChunks(ratings, k, threads * 8);
+        int nChunks = chunks.length - 1;
+        AtomicInteger next = new AtomicInteger();
+        int workers = Math.min(threads, nChunks);
+        Parallel.forEachUnchecked(workers, workers, w -> {
+            RowSolver rs = new RowSolver(k);
+            for (int c = next.getAndIncrement(); c < nChunks; c = next.getAndIncrement()) {
+                for (int r = chunks[c]; r < chunks[c + 1]; r++) {
+                    if (ratings.rowLength(r) > 0) {
+                        rs.solveRow(ratings, r, src, dst, gram, p);
+                    }
+                }
+            }
+        });
+    }
+
+    /** YᵀY of the {@code n × k} factors, upper triangle, summed per fixed block then in block order. */
+    static double[] gram(float[] y, int n, int k) {
+        int blocks = (n + GRAM_BLOCK - 1) / GRAM_BLOCK;
+        double[][] partial = new double[blocks][];
+        Parallel.forEachUnchecked(Runtime.getRuntime().availableProcessors(), blocks, b -> {
+            double[] g = new double[k * k];
+            double[] v = new double[k];
+            for (int r = b * GRAM_BLOCK, e = Math.min(n, r + GRAM_BLOCK); r < e; r++) {
+                int o = r * k;
+                for (int d = 0; d < k; d++) {
+                    v[d] = y[o + d];
+                }
+                for (int i = 0; i < k; i++) {
+                    double vi = v[i];
+                    int row = i * k;
+                    for (int j = i; j < k; j++) {
+                        g[row + j] += vi * v[j];
+                    }
+                }
+            }
+            partial[b] = g;
+        });
+        double[] g = new double[k * k];
+        for (double[] part : partial) {
+            for (int i = 0; i < g.length; i++) {
+                g[i] += part[i];
+            }
+        }
+        return g;
+    }
+
+    /** Row boundaries of about {@code parts} chunks of equal cost (entries + k per row for the solve). */
+    static int[] balancedChunks(Csr m, int k, int parts) {
+        int rows = m.rows();
+        long total = (long) m.nnz() + (long) rows * k;
+        long target = Math.max(1, total / Math.max(1, parts));
+        int[] out = new int[Math.max(2, parts + 2)];
+        int n = 0;
+        out[n++] = 0;
+        long acc = 0;
+        for (int r = 0; r < rows; r++) {
+            acc += m.rowLength(r) + k;
+            if (acc >= target && r + 1 < rows) {
+                if (n == out.length) {
+                    out = java.util.Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = r + 1;
+                acc = 0;
+            }
+        }
+        if (n == out.length) {
+            out = java.util.Arrays.copyOf(out, n + 1);
+        }
+        out[n++] = rows;
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** Per-thread workspace and the per-row math. */
+    static final class RowSolver {
+        private final int k;
+        private final NormalEquation ne;
+        private final double[] nnlsWs;
+        private final double[] x;
+        private final double[] r;
+        private final double[] dir;
+        private final double[] ap;
+        private final double[] yv;
+
+        RowSolver(int k) {
+            this.k = k;
+            this.ne = new NormalEquation(k);
+            this.nnlsWs = DenseSolvers.nnlsWorkspace(k);
+            this.x = new double[k];
+            this.r = new double[k];
+            this.dir = new double[k];
+            this.ap = new double[k];
+            this.yv = new double[k];
+        }
+
+        void solveRow(Csr ratings, int row, float[] src, float[] dst, double[] gram, AlsParams p) {
+            int s = ratings.rowStart(row);
+            int e = ratings.rowEnd(row);
+            int[] col = ratings.colIdx();
+            float[] val = ratings.values();
+            if (p.implicitPrefs() && p.solver() == AlsParams.Solver.CG) {
+                conjugateGradient(row, s, e, col, val, src, dst, gram, p);
+                return;
+            }
+            ne.reset();
+            int n;
+            if (p.implicitPrefs()) {
+                ne.addMatrix(gram);
+                double alpha = p.alpha();
+                n = 0;
+                for (int q = s; q < e; q++) {
+                    double v = val[q];
+                    double c1 = alpha * Math.abs(v);
+                    if (v > 0) {
+                        n++;
+                        ne.add(src, col[q] * k, 1 + c1, c1);
+                    } else {
+                        ne.add(src, col[q] * k, 0, c1);
+                    }
+                }
+            } else {
+                n = e - s;
+                for (int q = s; q < e; q++) {
+                    ne.add(src, col[q] * k, val[q], 1);
+                }
+            }
+            ne.addToDiagonal(p.regParam() * n);
+            double[] a = ne.a();
+            double[] b = ne.b();
+            int o = row * k;
+            if (p.nonnegative()) {
+                DenseSolvers.nnls(a, b, k, x, nnlsWs);
+                for (int d = 0; d < k; d++) {
+                    dst[o + d] = (float) x[d];
+                }
+            } else {
+                if (!DenseSolvers.choleskySolve(a, b, k)) {
+                    throw new SingularSystemException(row, e - s);
+                }
+                for (int d = 0; d < k; d++) {
+                    dst[o + d] = (float) b[d];
+                }
+            }
+        }
+
+        /**
+         * Implicit-feedback CG (as benfred/implicit's CPU solver), warm-started from the current factors and never
+         * forming A:
+         * <pre>
+         * A·v = YᵀY v + λ n⁺ v + Σ_i α|r_i| (y_i·v) y_i
+         * r = b − A x;  d = r
+         * repeat cgSteps: a = rᵀr / dᵀAd;  x += a d;  r −= a Ad;  d = r + (r'ᵀr' / rᵀr) d   (stop when rᵀr &lt; 1e-20)
+         * </pre>
+         */
+        private void conjugateGradient(int row, int s, int e, int[] col, float[] val, float[] src, float[] dst,
+                                       double[] gram, AlsParams p) {
+            int o = row * k;
+            double alpha = p.alpha();
+            int npos = 0;
+            for (int q = s; q < e; q++) {
+                if (val[q] > 0) {
+                    npos++;
+                }
+            }
+            double lambda = p.regParam() * npos;
+            for (int d = 0; d < k; d++) {
+                x[d] = dst[o + d];
+            }
+            // r = b - A x
+            symmetricTimes(gram, x, r);
+            for (int d = 0; d < k; d++) {
+                r[d] = -r[d] - lambda * x[d];
+            }
+            for (int q = s; q < e; q++) {
+                int so = col[q] * k;
+                double v = val[q];
+                double c1 = alpha * Math.abs(v);
+                double yx = 0;
+                for (int d = 0; d < k; d++) {
+                    yv[d] = src[so + d];
+                    yx += yv[d] * x[d];
+                }
+                double coef = (v > 0 ? 1 + c1 : 0) - c1 * yx;
+                for (int d = 0; d < k; d++) {
+                    r[d] += coef * yv[d];
+                }
+            }
+            double rsOld = dot(r, r);
+            System.arraycopy(r, 0, dir, 0, k);
+            for (int step = 0; step < p.cgSteps() && rsOld >= 1e-20; step++) {
+                symmetricTimes(gram, dir, ap);
+                for (int d = 0; d < k; d++) {
+                    ap[d] += lambda * dir[d];
+                }
+                for (int q = s; q < e; q++) {
+                    int so = col[q] * k;
+                    double c1 = alpha * Math.abs(val[q]);
+                    if (c1 == 0) {
+                        continue;
+                    }
+                    double yd = 0;
+                    for (int d = 0; d < k; d++) {
+                        yd += src[so + d] * dir[d];
+                    }
+                    double w = c1 * yd;
+                    for (int d = 0; d < k; d++) {
+                        ap[d] += w * src[so + d];
+                    }
+                }
+                double dAd = dot(dir, ap);
+                if (!(dAd > 0)) {
+                    throw new SingularSystemException(row, e - s);
+                }
+                double a = rsOld / dAd;
+                for (int d = 0; d < k; d++) {
+                    x[d] += a * dir[d];
+                    r[d] -= a * ap[d];
+                }
+                double rsNew = dot(r, r);
+                double beta = rsNew / rsOld;
+                for (int d = 0; d < k; d++) {
+                    dir[d] = r[d] + beta * dir[d];
+                }
+                rsOld = rsNew;
+            }
+            for (int d = 0; d < k; d++) {
+                dst[o + d] = (float) x[d];
+            }
+        }
+
+        /** out = G v for G symmetric given by its upper triangle (row-major k×k). */
+        private void symmetricTimes(double[] g, double[] v, double[] out) {
+            for (int i = 0; i < k; i++) {
+                double sum = 0;
+                for (int j = 0; j < i; j++) {
+                    sum += g[j * k + i] * v[j];
+                }
+                for (int j = i; j < k; j++) {
+                    sum += g[i * k + j] * v[j];
+                }
+                out[i] = sum;
+            }
+        }
+
+        private static double dot(double[] a, double[] b) {
+            double s = 0;
+            for (int i = 0; i < a.length; i++) {
+                s += a[i] * b[i];
+            }
+            return s;
+        }
+    }
+
+    @Override
+    public void close() {
+        // nothing native to release
+    }
+}

@@ -1,0 +1,274 @@
+package encore.cpu;
+
+import encore.als.AlsException;
+import encore.als.AlsModel;
+import encore.als.AlsParams;
+import encore.als.Backends;
+import encore.als.Recommendations;
+import encore.data.Csr;
+import encore.data.Interactions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Random;
+
+import static encore.cpu.SparkStyleData.fit;
+import static encore.cpu.SparkStyleData.labels;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CPU engine against the ideas of Spark's ALSSuite (spec §9), with Spark's tolerances. */
+class CpuAlsTest {
+    private static AlsParams.Builder params() {
+        return AlsParams.builder().seed(0).threads(2);
+    }
+
+    @ParameterizedTest(name = "true rank {0}, fitted rank {1}, noise {2}, reg {3}: RMSE < {4}")
+    @CsvSource({
+        "1, 1, 0.0, 1e-5, 0.001",
+        "1, 2, 0.0, 1e-5, 0.001",
+        "1, 1, 0.01, 0.01, 0.02",
+        "1, 2, 0.01, 0.01, 0.02",
+        "2, 2, 0.01, 0.01, 0.03",
+        "2, 3, 0.01, 0.01, 0.03"})
+    void recoversLowRankExplicitData(int trueRank, int rank, double noise, double reg, double bound) {
+        SparkStyleData d = SparkStyleData.explicit(20, 40, trueRank, noise, 11);
+        AlsModel m = fit(d.train, params().rank(rank).regParam(reg).build());
+        double rmse = d.rmse(m);
+        assertTrue(rmse < bound, "RMSE " + rmse);
+    }
+
+    @Test
+    void implicitFeedbackOnLowRankData() {
+        SparkStyleData d = SparkStyleData.implicit(20, 40, 2, 0.01, 11);
+        AlsModel m = fit(d.train, params().rank(2).regParam(0.01).implicitPrefs(true).build());
+        double w = d.weightedClippedRmse(m, 1.0);
+        assertTrue(w < 0.3, "weighted clipped RMSE " + w);
+    }
+
+    @Test
+    void implicitNegativeRatingsMatterAndZeroMeansUnobserved() {
+        Interactions neg = Interactions.fromCoordinates(labels(2), labels(2), new int[] {0, 1, 0}, new int[] {0, 1, 1},
+            new float[] {1, 1, -3});
+        Interactions zero = Interactions.fromCoordinates(labels(2), labels(2), new int[] {0, 1, 0}, new int[] {0, 1, 1},
+            new float[] {1, 1, 0});
+        AlsParams p = params().rank(1).regParam(0.01).implicitPrefs(true).build();
+        AlsModel a = fit(neg, p);
+        AlsModel b = fit(zero, p);
+        for (int u = 0; u < 2; u++) {
+            assertFalse(Arrays.equals(a.userFactor(u), b.userFactor(u)), "user " + u);
+        }
+        for (int i = 0; i < 2; i++) {
+            assertFalse(Arrays.equals(a.itemFactor(i), b.itemFactor(i)), "item " + i);
+        }
+    }
+
+    @Test
+    void implicitEntityWithOnlyNonPositiveRatingsGetsTheZeroVector() {
+        Interactions t = Interactions.fromCoordinates(labels(3), labels(2), new int[] {0, 1, 2, 2},
+            new int[] {0, 1, 0, 1}, new float[] {2, 1, 0, -1});
+        AlsModel m = fit(t, params().rank(2).regParam(0.1).implicitPrefs(true).build());
+        assertArrayEquals(new float[] {0, 0}, m.userFactor(2));
+    }
+
+    @Test
+    void nonnegativeFactorsStayNonNegative() {
+        SparkStyleData d = SparkStyleData.implicit(20, 40, 2, 0.01, 11);
+        AlsModel m = fit(d.train, params().rank(2).maxIter(4).nonnegative(true).build());
+        for (float f : m.userFactors()) {
+            assertTrue(f >= 0);
+        }
+        for (float f : m.itemFactors()) {
+            assertTrue(f >= 0);
+        }
+        assertTrue(d.rmse(m) < 1.0);
+    }
+
+    @Test
+    void manyIterationsDoNotFail() {
+        SparkStyleData d = SparkStyleData.explicit(4, 4, 1, 0.0, 11);
+        AlsModel e = fit(d.train, params().rank(1).maxIter(50).regParam(1e-4).build());
+        AlsModel i = fit(d.train, params().rank(1).maxIter(50).regParam(1e-4).implicitPrefs(true).build());
+        assertTrue(Float.isFinite(e.predict(0, 0)) || !e.hasUser(0));
+        assertTrue(Float.isFinite(i.predict(0, 0)) || !i.hasUser(0));
+    }
+
+    @Test
+    void coldStartNanForUnknownSides() {
+        // users 0,1 and items 0,1 train; user 2 and item 2 appear only in the index
+        Interactions t = Interactions.fromCoordinates(labels(3), labels(3), new int[] {0, 0, 1}, new int[] {0, 1, 1},
+            new float[] {1, 2, 3});
+        AlsModel m = fit(t, params().rank(1).maxIter(1).build());
+        assertTrue(Float.isNaN(m.predict(2, 2)));
+        assertTrue(Float.isNaN(m.predict(0, 2)));
+        assertTrue(Float.isNaN(m.predict(2, 0)));
+        assertTrue(Float.isFinite(m.predict(0, 0)));
+        assertTrue(Float.isNaN(m.predict("no such user", "0")));
+        assertEquals(AlsParams.ColdStartStrategy.DROP, AlsParams.ColdStartStrategy.parse("Drop"));
+        assertEquals(AlsParams.ColdStartStrategy.NAN, AlsParams.ColdStartStrategy.parse("NaN"));
+    }
+
+    @Test
+    void recommendForAllMatchesSparksFixedFactorLists() {
+        // users 0:[6,4] 1:[3,4] 2:[3,6]; items 3:[5,6] 4:[6,2] 5:[3,6] 6:[4,1] (indices 0..3 here)
+        float[] uf = {6, 4, 3, 4, 3, 6};
+        float[] itf = {5, 6, 6, 2, 3, 6, 4, 1};
+        BitSet all3 = new BitSet();
+        all3.set(0, 3);
+        BitSet all4 = new BitSet();
+        all4.set(0, 4);
+        AlsModel m = new AlsModel(params().rank(2).build(), labels(3), labels(4), uf, itf, all3, all4);
+        int[][] userIds = {{0, 1, 2, 3}, {0, 2, 1, 3}, {0, 2, 1, 3}};
+        float[][] userScores = {{54, 44, 42, 28}, {39, 33, 26, 16}, {51, 45, 30, 18}};
+        for (int k : new int[] {2, 4, 6}) {
+            Recommendations r = m.recommendForAllUsers(k, null);
+            for (int u = 0; u < 3; u++) {
+                int n = Math.min(k, 4);
+                assertArrayEquals(Arrays.copyOf(userIds[u], n), r.ids(u));
+                assertArrayEquals(Arrays.copyOf(userScores[u], n), r.scores(u));
+            }
+        }
+        int[][] itemIds = {{0, 2, 1}, {0, 2, 1}, {2, 0, 1}, {0, 2, 1}};
+        float[][] itemScores = {{54, 51, 39}, {44, 30, 26}, {45, 42, 33}, {28, 18, 16}};
+        for (int k : new int[] {2, 3, 4}) {
+            Recommendations r = m.recommendForAllItems(k, null);
+            for (int i = 0; i < 4; i++) {
+                int n = Math.min(k, 3);
+                assertArrayEquals(Arrays.copyOf(itemIds[i], n), r.ids(i));
+                assertArrayEquals(Arrays.copyOf(itemScores[i], n), r.scores(i));
+            }
+        }
+        // subsets: duplicates collapse, unknown labels are omitted, rows equal the all-users lists
+        AlsModel.UserRecommendations sub = m.recommendForUsers(new String[] {"0", "2", "0", "nobody"}, 4, null);
+        assertArrayEquals(new int[] {0, 2}, sub.users());
+        assertArrayEquals(userIds[2], sub.lists().ids(1));
+    }
+
+    @Test
+    void recommendTiesGoToTheHigherIndexAndSeenItemsAreExcluded() {
+        float[] uf = {1, 0};
+        float[] itf = {1, 0, 1, 0, 1, 0, 2, 0};  // items 0,1,2 tie at 1.0, item 3 scores 2
+        BitSet u = new BitSet();
+        u.set(0);
+        BitSet it = new BitSet();
+        it.set(0, 4);
+        AlsModel m = new AlsModel(params().rank(2).build(), labels(1), labels(4), uf, itf, u, it);
+        assertArrayEquals(new int[] {3, 2, 1}, m.recommendForAllUsers(3, null).ids(0));
+        Csr seen = Csr.fromCoordinates(1, 4, new int[] {0, 0}, new int[] {3, 1}, new float[] {1, 1});
+        assertArrayEquals(new int[] {2, 0}, m.recommendForAllUsers(3, seen).ids(0));
+        Csr everything = Csr.fromCoordinates(1, 4, new int[] {0, 0, 0, 0}, new int[] {0, 1, 2, 3},
+            new float[] {1, 1, 1, 1});
+        assertEquals(0, m.recommendForAllUsers(10, everything).count(0));
+        assertEquals(4, m.recommendForAllUsers(1000, null).count(0));
+    }
+
+    @Test
+    void sameSeedGivesIdenticalFactorsWhateverTheThreadCount() {
+        SparkStyleData d = SparkStyleData.explicit(60, 90, 3, 0.1, 5);
+        for (boolean implicit : new boolean[] {false, true}) {
+            AlsParams p1 = params().rank(4).implicitPrefs(implicit).threads(1).build();
+            AlsModel one = fit(d.train, p1);
+            AlsModel eight = fit(d.train, p1.toBuilder().threads(8).build());
+            assertArrayEquals(one.userFactors(), eight.userFactors());
+            assertArrayEquals(one.itemFactors(), eight.itemFactors());
+            assertArrayEquals(one.recommendForAllUsers(5, d.train.userItems()).ids(7),
+                eight.recommendForAllUsers(5, d.train.userItems()).ids(7));
+        }
+    }
+
+    @Test
+    void singularSystemIsAClearErrorNamingTheEntity() {
+        // regParam 0, rank 3, a user with one rating: A = y yᵀ has rank 1
+        Interactions t = Interactions.fromCoordinates(labels(2), labels(3), new int[] {0, 0, 0, 1},
+            new int[] {0, 1, 2, 0}, new float[] {1, 2, 3, 4});
+        AlsException e = assertThrows(AlsException.class, () -> fit(t, params().rank(3).regParam(0).build()));
+        assertTrue(e.getMessage().contains("not positive definite"), e.getMessage());
+        assertTrue(e.getMessage().matches("(?s)^(user|item) '\\d+'.*"), e.getMessage());
+    }
+
+    @Test
+    void zeroIterationsReturnUnitNormInitialFactors() {
+        SparkStyleData d = SparkStyleData.explicit(10, 10, 2, 0.0, 3);
+        AlsModel m = fit(d.train, params().rank(5).maxIter(0).build());
+        for (int u = 0; u < 10; u++) {
+            if (m.hasUser(u)) {
+                double n = 0;
+                for (float f : m.userFactor(u)) {
+                    n += f * f;
+                }
+                assertEquals(1.0, n, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void conjugateGradientApproachesCholesky() {
+        SparkStyleData d = SparkStyleData.implicit(40, 60, 3, 0.05, 7);
+        AlsParams chol = params().rank(4).implicitPrefs(true).alpha(2).maxIter(10).build();
+        AlsModel exact = fit(d.train, chol);
+        AlsModel cg = fit(d.train, chol.toBuilder().solver(AlsParams.Solver.CG).cgSteps(8).build());
+        double diff = 0;
+        double norm = 0;
+        for (int u = 0; u < 40; u++) {
+            for (int i = 0; i < 60; i++) {
+                double a = exact.predict(u, i);
+                double b = cg.predict(u, i);
+                if (!Double.isNaN(a)) {
+                    diff += (a - b) * (a - b);
+                    norm += a * a;
+                }
+            }
+        }
+        assertTrue(Math.sqrt(diff / norm) < 0.02, "relative difference " + Math.sqrt(diff / norm));
+    }
+
+    @Test
+    void halfIterationMatchesADoublePrecisionReference() {
+        Random rnd = new Random(42);
+        int users = 50;
+        int items = 80;
+        int k = 8;
+        SparkStyleData.IntFloatTriples t = new SparkStyleData.IntFloatTriples();
+        for (int u = 0; u < users; u++) {
+            for (int i = 0; i < items; i++) {
+                if (rnd.nextDouble() < 0.3) {
+                    t.add(u, i, 1 + rnd.nextInt(5));
+                }
+            }
+        }
+        Interactions train = Interactions.fromCoordinates(labels(users), labels(items), t.u(), t.i(), t.v());
+        float[] itemF = new float[items * k];
+        for (int q = 0; q < itemF.length; q++) {
+            itemF[q] = (float) rnd.nextGaussian();
+        }
+        for (boolean implicit : new boolean[] {false, true}) {
+            AlsParams p = params().rank(k).regParam(0.05).implicitPrefs(implicit).alpha(3).build();
+            float[] userF = new float[users * k];
+            try (var backend = new CpuBackendProvider().open(p)) {
+                backend.solve(train.userItems(), itemF, userF, p);
+            }
+            Csr ui = train.userItems();
+            for (int u = 0; u < users; u++) {
+                double[] ref = ReferenceSolve.row(ui, u, itemF, items, k, p);
+                for (int d = 0; d < k; d++) {
+                    double rel = Math.abs(userF[u * k + d] - ref[d]) / Math.max(1e-3, Math.abs(ref[d]));
+                    assertTrue(rel < 1e-5, "implicit=" + implicit + " user " + u + " dim " + d + ": "
+                        + userF[u * k + d] + " vs " + ref[d]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void backendsFindTheCpuEngine() {
+        assertEquals("cpu", Backends.choose("cpu").provider().name());
+        assertEquals(null, Backends.status().get("cpu"));
+        assertThrows(IllegalArgumentException.class, () -> Backends.choose("tpu"));
+    }
+}
