@@ -52,7 +52,10 @@ public final class TextFields {
         return sb.toString();
     }
 
-    /** Inverse of {@link #tsv(String)}; an unknown escape is an error. */
+    /**
+     * Inverse of {@link #tsv(String)}: {@code \\}, {@code \t}, {@code \n}, {@code \r} become the characters; any
+     * other backslash is kept as written (lenient, for TSV files from other tools).
+     */
     public static String unTsv(String s) {
         int i = s.indexOf('\\');
         if (i < 0) {
@@ -61,21 +64,22 @@ public final class TextFields {
         StringBuilder sb = new StringBuilder(s.length()).append(s, 0, i);
         for (; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c != '\\') {
+            if (c != '\\' || i + 1 >= s.length()) {
                 sb.append(c);
                 continue;
             }
-            if (i + 1 >= s.length()) {
-                throw new IllegalArgumentException("dangling backslash at the end of a TSV field");
-            }
-            char e = s.charAt(++i);
+            char e = s.charAt(i + 1);
             switch (e) {
                 case '\\' -> sb.append('\\');
                 case 't' -> sb.append('\t');
                 case 'n' -> sb.append('\n');
                 case 'r' -> sb.append('\r');
-                default -> throw new IllegalArgumentException("unknown escape \\" + e + " in a TSV field");
+                default -> {
+                    sb.append(c);
+                    continue;
+                }
             }
+            i++;
         }
         return sb.toString();
     }
