@@ -21,7 +21,7 @@ import java.nio.file.NoSuchFileException;
     mixinStandardHelpOptions = true,
     versionProvider = EncoreCli.Version.class,
     description = "Encore: ALS music recommendations from listening logs, on the GPU or the CPU.",
-    subcommands = {GenerateCommand.class, PrepareCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {GenerateCommand.class, PrepareCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
     usageHelpAutoWidth = true)
 public final class EncoreCli implements Runnable {
     /** Exit code of a data or runtime error. */

@@ -3,7 +3,6 @@ package encore.cli;
 import encore.data.BadRowPolicy;
 import encore.data.BadRow;
 import encore.data.DropReason;
-import encore.data.IngestOptions;
 import encore.data.IngestStats;
 import encore.data.ItemKey;
 import encore.data.Prepare;
@@ -13,7 +12,6 @@ import encore.data.SplitSpec;
 import encore.io.Json;
 import encore.io.PreparedFiles;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,38 +34,8 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
 
-    @Option(names = "--item-key", paramLabel = "KEY", defaultValue = "track",
-        description = "What identifies an item: track (the seed's choice; same-titled tracks of different artists "
-            + "merge), artist-track (keeps them apart), artist or album. Default: ${DEFAULT-VALUE}.")
-    String itemKey;
-
-    @Option(names = "--limit", paramLabel = "N",
-        description = "Keep the first N aggregated pairs ordered by user_id (the seed's orderBy(user_id).limit(N)).")
-    Long limit;
-
-    @ArgGroup(exclusive = true)
-    SplitChoice split;
-
-    static final class SplitChoice {
-        @Option(names = "--split", paramLabel = "F", required = true,
-            description = "Put each (user, item) pair in test with probability F (hash of seed, user, item).")
-        Double random;
-
-        @Option(names = "--holdout", paramLabel = "F", required = true,
-            description = "Hold out a fraction F of each user's items (users with at least 5 items).")
-        Double holdout;
-    }
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Split seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
-
-    @Option(names = "--bad-rows", paramLabel = "POLICY", defaultValue = "skip",
-        description = "Malformed rows (unterminated quote, invalid UTF-8, too many fields): skip (count and report) "
-            + "or fail (stop with file:line). Default: ${DEFAULT-VALUE}.")
-    String badRows;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Parser threads. Default: the number of cores.")
-    Integer threads;
+    @CommandLine.Mixin
+    FrontEndOptions front;
 
     @Option(names = "--json", description = "Print the prepare.json summary instead of the human one.")
     boolean json;
@@ -78,36 +46,13 @@ final class PrepareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        ItemKey key;
-        BadRowPolicy policy;
-        try {
-            key = ItemKey.parse(itemKey);
-            policy = BadRowPolicy.valueOf(badRows.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage().startsWith("unknown item key") ? e.getMessage()
-                : "invalid --bad-rows '" + badRows + "': expected skip or fail");
-        }
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (t < 1) {
-            throw new CommandLine.ParameterException(cl, "--threads must be >= 1");
-        }
-        SplitSpec splitSpec;
-        try {
-            if (split == null) {
-                splitSpec = SplitSpec.none();
-            } else if (split.random != null) {
-                splitSpec = SplitSpec.random(split.random, seed);
-            } else {
-                splitSpec = SplitSpec.holdout(split.holdout, seed);
-            }
-            if (limit != null && limit < 0) {
-                throw new IllegalArgumentException("--limit must be >= 0");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
-        }
-        IngestOptions ingest = IngestOptions.defaults().withItemKey(key).withBadRows(policy).withThreads(t);
-        PrepareOptions options = new PrepareOptions(ingest, limit == null ? -1 : limit, splitSpec);
+        PrepareOptions options = front.prepareOptions(cl, SplitSpec.none());
+        SplitSpec splitSpec = options.split();
+        ItemKey key = options.ingest().itemKey();
+        BadRowPolicy policy = options.ingest().badRows();
+        int t = options.ingest().threads();
+        Long limit = front.limit;
+        long seed = front.seed;
         Prepared p = Prepare.run(data, options);
         Map<String, Object> extra = Json.object();
         Map<String, Object> opts = Json.object();

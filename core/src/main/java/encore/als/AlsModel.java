@@ -145,6 +145,24 @@ public final class AlsModel {
             exclude, null, params.threads());
     }
 
+    /** Both lists of every user from one scoring pass: without and with the excluded entries. */
+    public record ListsWithAndWithoutExclusion(Recommendations all, Recommendations excluded) {
+    }
+
+    /**
+     * {@link #recommendForAllUsers} twice — with every item, and without the entries of {@code exclude} — for the
+     * price of one scoring pass (e.g. lists to show and lists to evaluate).
+     */
+    public ListsWithAndWithoutExclusion recommendForAllUsersBoth(int k, Csr exclude) {
+        if (exclude == null) {
+            throw new IllegalArgumentException("an exclusion matrix is required");
+        }
+        checkExclude(exclude, users.size(), items.size());
+        Recommendations[] r = BlockedScorer.topK(userFactors, userHas, users.size(), itemFactors, itemHas, items.size(),
+            rank(), k, exclude, true, null, params.threads());
+        return new ListsWithAndWithoutExclusion(r[1], r[0]);
+    }
+
     /**
      * Top-{@code k} items for the given user labels, de-duplicated in first-seen order; unknown or cold labels are
      * silently omitted, as in Spark. Row {@code r} of the result belongs to {@code result.users()[r]}.

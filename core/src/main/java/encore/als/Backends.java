@@ -67,6 +67,10 @@ public final class Backends {
         }
         List<String> names = new ArrayList<>();
         all.forEach(p -> names.add(p.name()));
+        if (want.equals("gpu")) {
+            throw new IllegalStateException("backend gpu is unavailable: no GPU engine is installed (the encore-cuda "
+                + "module is not on the class path); available: " + names);
+        }
         throw new IllegalArgumentException("unknown backend '" + name + "': expected auto or one of " + names);
     }
 }

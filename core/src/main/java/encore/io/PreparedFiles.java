@@ -96,7 +96,8 @@ public final class PreparedFiles {
         return r;
     }
 
-    static void writeIndex(Path file, LabelIndex index) throws IOException {
+    /** Writes {@code index,label,frequency} for every label, atomically. */
+    public static void writeIndex(Path file, LabelIndex index) throws IOException {
         try (AtomicOutput out = AtomicOutput.create(file)) {
             OutputStream os = out.stream();
             os.write("index,label,frequency\n".getBytes(StandardCharsets.UTF_8));

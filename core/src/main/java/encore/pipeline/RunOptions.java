@@ -1,0 +1,30 @@
+package encore.pipeline;
+
+import encore.als.AlsParams;
+import encore.data.PrepareOptions;
+
+import java.nio.file.Path;
+
+/**
+ * What {@code encore run} does.
+ *
+ * @param data         a listenings CSV (with {@code prepare}), or null when {@code train}/{@code test} triples are given
+ * @param prepare      front-end options for {@code data}
+ * @param train        triples file of training ratings (with {@code test}), or null
+ * @param test         triples file of test ratings, or null
+ * @param als          ALS parameters
+ * @param backend      {@code auto}, {@code cpu} or {@code gpu}
+ * @param top          K of the recommendation lists and of the ranking metrics
+ * @param excludeSeen  leave each user's training items out of the written recommendations
+ */
+public record RunOptions(Path data, PrepareOptions prepare, Path train, Path test, AlsParams als, String backend,
+                         int top, boolean excludeSeen) {
+    public RunOptions {
+        if ((data == null) == (train == null || test == null)) {
+            throw new IllegalArgumentException("give either a listenings file or both train and test triples");
+        }
+        if (top < 1) {
+            throw new IllegalArgumentException("top must be >= 1, got " + top);
+        }
+    }
+}

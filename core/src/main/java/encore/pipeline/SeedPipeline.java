@@ -1,0 +1,237 @@
+package encore.pipeline;
+
+import encore.als.AlsBackend;
+import encore.als.AlsModel;
+import encore.als.AlsTrainer;
+import encore.als.Backends;
+import encore.als.Recommendations;
+import encore.data.Csr;
+import encore.data.Interactions;
+import encore.data.Prepare;
+import encore.data.Prepared;
+import encore.data.TriplesReader;
+import encore.eval.PopularityBaseline;
+import encore.eval.RankingMetrics;
+import encore.eval.RegressionMetrics;
+import encore.io.AtomicOutput;
+import encore.io.Json;
+import encore.io.PreparedFiles;
+import encore.io.TextFields;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The seed recipe end to end: ingest → clean → aggregate → index → split → fit → predict the test pairs → RMSE/MAE →
+ * top-K for every user → ranking metrics against a most-popular baseline → files.
+ *
+ * <p>Evaluation rules: RMSE and MAE skip cold test pairs (Spark's {@code coldStartStrategy=drop}) and count them.
+ * Ranking metrics are computed for every user with at least one test item, from top-K lists that exclude that
+ * user's training items; a user without factors, or a test item never seen in training, counts as a miss. The most-
+ * popular baseline ranks items by training users and also excludes training items.
+ */
+public final class SeedPipeline {
+    /** Files written into the output directory. */
+    public static final String RECOMMENDATIONS = "recommendations.csv";
+    public static final String METRICS = "metrics.json";
+
+    private SeedPipeline() {
+    }
+
+    /** Progress events, for the CLI. */
+    public interface Listener extends AlsTrainer.Listener {
+        default void stage(String name, double seconds) {
+        }
+
+        Listener SILENT = (i, n, s) -> { };
+    }
+
+    /** The outcome: the model, the metrics report (as written to metrics.json) and the output lists. */
+    public record Result(AlsModel model, Interactions train, Recommendations recommendations,
+                         Map<String, Object> metrics) {
+    }
+
+    public static Result run(RunOptions o, Path out, Listener listener) throws IOException {
+        Map<String, Double> t = new LinkedHashMap<>();
+        long start = System.nanoTime();
+        Map<String, Object> report = Json.object();
+        Interactions train;
+        Csr test;
+        if (o.data() != null) {
+            Prepared p = Prepare.run(o.data(), o.prepare());
+            Map<String, Object> prep = PreparedFiles.report(p, true);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> pt = (Map<String, Object>) prep.remove("timings_s");
+            report.putAll(prep);
+            t.put("ingest", (Double) pt.get("read_clean"));
+            t.put("aggregate", (Double) pt.get("aggregate") + (Double) pt.getOrDefault("limit", 0.0));
+            t.put("index", (Double) pt.get("index"));
+            t.put("split", (Double) pt.get("split") + (Double) pt.get("csr"));
+            train = p.train();
+            test = p.split().test().toInteractions().userItems();
+        } else {
+            long t0 = System.nanoTime();
+            TriplesReader.TriplesSplit s = TriplesReader.read(o.train(), o.test());
+            t.put("ingest", secs(t0));
+            t.put("aggregate", 0.0);
+            t.put("index", 0.0);
+            t.put("split", 0.0);
+            train = s.train();
+            test = s.test();
+            report.put("source", o.train() + " + " + o.test());
+            report.put("train_ratings", s.trainLines());
+            report.put("test_ratings", s.testLines());
+            report.put("users", train.users().size());
+            report.put("items", train.items().size());
+            report.put("train_pairs", train.nnz());
+            report.put("test_pairs", test.nnz());
+        }
+        for (var e : t.entrySet()) {
+            listener.stage(e.getKey(), e.getValue());
+        }
+
+        // fit
+        Backends.Choice choice = Backends.choose(o.backend());
+        long t0 = System.nanoTime();
+        AlsTrainer.Fit fit;
+        try (AlsBackend backend = choice.provider().open(o.als())) {
+            fit = AlsTrainer.fit(train, o.als(), backend, listener);
+        }
+        AlsModel model = fit.model();
+        t.put("fit", secs(t0));
+        listener.stage("fit", t.get("fit"));
+
+        // predict + regression metrics
+        t0 = System.nanoTime();
+        float[] pred = model.transform(test);
+        float[] label = test.values();
+        RegressionMetrics reg = new RegressionMetrics();
+        long cold = 0;
+        for (int q = 0; q < pred.length; q++) {
+            if (Float.isNaN(pred[q])) {
+                cold++;
+            } else {
+                reg.add(label[q], pred[q]);
+            }
+        }
+        t.put("predict", secs(t0));
+        listener.stage("predict", t.get("predict"));
+
+        // recommend: the lists to write and, from the same scores, the lists to evaluate (without training items)
+        t0 = System.nanoTime();
+        Csr seen = train.userItems();
+        Recommendations recs;
+        Recommendations evalRecs;
+        if (o.excludeSeen()) {
+            recs = model.recommendForAllUsers(o.top(), seen);
+            evalRecs = recs;
+        } else {
+            AlsModel.ListsWithAndWithoutExclusion both = model.recommendForAllUsersBoth(o.top(), seen);
+            recs = both.all();
+            evalRecs = both.excluded();
+        }
+        t.put("recommend", secs(t0));
+        listener.stage("recommend", t.get("recommend"));
+
+        // ranking metrics and the most-popular baseline
+        t0 = System.nanoTime();
+        RankingMetrics rank = RankingMetrics.evaluate(o.top(), evalRecs.idLists(), test);
+        PopularityBaseline pop = new PopularityBaseline(seen);
+        RankingMetrics popRank = RankingMetrics.evaluate(o.top(), pop.recommendAll(o.top(), true), test);
+        t.put("evaluate", secs(t0));
+        listener.stage("evaluate", t.get("evaluate"));
+
+        int k = o.top();
+        report.put("rmse", reg.count() == 0 ? null : reg.rmse());
+        report.put("mae", reg.count() == 0 ? null : reg.mae());
+        report.put("cold_pairs_skipped", cold);
+        report.put("test_pairs_scored", reg.count());
+        report.put("ranking_queries", rank.queries());
+        report.put("precision_at_" + k, rank.precisionAtK());
+        report.put("recall_at_" + k, rank.recallAtK());
+        report.put("map_at_" + k, rank.mapAtK());
+        report.put("ndcg_at_" + k, rank.ndcgAtK());
+        report.put("popularity_precision_at_" + k, popRank.precisionAtK());
+        report.put("popularity_recall_at_" + k, popRank.recallAtK());
+        report.put("popularity_map_at_" + k, popRank.mapAtK());
+        report.put("popularity_ndcg_at_" + k, popRank.ndcgAtK());
+        report.put("backend", choice.provider().name());
+        report.put("fallback_reason", choice.skipped());
+        report.put("params", params(o));
+
+        // write
+        t0 = System.nanoTime();
+        Files.createDirectories(out);
+        PreparedFiles.writeIndex(out.resolve(PreparedFiles.USERS), train.users());
+        PreparedFiles.writeIndex(out.resolve(PreparedFiles.ITEMS), train.items());
+        writeRecommendations(out.resolve(RECOMMENDATIONS), model, recs);
+        t.put("write", secs(t0));
+        t.put("total", secs(start));
+        Map<String, Object> timings = Json.object();
+        timings.putAll(t);
+        report.put("timings_s", timings);
+        report.put("iterations_s", new ArrayList<Object>(fit.iterationSeconds()));
+        AtomicOutput.write(out.resolve(METRICS), Json.write(report).getBytes(StandardCharsets.UTF_8));
+        return new Result(model, train, recs, report);
+    }
+
+    private static Map<String, Object> params(RunOptions o) {
+        var p = o.als();
+        Map<String, Object> m = Json.object();
+        m.put("rank", p.rank());
+        m.put("max_iter", p.maxIter());
+        m.put("reg_param", p.regParam());
+        m.put("implicit_prefs", p.implicitPrefs());
+        m.put("alpha", p.alpha());
+        m.put("nonnegative", p.nonnegative());
+        m.put("solver", p.solver().name().toLowerCase(Locale.ROOT));
+        m.put("cg_steps", p.cgSteps());
+        m.put("seed", p.seed());
+        m.put("threads", p.threads());
+        m.put("top", o.top());
+        m.put("exclude_seen", o.excludeSeen());
+        return m;
+    }
+
+    /** {@code user_id,rank,item,score}: every user with factors, ranks from 1, labels as read, RFC-4180 quoting. */
+    static void writeRecommendations(Path file, AlsModel model, Recommendations recs) throws IOException {
+        List<byte[]> itemBytes = new ArrayList<>(model.items().size());
+        for (int i = 0; i < model.items().size(); i++) {
+            itemBytes.add(TextFields.csv(model.items().label(i)).getBytes(StandardCharsets.UTF_8));
+        }
+        try (AtomicOutput a = AtomicOutput.create(file)) {
+            OutputStream os = a.stream();
+            os.write("user_id,rank,item,score\n".getBytes(StandardCharsets.UTF_8));
+            for (int u = 0; u < recs.rows(); u++) {
+                int n = recs.count(u);
+                if (n == 0) {
+                    continue;
+                }
+                byte[] user = TextFields.csv(model.users().label(u)).getBytes(StandardCharsets.UTF_8);
+                for (int r = 0; r < n; r++) {
+                    os.write(user);
+                    os.write(',');
+                    os.write(Integer.toString(r + 1).getBytes(StandardCharsets.US_ASCII));
+                    os.write(',');
+                    os.write(itemBytes.get(recs.id(u, r)));
+                    os.write(',');
+                    os.write(Float.toString(recs.score(u, r)).getBytes(StandardCharsets.US_ASCII));
+                    os.write('\n');
+                }
+            }
+            a.commit();
+        }
+    }
+
+    private static double secs(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
