@@ -134,6 +134,38 @@ public final class AlsModel {
     }
 
     /**
+     * Spark's {@code transform} with its {@code coldStartStrategy}: the predictions for {@code pairs} as a matrix of
+     * the same shape, entries of cold pairs NaN ({@code nan}) or left out ({@code drop}).
+     */
+    public Csr transformWithColdStart(Csr pairs) {
+        float[] pred = transform(pairs);
+        if (params.coldStartStrategy() == AlsParams.ColdStartStrategy.NAN) {
+            return new Csr(pairs.rows(), pairs.cols(), pairs.rowPtr().clone(), pairs.colIdx().clone(), pred);
+        }
+        int[] ptr = new int[pairs.rows() + 1];
+        int kept = 0;
+        for (float p : pred) {
+            if (!Float.isNaN(p)) {
+                kept++;
+            }
+        }
+        int[] idx = new int[kept];
+        float[] val = new float[kept];
+        int at = 0;
+        for (int u = 0; u < pairs.rows(); u++) {
+            for (int q = pairs.rowStart(u); q < pairs.rowEnd(u); q++) {
+                if (!Float.isNaN(pred[q])) {
+                    idx[at] = pairs.colIdx()[q];
+                    val[at] = pred[q];
+                    at++;
+                }
+            }
+            ptr[u + 1] = at;
+        }
+        return new Csr(pairs.rows(), pairs.cols(), ptr, idx, val);
+    }
+
+    /**
      * Top-{@code k} items for every user (row = user index). Users without factors get no list.
      *
      * @param exclude users × items entries never to recommend (e.g. the training matrix: already-seen items), or null

@@ -110,6 +110,15 @@ class CpuAlsTest {
         assertTrue(Float.isNaN(m.predict(2, 0)));
         assertTrue(Float.isFinite(m.predict(0, 0)));
         assertTrue(Float.isNaN(m.predict("no such user", "0")));
+        Csr pairs = Csr.fromCoordinates(3, 3, new int[] {0, 0, 2, 2}, new int[] {0, 2, 0, 2}, new float[4]);
+        Csr nan = m.transformWithColdStart(pairs);
+        assertEquals(4, nan.nnz());
+        assertTrue(Float.isFinite(nan.values()[0]) && Float.isNaN(nan.values()[1]) && Float.isNaN(nan.values()[3]));
+        AlsModel dropping = fit(t, params().rank(1).maxIter(1).coldStartStrategy(AlsParams.ColdStartStrategy.DROP)
+            .build());
+        Csr dropped = dropping.transformWithColdStart(pairs);
+        assertEquals(1, dropped.nnz());
+        assertEquals(nan.values()[0], dropped.values()[0]);
         assertEquals(AlsParams.ColdStartStrategy.DROP, AlsParams.ColdStartStrategy.parse("Drop"));
         assertEquals(AlsParams.ColdStartStrategy.NAN, AlsParams.ColdStartStrategy.parse("NaN"));
     }
@@ -263,6 +272,40 @@ class CpuAlsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void similarItemsByCosine() {
+        float[] uf = {1, 0};
+        // item 0 = [1,0]; item 1 = [2,0.1] (nearly parallel, longer); item 2 = [0,1]; item 3 = [-1,0]; item 4 cold
+        float[] itf = {1, 0, 2, 0.1f, 0, 1, -1, 0, 5, 5};
+        BitSet u = new BitSet();
+        u.set(0);
+        BitSet it = new BitSet();
+        it.set(0, 4);
+        AlsModel m = new AlsModel(params().rank(2).build(), labels(1), labels(5), uf, itf, u, it);
+        Recommendations sim = m.similarItems(0, 10);
+        assertArrayEquals(new int[] {1, 2, 3}, sim.ids(0));
+        assertEquals(1.0, sim.score(0, 0), 0.002);
+        assertEquals(0.0, sim.score(0, 1), 1e-6);
+        assertEquals(-1.0, sim.score(0, 2), 1e-6);
+        assertEquals(0, m.similarItems(4, 3).count(0));
+    }
+
+    @Test
+    void paramsAreValidatedWithClearMessages() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AlsParams.builder().rank(0).build())
+            .getMessage().contains("rank must be"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AlsParams.builder().regParam(-1).build())
+            .getMessage().contains("regParam"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AlsParams.builder().alpha(Double.NaN).build())
+            .getMessage().contains("alpha"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AlsParams.builder()
+            .solver(AlsParams.Solver.CG).build()).getMessage().contains("implicit"));
+        assertEquals(10, AlsParams.defaults().rank());
+        assertEquals(0.1, AlsParams.defaults().regParam());
+        assertEquals(10, AlsParams.defaults().maxIter());
+        assertEquals(1994790107L, AlsParams.defaults().seed());
     }
 
     @Test

@@ -1,0 +1,91 @@
+package encore.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static encore.cli.EncoreCliTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RunCommandTest {
+    @TempDir
+    static Path dir;
+    static Path csv;
+
+    @BeforeAll
+    static void generate() {
+        csv = dir.resolve("l.csv");
+        assertEquals(0, run("generate", "--rows", "30000", "--seed", "2", "--out", csv.toString()).code());
+    }
+
+    @Test
+    void runWritesRecommendationsAndMetrics() throws Exception {
+        Path out = dir.resolve("run");
+        EncoreCliTest.Result r = run("run", "--data", csv.toString(), "--out", out.toString(), "--implicit",
+            "--alpha", "5", "--rank", "8", "--max-iter", "3", "--holdout", "0.2", "--exclude-seen");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("iteration 3/3"), r.out());
+        assertTrue(r.out().contains("most-popular precision@10"), r.out());
+        String m = Files.readString(out.resolve("metrics.json"));
+        for (String key : List.of("\"rows_read\": 30000", "\"rmse\"", "\"mae\"", "\"precision_at_10\"",
+            "\"recall_at_10\"", "\"map_at_10\"", "\"ndcg_at_10\"", "\"popularity_precision_at_10\"",
+            "\"cold_pairs_skipped\"", "\"backend\": \"cpu\"", "\"fallback_reason\"", "\"ingest\"", "\"aggregate\"",
+            "\"index\"", "\"split\"", "\"fit\"", "\"predict\"", "\"recommend\"", "\"write\"", "\"total\"",
+            "\"iterations_s\"")) {
+            assertTrue(m.contains(key), key + " in " + m);
+        }
+        List<String> recs = Files.readAllLines(out.resolve("recommendations.csv"));
+        assertEquals("user_id,rank,item,score", recs.get(0));
+        String first = recs.get(1).substring(0, recs.get(1).indexOf(','));
+        for (int i = 1; i <= 10; i++) {
+            assertTrue(recs.get(i).startsWith(first + "," + i + ","), recs.get(i));
+        }
+        assertTrue(Files.exists(out.resolve("users.csv")) && Files.exists(out.resolve("items.csv")));
+    }
+
+    @Test
+    void triplesFormatEvaluatesAGivenSplit() throws Exception {
+        StringBuilder train = new StringBuilder("user\titem\trating\n");
+        StringBuilder test = new StringBuilder();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(4);
+        for (int u = 0; u < 40; u++) {
+            for (int i = 0; i < 30; i++) {
+                double x = rnd.nextDouble();
+                int rating = 1 + (u + i) % 5;
+                if (x < 0.5) {
+                    train.append(u).append('\t').append(i).append('\t').append(rating).append("\t881250949\n");
+                } else if (x < 0.6) {
+                    test.append(u).append('\t').append(i).append('\t').append(rating).append('\n');
+                }
+            }
+        }
+        Path tr = dir.resolve("train.tsv");
+        Path te = dir.resolve("test.tsv");
+        Files.writeString(tr, train);
+        Files.writeString(te, test);
+        Path out = dir.resolve("triples");
+        EncoreCliTest.Result r = run("run", "--format", "triples", "--train", tr.toString(), "--test", te.toString(),
+            "--out", out.toString(), "--rank", "4", "--reg", "0.1", "--max-iter", "8", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"rmse\""), r.out());
+        assertTrue(r.out().contains("\"train_ratings\": " + (train.toString().lines().count() - 1)), r.out());
+    }
+
+    @Test
+    void unavailableBackendAndBadParametersAreClearErrors() {
+        Path out = dir.resolve("never");
+        EncoreCliTest.Result gpu = run("run", "--data", csv.toString(), "--out", out.toString(), "--backend", "gpu");
+        assertEquals(1, gpu.code());
+        assertTrue(gpu.err().startsWith("encore: backend gpu is unavailable"), gpu.err());
+        assertEquals(2, run("run", "--data", csv.toString(), "--out", out.toString(), "--rank", "0").code());
+        assertEquals(2, run("run", "--data", csv.toString(), "--out", out.toString(), "--solver", "lu").code());
+        assertEquals(2, run("run", "--out", out.toString()).code());
+        assertEquals(2, run("run", "--data", csv.toString(), "--out", out.toString(), "--backend", "tpu").code());
+        assertTrue(!Files.exists(out.resolve("metrics.json")));
+    }
+}
