@@ -55,12 +55,7 @@ final class FrontEndBenchmark {
             throw new IllegalArgumentException("--repeat must be >= 1");
         }
         if (data == null) {
-            Path cache = Path.of(System.getProperty("user.home"), ".cache", "encore", "bench");
-            data = cache.resolve("listenings-" + rows + "-seed" + seed + ".csv");
-            if (!Files.exists(data)) {
-                System.out.printf(Locale.ROOT, "generating %s (%,d rows, seed %d) ...%n", data, rows, seed);
-                new ListeningsGenerator(GeneratorConfig.forRows(rows, seed)).write(data);
-            }
+            data = cachedListenings(rows, seed);
         }
         IngestOptions ingest = IngestOptions.defaults().withThreads(threads);
         PrepareOptions options = new PrepareOptions(ingest, -1, SplitSpec.random(0.5, 42));
@@ -112,6 +107,17 @@ final class FrontEndBenchmark {
             Files.writeString(report, md.toString(), StandardCharsets.UTF_8);
         }
         return 0;
+    }
+
+    /** A generated listenings file, cached under {@code ~/.cache/encore/bench}. */
+    static Path cachedListenings(long rows, long seed) throws IOException {
+        Path cache = Path.of(System.getProperty("user.home"), ".cache", "encore", "bench");
+        Path data = cache.resolve("listenings-" + rows + "-seed" + seed + ".csv");
+        if (!Files.exists(data)) {
+            System.out.printf(Locale.ROOT, "generating %s (%,d rows, seed %d) ...%n", data, rows, seed);
+            new ListeningsGenerator(GeneratorConfig.forRows(rows, seed)).write(data);
+        }
+        return data;
     }
 
     private static String need(String opt, String v) {

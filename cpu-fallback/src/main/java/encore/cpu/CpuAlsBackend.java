@@ -126,6 +126,9 @@ final class CpuAlsBackend implements AlsBackend {
         private final double[] dir;
         private final double[] ap;
         private final double[] yv;
+        private final double[] dualY;
+        private final double[] dualG;
+        private final double[] dualR;
 
         RowSolver(int k) {
             this.k = k;
@@ -136,6 +139,9 @@ final class CpuAlsBackend implements AlsBackend {
             this.dir = new double[k];
             this.ap = new double[k];
             this.yv = new double[k];
+            this.dualY = new double[k * k];
+            this.dualG = new double[k * k];
+            this.dualR = new double[k];
         }
 
         void solveRow(Csr ratings, int row, float[] src, float[] dst, double[] gram, AlsParams p) {
@@ -145,6 +151,10 @@ final class CpuAlsBackend implements AlsBackend {
             float[] val = ratings.values();
             if (p.implicitPrefs() && p.solver() == AlsParams.Solver.CG) {
                 conjugateGradient(row, s, e, col, val, src, dst, gram, p);
+                return;
+            }
+            if (!p.implicitPrefs() && !p.nonnegative() && e - s < k) {
+                dualSolve(row, s, e, col, val, src, dst, p);
                 return;
             }
             ne.reset();
@@ -185,6 +195,55 @@ final class CpuAlsBackend implements AlsBackend {
                 for (int d = 0; d < k; d++) {
                     dst[o + d] = (float) b[d];
                 }
+            }
+        }
+
+        /**
+         * Explicit rows with fewer ratings than the rank (most items of a long-tail catalogue) are solved in the dual,
+         * by the push-through identity
+         * <pre>
+         * x = (YᵀY + λI)⁻¹ Yᵀr = Yᵀ (YYᵀ + λI)⁻¹ r        Y = the row's n × k rated factors, λ = regParam · n
+         * </pre>
+         * an n × n Cholesky instead of a k × k one (at rank 128 and n = 2: ~10³ instead of ~4·10⁵ multiply-adds). The
+         * solution is the same; only rounding differs (both in double). With λ = 0 the primal system of rank ≤ n &lt; k
+         * is singular, which is reported as Spark reports it.
+         */
+        private void dualSolve(int row, int s, int e, int[] col, float[] val, float[] src, float[] dst, AlsParams p) {
+            int n = e - s;
+            double lambda = p.regParam() * n;
+            if (!(lambda > 0)) {
+                throw new SingularSystemException(row, n);
+            }
+            double[] y = dualY;
+            for (int i = 0; i < n; i++) {
+                int so = col[s + i] * k;
+                int yo = i * k;
+                for (int d = 0; d < k; d++) {
+                    y[yo + d] = src[so + d];
+                }
+                dualR[i] = val[s + i];
+            }
+            double[] g = dualG;
+            for (int i = 0; i < n; i++) {
+                for (int j = i; j < n; j++) {
+                    double dot = 0;
+                    for (int d = 0; d < k; d++) {
+                        dot += y[i * k + d] * y[j * k + d];
+                    }
+                    g[i * n + j] = dot;
+                }
+                g[i * n + i] += lambda;
+            }
+            if (!DenseSolvers.choleskySolve(g, dualR, n)) {
+                throw new SingularSystemException(row, n);
+            }
+            int o = row * k;
+            for (int d = 0; d < k; d++) {
+                double x = 0;
+                for (int i = 0; i < n; i++) {
+                    x += dualR[i] * y[i * k + d];
+                }
+                dst[o + d] = (float) x;
             }
         }
 
