@@ -263,10 +263,18 @@ public final class ListeningsGenerator {
         int nChunks = chunkRows.length;
         boolean observe = observer != null;
         ConcurrentLinkedQueue<byte[]> free = new ConcurrentLinkedQueue<>();
-        int threads = Math.min(config.threads(), nChunks);
-        if (threads <= 1) {
-            for (int c = 0; c < nChunks; c++) {
-                Chunk ch = generateChunk(c, observe, free);
+        int threads = Math.max(1, Math.min(config.threads(), nChunks));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
+        ArrayDeque<Future<Chunk>> inFlight = new ArrayDeque<>();
+        try {
+            int next = 0;
+            int window = 2 * threads + 1;
+            while (next < nChunks || !inFlight.isEmpty()) {
+                while (next < nChunks && inFlight.size() < window) {
+                    int c = next++;
+                    inFlight.add(pool.submit(() -> generateChunk(c, observe, free)));
+                }
+                Chunk ch = await(inFlight.poll());
                 out.write(ch.buf, 0, ch.len);
                 bytes += ch.len;
                 rows += ch.rows;
@@ -274,31 +282,11 @@ public final class ListeningsGenerator {
                 ch.replay(observer);
                 free.offer(ch.buf);
             }
-        } else {
-            ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
-            ArrayDeque<Future<Chunk>> inFlight = new ArrayDeque<>();
-            try {
-                int next = 0;
-                int window = 2 * threads + 1;
-                while (next < nChunks || !inFlight.isEmpty()) {
-                    while (next < nChunks && inFlight.size() < window) {
-                        int c = next++;
-                        inFlight.add(pool.submit(() -> generateChunk(c, observe, free)));
-                    }
-                    Chunk ch = await(inFlight.poll());
-                    out.write(ch.buf, 0, ch.len);
-                    bytes += ch.len;
-                    rows += ch.rows;
-                    valid += ch.valid;
-                    ch.replay(observer);
-                    free.offer(ch.buf);
-                }
-            } finally {
-                for (Future<Chunk> f : inFlight) {
-                    f.cancel(true);
-                }
-                pool.shutdownNow();
+        } finally {
+            for (Future<Chunk> f : inFlight) {
+                f.cancel(true);
             }
+            pool.shutdownNow();
         }
         out.flush();
         if (rows != config.rows()) {
