@@ -196,7 +196,7 @@ final class RunCommand implements Callable<Integer> {
             ((Number) m.get("recall_at_" + k)).doubleValue(), ((Number) m.get("map_at_" + k)).doubleValue(),
             ((Number) m.get("ndcg_at_" + k)).doubleValue(), Format.count(num(m, "ranking_queries")));
         w.printf(Locale.ROOT, "baseline   most-popular precision@%d %.4f  (ALS %s)%n", k, pop,
-            pop > 0 ? String.format(Locale.ROOT, "%.1fx", prec / pop) : "n/a");
+            pop > 0 ? String.format(Locale.ROOT, prec / pop < 1 ? "%.2fx" : "%.1fx", prec / pop) : "n/a");
         @SuppressWarnings("unchecked")
         Map<String, Object> t = (Map<String, Object>) m.get("timings_s");
         StringBuilder sb = new StringBuilder("time      ");
