@@ -21,7 +21,8 @@ import java.nio.file.NoSuchFileException;
     mixinStandardHelpOptions = true,
     versionProvider = EncoreCli.Version.class,
     description = "Encore: ALS music recommendations from listening logs, on the GPU or the CPU.",
-    subcommands = {GenerateCommand.class, PrepareCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, GenerateCommand.class, PrepareCommand.class, RunCommand.class,
+        DoctorCommand.class, CommandLine.HelpCommand.class},
     usageHelpAutoWidth = true)
 public final class EncoreCli implements Runnable {
     /** Exit code of a data or runtime error. */

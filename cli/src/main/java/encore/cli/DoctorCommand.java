@@ -1,0 +1,52 @@
+package encore.cli;
+
+import encore.als.Backends;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code encore doctor}: what this machine offers Encore, and which backend {@code --backend auto} would use. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+    description = "Show the Java runtime, heap and cores, which ALS backends are available (and why not), and which "
+        + "one --backend auto would pick. Exit 0 when a working backend exists.")
+final class DoctorCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter w = spec.commandLine().getOut();
+        Runtime rt = Runtime.getRuntime();
+        w.printf(Locale.ROOT, "java      %s (%s, %s)%n", System.getProperty("java.version"),
+            System.getProperty("java.vm.name"), System.getProperty("java.vendor"));
+        w.printf(Locale.ROOT, "os        %s %s (%s)%n", System.getProperty("os.name"), System.getProperty("os.version"),
+            System.getProperty("os.arch"));
+        w.printf(Locale.ROOT, "cores     %d%n", rt.availableProcessors());
+        w.printf(Locale.ROOT, "heap      max %s (set ENCORE_HEAP to change it)%n", Format.bytes(rt.maxMemory()));
+        w.printf(Locale.ROOT, "cache     %s%n", DemoCommand.home());
+        Map<String, String> status = Backends.status();
+        w.println("backends");
+        for (var e : status.entrySet()) {
+            w.printf(Locale.ROOT, "  %-6s %s%n", e.getKey(), e.getValue() == null ? "available" : "unavailable: "
+                + e.getValue());
+        }
+        if (!status.containsKey("gpu")) {
+            w.printf(Locale.ROOT, "  %-6s unavailable: no GPU engine is installed in this build%n", "gpu");
+        }
+        try {
+            Backends.Choice c = Backends.choose("auto");
+            w.printf(Locale.ROOT, "auto      -> %s%s%n", c.provider().name(), c.skipped() == null ? "" : " (skipped: "
+                + c.skipped() + ")");
+            w.flush();
+            return 0;
+        } catch (IllegalStateException e) {
+            w.printf("auto      -> none: %s%n", e.getMessage());
+            w.flush();
+            return EncoreCli.EXIT_ERROR;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package encore.cli;
+
+import encore.pipeline.SeedPipeline;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * Progress of a pipeline run: on an interactive terminal one line per stage and an in-place bar for the iterations;
+ * plain log lines when output is not a terminal; nothing when quiet.
+ */
+final class Progress implements SeedPipeline.Listener {
+    private static final int BAR = 24;
+    private final PrintWriter w;
+    private final boolean tty;
+
+    private Progress(PrintWriter w, boolean tty) {
+        this.w = w;
+        this.tty = tty;
+    }
+
+    static SeedPipeline.Listener of(PrintWriter w, boolean quiet) {
+        if (quiet) {
+            return SeedPipeline.Listener.SILENT;
+        }
+        return new Progress(w, System.console() != null && System.getenv("ENCORE_NO_TTY") == null);
+    }
+
+    @Override
+    public void iteration(int iteration, int max, double seconds) {
+        if (tty) {
+            int filled = max == 0 ? BAR : iteration * BAR / max;
+            w.printf(Locale.ROOT, "\r  fitting  [%s%s] %d/%d  last %s ", "#".repeat(filled), ".".repeat(BAR - filled),
+                iteration, max, Format.secs(seconds));
+            if (iteration == max) {
+                w.println();
+            }
+        } else {
+            w.printf(Locale.ROOT, "  iteration %d/%d  %s%n", iteration, max, Format.secs(seconds));
+        }
+        w.flush();
+    }
+
+    @Override
+    public void stage(String name, double seconds) {
+        w.printf(Locale.ROOT, "%-10s %s%n", name, Format.secs(seconds));
+        w.flush();
+    }
+}
