@@ -22,7 +22,8 @@ import java.nio.file.NoSuchFileException;
     versionProvider = EncoreCli.Version.class,
     description = "Encore: ALS music recommendations from listening logs, on the GPU or the CPU.",
     subcommands = {DemoCommand.class, GenerateCommand.class, PrepareCommand.class, RunCommand.class,
-        DoctorCommand.class, CommandLine.HelpCommand.class},
+        TrainCommand.class, RecommendCommand.class, EvaluateCommand.class, TuneCommand.class, DoctorCommand.class,
+        CommandLine.HelpCommand.class},
     usageHelpAutoWidth = true)
 public final class EncoreCli implements Runnable {
     /** Exit code of a data or runtime error. */
@@ -107,6 +108,12 @@ public final class EncoreCli implements Runnable {
             return String.valueOf(t.getMessage());
         }
         return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    /** This build's version ("development build" outside the jar). */
+    static String version() {
+        String v = EncoreCli.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
     }
 
     /** Reads the version from the jar manifest. */

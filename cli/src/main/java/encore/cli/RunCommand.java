@@ -44,35 +44,8 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     FrontEndOptions front;
 
-    @Option(names = "--rank", defaultValue = "10", description = "Factors per user and item. Default: ${DEFAULT-VALUE}.")
-    int rank;
-
-    @Option(names = "--max-iter", defaultValue = "5", description = "ALS iterations. Default: ${DEFAULT-VALUE}.")
-    int maxIter;
-
-    @Option(names = "--reg", defaultValue = "0.01", description = "regParam (scaled per entity, ALS-WR). "
-        + "Default: ${DEFAULT-VALUE}.")
-    double reg;
-
-    @Option(names = "--implicit", description = "Implicit feedback (confidence 1 + alpha*|r|) instead of explicit.")
-    boolean implicit;
-
-    @Option(names = "--alpha", defaultValue = "1.0", description = "Implicit confidence slope. Default: ${DEFAULT-VALUE}.")
-    double alpha;
-
-    @Option(names = "--nonnegative", description = "Constrain factors to be >= 0.")
-    boolean nonnegative;
-
-    @Option(names = "--solver", defaultValue = "cholesky", description = "cholesky (exact) or cg (implicit only, "
-        + "warm-started). Default: ${DEFAULT-VALUE}.")
-    String solver;
-
-    @Option(names = "--cg-steps", defaultValue = "3", description = "Conjugate-gradient steps. Default: ${DEFAULT-VALUE}.")
-    int cgSteps;
-
-    @Option(names = "--als-seed", defaultValue = "" + AlsParams.SPARK_DEFAULT_SEED,
-        description = "Seed of the initial factors. Default: Spark's, ${DEFAULT-VALUE}.")
-    long alsSeed;
+    @CommandLine.Mixin
+    AlsOptions alsOptions;
 
     @Option(names = "--top", defaultValue = "10", description = "K: recommendations per user, and the cut-off of "
         + "the ranking metrics. Default: ${DEFAULT-VALUE}.")
@@ -114,15 +87,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private RunOptions options(CommandLine cl) {
-        AlsParams als;
-        try {
-            als = AlsParams.builder().rank(rank).maxIter(maxIter).regParam(reg).implicitPrefs(implicit).alpha(alpha)
-                .nonnegative(nonnegative).solver(AlsParams.Solver.parse(solver)).cgSteps(cgSteps).seed(alsSeed)
-                .threads(front.threads(cl)).build();
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage().startsWith("No enum")
-                ? "invalid --solver '" + solver + "': expected cholesky or cg" : e.getMessage());
-        }
+        AlsParams als = alsOptions.params(cl, front.threads(cl));
         if (top < 1) {
             throw new CommandLine.ParameterException(cl, "--top must be >= 1");
         }

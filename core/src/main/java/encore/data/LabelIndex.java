@@ -30,7 +30,8 @@ public final class LabelIndex {
                 if (d == null) {
                     d = new LabelDictionary(labels.length);
                     for (String l : labels) {
-                        if (d.intern(l) != d.size() - 1) {
+                        int before = d.size();
+                        if (d.intern(l) != before) {
                             throw new IllegalArgumentException("duplicate label: " + l);
                         }
                     }

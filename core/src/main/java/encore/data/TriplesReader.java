@@ -55,10 +55,17 @@ public final class TriplesReader {
         }
     }
 
+    /** Reads one file of training triples (indexed on its own). */
+    public static Interactions readTrain(Path train) throws IOException {
+        return index(train, parse(train), new Lines()).train();
+    }
+
     /** Reads a train and a test file and indexes them together. */
     public static TriplesSplit read(Path train, Path test) throws IOException {
-        Lines tr = parse(train);
-        Lines te = parse(test);
+        return index(train, parse(train), parse(test));
+    }
+
+    private static TriplesSplit index(Path train, Lines tr, Lines te) {
         if (tr.n == 0) {
             throw new InputFormatException(train, 0, null, "no ratings");
         }
@@ -75,6 +82,38 @@ public final class TriplesReader {
         Csr testM = Csr.fromCoordinates(users.index().size(), items.index().size(),
             remap(teIds[0], users.idToIndex()), remap(teIds[1], items.idToIndex()), Arrays.copyOf(te.values, te.n));
         return new TriplesSplit(trainI, testM, tr.n, te.n);
+    }
+
+    /**
+     * Test triples read against an existing model's label indices.
+     *
+     * @param pairs     users × items matrix of the lines whose user and item both have an index
+     * @param lines     ratings read
+     * @param coldLines lines whose user or item is unknown to the indices (cold start)
+     */
+    public record Against(Csr pairs, long lines, long coldLines) {
+    }
+
+    /** Reads a triples file and maps its labels through existing indices (e.g. a saved model's). */
+    public static Against readAgainst(Path file, LabelIndex users, LabelIndex items) throws IOException {
+        Lines l = parse(file);
+        int[] u = new int[l.n];
+        int[] i = new int[l.n];
+        float[] v = new float[l.n];
+        int m = 0;
+        for (int q = 0; q < l.n; q++) {
+            int uu = users.indexOf(l.users[q]);
+            int ii = items.indexOf(l.items[q]);
+            if (uu < users.size() && ii < items.size()) {
+                u[m] = uu;
+                i[m] = ii;
+                v[m] = l.values[q];
+                m++;
+            }
+        }
+        Csr pairs = Csr.fromCoordinates(users.size(), items.size(), Arrays.copyOf(u, m), Arrays.copyOf(i, m),
+            Arrays.copyOf(v, m));
+        return new Against(pairs, l.n, l.n - m);
     }
 
     private static int[][] intern(Lines l, LabelDictionary ud, LabelDictionary id, IntList uf, IntList itf) {

@@ -112,7 +112,8 @@ public final class PreparedFiles {
         }
     }
 
-    static void writeTsv(Path file, IndexedPlays plays) throws IOException {
+    /** Writes {@code user_label<TAB>item_label<TAB>count} lines (TSV-escaped labels), atomically. */
+    public static void writeTsv(Path file, IndexedPlays plays) throws IOException {
         byte[][] users = encodedTsv(plays.users());
         byte[][] items = encodedTsv(plays.items());
         try (AtomicOutput out = AtomicOutput.create(file)) {

@@ -45,6 +45,14 @@ class LabelIndexTest {
     }
 
     @Test
+    void orderedIndexRefusesDuplicatesAnywhere() {
+        for (String[] labels : new String[][] {{"a", "a"}, {"a", "b", "a"}, {"x", "y", "y"}}) {
+            assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LabelIndex.ofOrdered(labels, new int[labels.length])).getMessage().contains("duplicate label"));
+        }
+    }
+
+    @Test
     void matchesAReferenceSortOnRandomLabels() {
         SplittableRandom r = new SplittableRandom(11);
         int n = 5000;

@@ -1,0 +1,156 @@
+package encore.cli;
+
+import encore.als.AlsModel;
+import encore.als.Recommendations;
+import encore.data.Csr;
+import encore.io.AtomicOutput;
+import encore.io.ModelStore;
+import encore.io.TextFields;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code encore recommend}: top-K lists (or similar items) from a saved model. */
+@Command(name = "recommend", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Top-K recommendations from a saved model for some users (--users) or all (--all), or the items "
+        + "most similar to one item (--similar-to). Writes CSV to --out (atomically) or to standard output.",
+        "Unknown users or items are reported (cold start) and skipped."})
+final class RecommendCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model saved by 'encore train'.")
+    Path model;
+
+    @Option(names = "--users", split = ",", paramLabel = "LABEL", description = "Comma-separated user labels.")
+    List<String> users;
+
+    @Option(names = "--all", description = "Every user with factors.")
+    boolean all;
+
+    @Option(names = "--similar-to", paramLabel = "ITEM", description = "List the items most similar to this one "
+        + "(cosine of item factors).")
+    String similarTo;
+
+    @Option(names = "--top", defaultValue = "10", description = "K. Default: ${DEFAULT-VALUE}.")
+    int top;
+
+    @Option(names = "--exclude-seen", description = "Leave out each user's training items.")
+    boolean excludeSeen;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "CSV output file (default: standard output).")
+    Path out;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        int modes = (users != null ? 1 : 0) + (all ? 1 : 0) + (similarTo != null ? 1 : 0);
+        if (modes != 1) {
+            throw new CommandLine.ParameterException(cl, "choose exactly one of --users, --all and --similar-to");
+        }
+        if (top < 1) {
+            throw new CommandLine.ParameterException(cl, "--top must be >= 1");
+        }
+        ModelStore.Stored stored = ModelStore.load(model);
+        AlsModel m = stored.model();
+        PrintWriter err = cl.getErr();
+        StringBuilder csv = new StringBuilder();
+        if (similarTo != null) {
+            int item = m.items().indexOf(similarTo);
+            if (!m.hasItem(item)) {
+                throw new IllegalArgumentException(item == m.items().size()
+                    ? "unknown item '" + similarTo + "': not in the model (cold start)"
+                    : "item '" + similarTo + "' has no factors (it had no training plays)");
+            }
+            Recommendations r = m.similarItems(item, top);
+            csv.append("item,rank,similar_item,similarity\n");
+            for (int q = 0; q < r.count(0); q++) {
+                csv.append(TextFields.csv(similarTo)).append(',').append(q + 1).append(',')
+                    .append(TextFields.csv(m.items().label(r.id(0, q)))).append(',').append(r.score(0, q)).append('\n');
+            }
+        } else {
+            Csr seen = null;
+            if (excludeSeen) {
+                seen = stored.seen();
+                if (seen == null) {
+                    throw new IllegalArgumentException(model + ": this model was saved without its training items, "
+                        + "so --exclude-seen cannot be applied");
+                }
+            }
+            int[] rows;
+            if (all) {
+                rows = null;
+            } else {
+                Set<Integer> known = new LinkedHashSet<>();
+                for (String u : users) {
+                    int idx = m.users().indexOf(u);
+                    if (idx == m.users().size()) {
+                        err.printf("encore: unknown user '%s': not in the model (cold start), skipped%n", u);
+                    } else if (!m.hasUser(idx)) {
+                        err.printf("encore: user '%s' has no factors (no training plays), skipped%n", u);
+                    } else {
+                        known.add(idx);
+                    }
+                }
+                if (known.isEmpty()) {
+                    throw new IllegalArgumentException("none of the given users is in the model");
+                }
+                rows = known.stream().mapToInt(Integer::intValue).toArray();
+            }
+            csv.append("user_id,rank,item,score\n");
+            if (rows == null) {
+                Recommendations r = m.recommendForAllUsers(top, seen);
+                for (int u = 0; u < r.rows(); u++) {
+                    append(csv, m, u, r, u);
+                }
+            } else {
+                String[] labels = new String[rows.length];
+                for (int i = 0; i < rows.length; i++) {
+                    labels[i] = m.users().label(rows[i]);
+                }
+                AlsModel.UserRecommendations r = m.recommendForUsers(labels, top, seen);
+                for (int q = 0; q < r.users().length; q++) {
+                    append(csv, m, r.users()[q], r.lists(), q);
+                }
+            }
+        }
+        if (out == null) {
+            PrintWriter w = cl.getOut();
+            w.print(csv);
+            w.flush();
+        } else {
+            write(out, csv.toString());
+            cl.getOut().printf(Locale.ROOT, "Wrote %s%n", out);
+        }
+        err.flush();
+        return 0;
+    }
+
+    private static void append(StringBuilder csv, AlsModel m, int user, Recommendations r, int row) {
+        String label = TextFields.csv(m.users().label(user));
+        for (int q = 0; q < r.count(row); q++) {
+            csv.append(label).append(',').append(q + 1).append(',').append(TextFields.csv(m.items().label(r.id(row, q))))
+                .append(',').append(r.score(row, q)).append('\n');
+        }
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        try (AtomicOutput a = AtomicOutput.create(file)) {
+            OutputStream os = a.stream();
+            os.write(text.getBytes(StandardCharsets.UTF_8));
+            a.commit();
+        }
+    }
+}
