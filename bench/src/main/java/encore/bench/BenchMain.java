@@ -7,6 +7,7 @@ public final class BenchMain {
     private BenchMain() {
     }
 
+    /** Runs the scenario named by the first argument. */
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
             System.out.println("usage: bench/run frontend [--data FILE | --rows N --seed S] [--repeat R] [--threads T] "

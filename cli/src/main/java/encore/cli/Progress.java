@@ -26,19 +26,48 @@ final class Progress implements SeedPipeline.Listener {
         return new Progress(w, System.console() != null && System.getenv("ENCORE_NO_TTY") == null);
     }
 
+    private int iteration;
+    private int max;
+    private double seconds;
+
     @Override
-    public void iteration(int iteration, int max, double seconds) {
+    public void iteration(int it, int maxIter, double secs) {
+        iteration = it;
+        max = maxIter;
+        seconds = secs;
+    }
+
+    @Override
+    public boolean wantsLoss() {
+        return true;
+    }
+
+    @Override
+    public synchronized void loss(int it, double loss) {
         if (tty) {
             int filled = max == 0 ? BAR : iteration * BAR / max;
-            w.printf(Locale.ROOT, "\r  fitting  [%s%s] %d/%d  last %s ", "#".repeat(filled), ".".repeat(BAR - filled),
-                iteration, max, Format.secs(seconds));
+            w.printf(Locale.ROOT, "\r  fitting  [%s%s] %d/%d  %s  loss %.6g ", "#".repeat(filled),
+                ".".repeat(BAR - filled), iteration, max, Format.secs(seconds), loss);
             if (iteration == max) {
                 w.println();
             }
         } else {
-            w.printf(Locale.ROOT, "  iteration %d/%d  %s%n", iteration, max, Format.secs(seconds));
+            w.printf(Locale.ROOT, "  iteration %d/%d  %s  loss %.6g%n", iteration, max, Format.secs(seconds), loss);
         }
         w.flush();
+    }
+
+    @Override
+    public synchronized void bytesRead(long done, long total) {
+        if (tty) {
+            int filled = total == 0 ? BAR : (int) (done * BAR / total);
+            w.printf(Locale.ROOT, "\r  reading  [%s%s] %s / %s ", "#".repeat(filled), ".".repeat(BAR - filled),
+                Format.bytes(done), Format.bytes(total));
+            if (done >= total) {
+                w.println();
+            }
+            w.flush();
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ package encore.als;
 public final class AlsException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** An error with a message for the user and an optional cause. */
     public AlsException(String message, Throwable cause) {
         super(message, cause);
     }

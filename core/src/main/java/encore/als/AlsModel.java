@@ -44,18 +44,22 @@ public final class AlsModel {
         this.itemHas = (BitSet) itemHas.clone();
     }
 
+    /** The parameters the model was fitted with. */
     public AlsParams params() {
         return params;
     }
 
+    /** The length of every factor vector. */
     public int rank() {
         return params.rank();
     }
 
+    /** User labels by index. */
     public LabelIndex users() {
         return users;
     }
 
+    /** Item labels by index. */
     public LabelIndex items() {
         return items;
     }
@@ -80,10 +84,12 @@ public final class AlsModel {
         return itemHas.get(i) ? Arrays.copyOfRange(itemFactors, i * rank(), (i + 1) * rank()) : null;
     }
 
+    /** True when user index {@code u} exists and has factors. */
     public boolean hasUser(int u) {
         return u >= 0 && u < users.size() && userHas.get(u);
     }
 
+    /** True when item index {@code i} exists and has factors. */
     public boolean hasItem(int i) {
         return i >= 0 && i < items.size() && itemHas.get(i);
     }

@@ -33,6 +33,7 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
         /** Conjugate gradient, warm-started from the previous factors, {@code cgSteps} steps (implicit only). */
         CG;
 
+        /** Parses {@code cholesky} or {@code cg}, case-insensitively. */
         public static Solver parse(String s) {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         }
@@ -51,6 +52,7 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
         }
     }
 
+    /** Validates every parameter; see the class comment for the ranges. */
     public AlsParams {
         if (rank < 1 || rank > MAX_RANK) {
             throw new IllegalArgumentException("rank must be in [1, " + MAX_RANK + "], got " + rank);
@@ -86,10 +88,12 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
         return builder().build();
     }
 
+    /** A builder holding Spark's defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder holding these parameters. */
     public Builder toBuilder() {
         return new Builder().rank(rank).maxIter(maxIter).regParam(regParam).implicitPrefs(implicitPrefs).alpha(alpha)
             .nonnegative(nonnegative).seed(seed).solver(solver).cgSteps(cgSteps).threads(threads)
@@ -110,56 +114,67 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
         private int threads = Runtime.getRuntime().availableProcessors();
         private ColdStartStrategy coldStartStrategy = ColdStartStrategy.NAN;
 
+        /** Sets {@code rank}. */
         public Builder rank(int v) {
             rank = v;
             return this;
         }
 
+        /** Sets {@code maxIter}. */
         public Builder maxIter(int v) {
             maxIter = v;
             return this;
         }
 
+        /** Sets {@code regParam}. */
         public Builder regParam(double v) {
             regParam = v;
             return this;
         }
 
+        /** Sets {@code implicitPrefs}. */
         public Builder implicitPrefs(boolean v) {
             implicitPrefs = v;
             return this;
         }
 
+        /** Sets {@code alpha}. */
         public Builder alpha(double v) {
             alpha = v;
             return this;
         }
 
+        /** Sets {@code nonnegative}. */
         public Builder nonnegative(boolean v) {
             nonnegative = v;
             return this;
         }
 
+        /** Sets {@code seed}. */
         public Builder seed(long v) {
             seed = v;
             return this;
         }
 
+        /** Sets {@code solver}. */
         public Builder solver(Solver v) {
             solver = v;
             return this;
         }
 
+        /** Sets {@code cgSteps}. */
         public Builder cgSteps(int v) {
             cgSteps = v;
             return this;
         }
 
+        /** Sets {@code threads}. */
         public Builder threads(int v) {
             threads = v;
             return this;
         }
 
+        /** Sets {@code coldStartStrategy}. */
         public Builder coldStartStrategy(ColdStartStrategy v) {
             coldStartStrategy = v;
             return this;

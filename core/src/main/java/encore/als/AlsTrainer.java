@@ -32,8 +32,22 @@ public final class AlsTrainer {
     /** Called after each iteration. */
     @FunctionalInterface
     public interface Listener {
+        /** Iteration {@code iteration} of {@code maxIter} took {@code seconds}. */
         void iteration(int iteration, int maxIter, double seconds);
 
+        /**
+         * Called after {@link #iteration} with the training objective when {@link #wantsLoss()} is true (computing it
+         * costs about one pass over the ratings).
+         */
+        default void loss(int iteration, double loss) {
+        }
+
+        /** Whether to compute the objective after each iteration. */
+        default boolean wantsLoss() {
+            return false;
+        }
+
+        /** A listener that ignores everything. */
         Listener NONE = (i, n, s) -> { };
     }
 
@@ -78,6 +92,9 @@ public final class AlsTrainer {
             checkFinite(itemF, itemHas, k, items, "item", it);
             checkFinite(userF, userHas, k, users, "user", it);
             listener.iteration(it, params.maxIter(), secs);
+            if (listener.wantsLoss()) {
+                listener.loss(it, loss(userItems, userF, itemF, userHas, itemHas, params));
+            }
         }
         return new Fit(new AlsModel(params, users, items, userF, itemF, userHas, itemHas), List.copyOf(times));
     }
@@ -91,6 +108,80 @@ public final class AlsTrainer {
                 + e.entries() + " ratings): normal equations are not positive definite at rank " + p.rank()
                 + " and regParam " + p.regParam() + "; raise regParam or lower the rank", e);
         }
+    }
+
+    /**
+     * The objective ALS minimises, for progress reports:
+     * <pre>
+     * explicit  Σ_(u,i) (r − xᵤ·yᵢ)² + λ(Σᵤ nᵤ‖xᵤ‖² + Σᵢ nᵢ‖yᵢ‖²)
+     * implicit  Σ_(u, all i) c (p − xᵤ·yᵢ)² + λ(Σᵤ nᵤ⁺‖xᵤ‖² + Σᵢ nᵢ⁺‖yᵢ‖²)
+     *         = Σᵤ [xᵤᵀ(YᵀY)xᵤ + Σ_{i∈Ωᵤ} (c (p − s)² − s²)] + …,  s = xᵤ·yᵢ, c = 1 + α|r|, p = [r &gt; 0]
+     * </pre>
+     */
+    static double loss(Csr userItems, float[] userF, float[] itemF, BitSet userHas, BitSet itemHas, AlsParams p) {
+        int k = p.rank();
+        boolean implicit = p.implicitPrefs();
+        double[] gram = new double[k * k];
+        if (implicit) {
+            for (int i = itemHas.nextSetBit(0); i >= 0; i = itemHas.nextSetBit(i + 1)) {
+                for (int a = 0; a < k; a++) {
+                    double ya = itemF[i * k + a];
+                    for (int b = 0; b < k; b++) {
+                        gram[a * k + b] += ya * itemF[i * k + b];
+                    }
+                }
+            }
+        }
+        double loss = 0;
+        double[] itemCount = new double[itemHas.length()];
+        int[] col = userItems.colIdx();
+        float[] val = userItems.values();
+        for (int u = userHas.nextSetBit(0); u >= 0; u = userHas.nextSetBit(u + 1)) {
+            int uo = u * k;
+            int n = 0;
+            for (int q = userItems.rowStart(u); q < userItems.rowEnd(u); q++) {
+                int io = col[q] * k;
+                double s = 0;
+                for (int d = 0; d < k; d++) {
+                    s += (double) userF[uo + d] * itemF[io + d];
+                }
+                double r = val[q];
+                if (implicit) {
+                    double c = 1 + p.alpha() * Math.abs(r);
+                    double pref = r > 0 ? 1 : 0;
+                    loss += c * (pref - s) * (pref - s) - s * s;
+                    if (r > 0) {
+                        n++;
+                        itemCount[col[q]]++;
+                    }
+                } else {
+                    loss += (r - s) * (r - s);
+                    n++;
+                    itemCount[col[q]]++;
+                }
+            }
+            if (implicit) {
+                for (int a = 0; a < k; a++) {
+                    double xa = userF[uo + a];
+                    for (int b = 0; b < k; b++) {
+                        loss += xa * gram[a * k + b] * userF[uo + b];
+                    }
+                }
+            }
+            loss += p.regParam() * n * squaredNorm(userF, uo, k);
+        }
+        for (int i = itemHas.nextSetBit(0); i >= 0; i = itemHas.nextSetBit(i + 1)) {
+            loss += p.regParam() * itemCount[i] * squaredNorm(itemF, i * k, k);
+        }
+        return loss;
+    }
+
+    private static double squaredNorm(float[] f, int o, int k) {
+        double s = 0;
+        for (int d = 0; d < k; d++) {
+            s += (double) f[o + d] * f[o + d];
+        }
+        return s;
     }
 
     static BitSet nonEmptyRows(Csr m) {

@@ -1,7 +1,7 @@
 package encore.als;
 
 import encore.data.Csr;
-import encore.util.Parallel;
+import encore.internal.Parallel;
 
 import java.util.BitSet;
 

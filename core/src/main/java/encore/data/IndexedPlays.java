@@ -51,7 +51,7 @@ public final class IndexedPlays {
             }
         }
         int blocks = Math.max(1, Math.min(nUsers, threads * 8));
-        encore.util.Parallel.forEach(threads, blocks, b -> {
+        encore.internal.Parallel.forEach(threads, blocks, b -> {
             int from = (int) ((long) nUsers * b / blocks);
             int to = (int) ((long) nUsers * (b + 1) / blocks);
             for (int u = from; u < to; u++) {

@@ -3,7 +3,7 @@ package encore.data;
 import com.univocity.parsers.common.TextParsingException;
 import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
-import encore.util.Parallel;
+import encore.internal.Parallel;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,6 +74,11 @@ public final class ListeningsReader {
 
     /** Reads {@code file} with the given options. */
     public static RawPlays read(Path file, IngestOptions options) throws IOException {
+        return read(file, options, IngestProgress.NONE);
+    }
+
+    /** Reads {@code file}, reporting the bytes parsed as chunks complete. */
+    public static RawPlays read(Path file, IngestOptions options, IngestProgress progress) throws IOException {
         checkReadable(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -83,7 +88,7 @@ public final class ListeningsReader {
             }
             Header header = readHeader(file, ch, size);
             List<Chunk> chunks = plan(ch, header.dataStart, size, header.lines + 1, options);
-            return parseAll(file, ch, size, header, chunks, options);
+            return parseAll(file, ch, size, header, chunks, options, progress);
         }
     }
 
@@ -405,7 +410,8 @@ public final class ListeningsReader {
     }
 
     private static RawPlays parseAll(Path file, FileChannel ch, long size, Header header, List<Chunk> chunks,
-                                     IngestOptions opt) throws IOException {
+                                     IngestOptions opt, IngestProgress progress) throws IOException {
+        AtomicLong done = new AtomicLong(header.dataStart());
         ChunkResult[] results = new ChunkResult[chunks.size()];
         // under FAIL, the line of the first malformed row seen anywhere; chunks after it stop early
         AtomicLong firstFailLine = new AtomicLong(Long.MAX_VALUE);
@@ -420,6 +426,7 @@ public final class ListeningsReader {
                 Chunk c = chunks.get(k);
                 long openQuoteLine = single ? unterminatedQuoteLine(ch, c) : -1;
                 results[k] = parseChunk(file, ch, c, header, opt, d, firstFailLine, openQuoteLine);
+                progress.bytesRead(done.addAndGet(c.end() - c.start()), size);
             }
         });
         if (opt.badRows() == BadRowPolicy.FAIL) {

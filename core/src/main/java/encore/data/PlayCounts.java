@@ -48,7 +48,7 @@ public final class PlayCounts {
         // sort each user's items and count distinct ones
         int[] distinct = new int[nUsers + 1];
         int blocks = Math.max(1, Math.min(nUsers, threads * 8));
-        encore.util.Parallel.forEach(threads, blocks, b -> {
+        encore.internal.Parallel.forEach(threads, blocks, b -> {
             int from = (int) ((long) nUsers * b / blocks);
             int to = (int) ((long) nUsers * (b + 1) / blocks);
             for (int u = from; u < to; u++) {
@@ -70,7 +70,7 @@ public final class PlayCounts {
         int pairs = distinct[nUsers];
         int[] items = new int[pairs];
         int[] counts = new int[pairs];
-        encore.util.Parallel.forEach(threads, blocks, b -> {
+        encore.internal.Parallel.forEach(threads, blocks, b -> {
             int from = (int) ((long) nUsers * b / blocks);
             int to = (int) ((long) nUsers * (b + 1) / blocks);
             for (int u = from; u < to; u++) {

@@ -22,9 +22,14 @@ public final class Prepare {
     }
 
     public static Prepared run(Path data, PrepareOptions options) throws IOException {
+        return run(data, options, IngestProgress.NONE);
+    }
+
+    /** As {@link #run(Path, PrepareOptions)}, reporting the bytes parsed. */
+    public static Prepared run(Path data, PrepareOptions options, IngestProgress progress) throws IOException {
         Map<String, Double> t = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        RawPlays raw = ListeningsReader.read(data, options.ingest());
+        RawPlays raw = ListeningsReader.read(data, options.ingest(), progress);
         long t1 = System.nanoTime();
         t.put("read_clean", secs(t0, t1));
         if (raw.rows() == 0) {

@@ -4,7 +4,7 @@ import encore.als.AlsModel;
 import encore.als.AlsParams;
 import encore.data.Csr;
 import encore.data.LabelIndex;
-import encore.util.Parallel;
+import encore.internal.Parallel;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;

@@ -6,6 +6,7 @@ import encore.als.AlsTrainer;
 import encore.als.Backends;
 import encore.als.Recommendations;
 import encore.data.Csr;
+import encore.data.IngestProgress;
 import encore.data.Interactions;
 import encore.data.Prepare;
 import encore.data.Prepared;
@@ -47,8 +48,13 @@ public final class SeedPipeline {
     }
 
     /** Progress events, for the CLI. */
-    public interface Listener extends AlsTrainer.Listener {
+    public interface Listener extends AlsTrainer.Listener, IngestProgress {
+        /** Stage {@code name} finished in {@code seconds}. */
         default void stage(String name, double seconds) {
+        }
+
+        @Override
+        default void bytesRead(long done, long total) {
         }
 
         Listener SILENT = (i, n, s) -> { };
@@ -66,7 +72,7 @@ public final class SeedPipeline {
         Interactions train;
         Csr test;
         if (o.data() != null) {
-            Prepared p = Prepare.run(o.data(), o.prepare());
+            Prepared p = Prepare.run(o.data(), o.prepare(), listener);
             Map<String, Object> prep = PreparedFiles.report(p, true);
             @SuppressWarnings("unchecked")
             Map<String, Object> pt = (Map<String, Object>) prep.remove("timings_s");

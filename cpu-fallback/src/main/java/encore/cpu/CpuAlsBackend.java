@@ -4,7 +4,7 @@ import encore.als.AlsBackend;
 import encore.als.AlsParams;
 import encore.als.SingularSystemException;
 import encore.data.Csr;
-import encore.util.Parallel;
+import encore.internal.Parallel;
 
 import java.util.concurrent.atomic.AtomicInteger;
 

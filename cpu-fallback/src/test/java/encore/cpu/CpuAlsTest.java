@@ -3,6 +3,7 @@ package encore.cpu;
 import encore.als.AlsException;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
+import encore.als.AlsTrainer;
 import encore.als.Backends;
 import encore.als.Recommendations;
 import encore.data.Csr;
@@ -277,6 +278,37 @@ class CpuAlsTest {
                     assertTrue(rel < 1e-5, "implicit=" + implicit + " user " + u + " dim " + d + ": "
                         + userF[u * k + d] + " vs " + ref[d]);
                 }
+            }
+        }
+    }
+
+    @Test
+    void objectiveNeverIncreases() {
+        SparkStyleData d = SparkStyleData.implicit(40, 60, 3, 0.05, 7);
+        for (boolean implicit : new boolean[] {false, true}) {
+            AlsParams p = params().rank(4).implicitPrefs(implicit).alpha(2).maxIter(8).build();
+            java.util.List<Double> losses = new java.util.ArrayList<>();
+            AlsTrainer.Listener l = new AlsTrainer.Listener() {
+                @Override
+                public void iteration(int iteration, int maxIter, double seconds) {
+                }
+
+                @Override
+                public boolean wantsLoss() {
+                    return true;
+                }
+
+                @Override
+                public void loss(int iteration, double loss) {
+                    losses.add(loss);
+                }
+            };
+            try (var b = new CpuBackendProvider().open(p)) {
+                AlsTrainer.fit(d.train, p, b, l);
+            }
+            assertEquals(8, losses.size());
+            for (int i = 1; i < losses.size(); i++) {
+                assertTrue(losses.get(i) <= losses.get(i - 1) * (1 + 1e-9), "implicit=" + implicit + " " + losses);
             }
         }
     }

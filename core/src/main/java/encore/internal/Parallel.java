@@ -1,4 +1,4 @@
-package encore.util;
+package encore.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
