@@ -43,6 +43,7 @@ public final class EncoreCli implements Runnable {
             + String.join(", ", spec.subcommands().keySet()));
     }
 
+    /** Runs the CLI on the standard streams and exits with its exit code. */
     public static void main(String[] args) {
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }

@@ -180,6 +180,7 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
             return this;
         }
 
+        /** Builds the parameters; the record constructor validates them. */
         public AlsParams build() {
             return new AlsParams(rank, maxIter, regParam, implicitPrefs, alpha, nonnegative, seed, solver, cgSteps,
                 threads, coldStartStrategy);

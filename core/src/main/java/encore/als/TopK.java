@@ -80,6 +80,7 @@ public final class TopK {
         scores[i] = score;
     }
 
+    /** Number of entries currently kept (at most k). */
     public int size() {
         return size;
     }

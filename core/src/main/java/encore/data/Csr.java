@@ -13,6 +13,7 @@ public final class Csr {
     private final int[] colIdx;
     private final float[] values;
 
+    /** Wraps the given arrays (not copied) after checking that their lengths are consistent. */
     public Csr(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values) {
         if (rowPtr.length != rows + 1) {
             throw new IllegalArgumentException("rowPtr has " + rowPtr.length + " entries, expected " + (rows + 1));
@@ -28,26 +29,32 @@ public final class Csr {
         this.values = values;
     }
 
+    /** Number of rows. */
     public int rows() {
         return rows;
     }
 
+    /** Number of columns. */
     public int cols() {
         return cols;
     }
 
+    /** Number of stored non-zeros. */
     public int nnz() {
         return colIdx.length;
     }
 
+    /** Offset of row {@code r}'s first entry in {@link #colIdx()} and {@link #values()}. */
     public int rowStart(int r) {
         return rowPtr[r];
     }
 
+    /** Offset one past row {@code r}'s last entry. */
     public int rowEnd(int r) {
         return rowPtr[r + 1];
     }
 
+    /** Number of stored entries in row {@code r}. */
     public int rowLength(int r) {
         return rowPtr[r + 1] - rowPtr[r];
     }

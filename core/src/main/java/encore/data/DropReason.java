@@ -5,12 +5,19 @@ package encore.data;
  * dropped; the rest are malformed rows, governed by {@link BadRowPolicy}.
  */
 public enum DropReason {
+    /** The {@code user_id} field is null or empty. */
     MISSING_USER_ID("missing_user_id", false),
+    /** The {@code track} field is null or empty. */
     MISSING_TRACK("missing_track", false),
+    /** The {@code artist} field is null or empty. */
     MISSING_ARTIST("missing_artist", false),
+    /** The {@code album} field is null or empty. */
     MISSING_ALBUM("missing_album", false),
+    /** The row contains bytes that are not valid UTF-8. */
     INVALID_UTF8("invalid_utf8", true),
+    /** The row has more fields than the header. */
     TOO_MANY_FIELDS("too_many_fields", true),
+    /** A quoted field is opened but never closed. */
     UNTERMINATED_QUOTE("unterminated_quote", true);
 
     private final String key;

@@ -12,6 +12,7 @@ public final class IndexedPlays {
     private final int[] itemIdx;
     private final int[] counts;
 
+    /** Wraps the given arrays (not copied) after checking that their lengths are consistent. */
     public IndexedPlays(LabelIndex users, LabelIndex items, int[] userPtr, int[] itemIdx, int[] counts) {
         if (userPtr.length != users.size() + 1 || userPtr[users.size()] != itemIdx.length
             || itemIdx.length != counts.length) {
@@ -61,10 +62,12 @@ public final class IndexedPlays {
         return new IndexedPlays(userFit.index(), itemFit.index(), ptr, items, counts);
     }
 
+    /** The user labels by index. */
     public LabelIndex users() {
         return users;
     }
 
+    /** The item labels by index. */
     public LabelIndex items() {
         return items;
     }
@@ -83,18 +86,22 @@ public final class IndexedPlays {
         return s;
     }
 
+    /** Offset of user {@code user}'s first entry. */
     public int rowStart(int user) {
         return userPtr[user];
     }
 
+    /** Offset one past user {@code user}'s last entry. */
     public int rowEnd(int user) {
         return userPtr[user + 1];
     }
 
+    /** Item index of entry {@code k}. */
     public int item(int k) {
         return itemIdx[k];
     }
 
+    /** Play count of entry {@code k}. */
     public int count(int k) {
         return counts[k];
     }

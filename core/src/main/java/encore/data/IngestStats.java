@@ -12,15 +12,18 @@ import java.util.List;
  * @param chunks      parallel chunks the file was parsed in
  */
 public record IngestStats(long bytes, long rowsRead, long[] dropped, List<BadRow> badRows, int chunks) {
+    /** Copies {@code dropped} and {@code badRows} so the record cannot be changed from outside. */
     public IngestStats {
         dropped = dropped.clone();
         badRows = List.copyOf(badRows);
     }
 
+    /** Rows dropped for reason {@code r}. */
     public long dropped(DropReason r) {
         return dropped[r.ordinal()];
     }
 
+    /** Rows dropped for any reason. */
     public long droppedTotal() {
         long s = 0;
         for (long d : dropped) {
@@ -29,6 +32,7 @@ public record IngestStats(long bytes, long rowsRead, long[] dropped, List<BadRow
         return s;
     }
 
+    /** Rows dropped as malformed (see {@link DropReason#malformed()}). */
     public long malformedTotal() {
         long s = 0;
         for (DropReason r : DropReason.values()) {
@@ -39,10 +43,12 @@ public record IngestStats(long bytes, long rowsRead, long[] dropped, List<BadRow
         return s;
     }
 
+    /** Rows kept: rows read minus rows dropped. */
     public long rowsKept() {
         return rowsRead - droppedTotal();
     }
 
+    /** A copy of the drop counts, indexed by {@link DropReason#ordinal()}. */
     @Override
     public long[] dropped() {
         return dropped.clone();

@@ -6,9 +6,12 @@ import java.nio.file.Path;
 public final class InputFormatException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient Path file;
+    /** The 1-based line at fault, or 0 when unknown. */
     private final long line;
+    /** The field (column name) at fault, or null when the whole row or file is. */
     private final String field;
 
+    /** Creates the exception; the message starts with the file, the line (when known) and the field (if any). */
     public InputFormatException(Path file, long line, String field, String message) {
         super(format(file, line, field, message));
         this.file = file;
@@ -29,10 +32,12 @@ public final class InputFormatException extends RuntimeException {
         return sb.append(message).toString();
     }
 
+    /** The file at fault. */
     public Path file() {
         return file;
     }
 
+    /** The 1-based line at fault, or 0 when unknown. */
     public long line() {
         return line;
     }

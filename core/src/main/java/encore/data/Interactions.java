@@ -10,6 +10,7 @@ package encore.data;
  * @param itemUsers items × users (the transpose)
  */
 public record Interactions(LabelIndex users, LabelIndex items, Csr userItems, Csr itemUsers) {
+    /** Validates that the matrix shapes and non-zero counts match the label indices. */
     public Interactions {
         if (userItems.rows() != users.size() || userItems.cols() != items.size()
             || itemUsers.rows() != items.size() || itemUsers.cols() != users.size()
@@ -25,6 +26,7 @@ public record Interactions(LabelIndex users, LabelIndex items, Csr userItems, Cs
         return new Interactions(users, items, ui, ui.transpose());
     }
 
+    /** Number of stored ratings (non-zeros of either matrix). */
     public int nnz() {
         return userItems.nnz();
     }

@@ -181,14 +181,17 @@ public final class PlayCounts {
         return a;
     }
 
+    /** Number of users (first-seen user ids). */
     public int users() {
         return userLabels.length;
     }
 
+    /** Number of items (first-seen item ids). */
     public int items() {
         return itemLabels.length;
     }
 
+    /** Number of distinct (user, item) pairs. */
     public int pairs() {
         return items.length;
     }
@@ -202,10 +205,12 @@ public final class PlayCounts {
         return s;
     }
 
+    /** The label of user id {@code u}. */
     public String userLabel(int u) {
         return userLabels[u];
     }
 
+    /** The label of item id {@code i}. */
     public String itemLabel(int i) {
         return itemLabels[i];
     }

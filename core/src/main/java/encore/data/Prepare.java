@@ -21,6 +21,7 @@ public final class Prepare {
     private Prepare() {
     }
 
+    /** Runs the front end on {@code data} without progress reporting. */
     public static Prepared run(Path data, PrepareOptions options) throws IOException {
         return run(data, options, IngestProgress.NONE);
     }

@@ -9,6 +9,7 @@ package encore.data;
  * @param split  how to split into train and test
  */
 public record PrepareOptions(IngestOptions ingest, long limit, SplitSpec split) {
+    /** Validates that ingest and split options are set and that the limit is -1 or more. */
     public PrepareOptions {
         if (ingest == null || split == null) {
             throw new IllegalArgumentException("ingest and split options must be set");
@@ -18,6 +19,7 @@ public record PrepareOptions(IngestOptions ingest, long limit, SplitSpec split) 
         }
     }
 
+    /** Default ingest options, no limit and no split. */
     public static PrepareOptions defaults() {
         return new PrepareOptions(IngestOptions.defaults(), -1, SplitSpec.none());
     }

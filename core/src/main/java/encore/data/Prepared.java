@@ -15,6 +15,7 @@ import java.util.Map;
  */
 public record Prepared(java.nio.file.Path source, IngestStats ingest, IndexedPlays plays, Split split,
                        Interactions train, Map<String, Double> timings) {
+    /** Copies {@code timings} into an unmodifiable map that keeps the stage order. */
     public Prepared {
         timings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(timings));
     }

@@ -10,6 +10,7 @@ package encore.data;
  * @param stats      what the reader saw
  */
 public record RawPlays(String[] userLabels, String[] itemLabels, int[] rowUser, int[] rowItem, IngestStats stats) {
+    /** Number of kept rows. */
     public int rows() {
         return rowUser.length;
     }

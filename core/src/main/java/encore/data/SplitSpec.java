@@ -21,6 +21,7 @@ public record SplitSpec(Kind kind, double fraction, long seed) {
     /** Users with fewer distinct items than this are not held out from. */
     public static final int MIN_HOLDOUT_ITEMS = 5;
 
+    /** Validates that a kind is set and, unless it is NONE, that the fraction is in (0, 1). */
     public SplitSpec {
         if (kind == null) {
             throw new IllegalArgumentException("split kind must be set");
@@ -30,14 +31,17 @@ public record SplitSpec(Kind kind, double fraction, long seed) {
         }
     }
 
+    /** No split: everything is training data. */
     public static SplitSpec none() {
         return new SplitSpec(Kind.NONE, 0, 0);
     }
 
+    /** A random split with test fraction {@code testFraction} and seed {@code seed}. */
     public static SplitSpec random(double testFraction, long seed) {
         return new SplitSpec(Kind.RANDOM, testFraction, seed);
     }
 
+    /** A per-user holdout of a {@code testFraction} of each user's items, with seed {@code seed}. */
     public static SplitSpec holdout(double testFraction, long seed) {
         return new SplitSpec(Kind.HOLDOUT, testFraction, seed);
     }

@@ -17,6 +17,7 @@ public final class Splitter {
     private Splitter() {
     }
 
+    /** Splits {@code plays} into train and test as {@code spec} says (all train, empty test for NONE). */
     public static Split split(IndexedPlays plays, SplitSpec spec) {
         int pairs = plays.pairs();
         boolean[] test = new boolean[pairs];

@@ -21,6 +21,7 @@ public final class Parallel {
     /** A task indexed by its position. */
     @FunctionalInterface
     public interface IndexedTask {
+        /** Runs task number {@code index}. */
         void run(int index) throws IOException;
     }
 

@@ -25,10 +25,15 @@ import java.util.Map;
  * </ul>
  */
 public final class PreparedFiles {
+    /** File name of the user index. */
     public static final String USERS = "users.csv";
+    /** File name of the item index. */
     public static final String ITEMS = "items.csv";
+    /** File name of the training triples. */
     public static final String TRAIN = "train.tsv";
+    /** File name of the test triples. */
     public static final String TEST = "test.tsv";
+    /** File name of the JSON report, written last. */
     public static final String REPORT = "prepare.json";
 
     private PreparedFiles() {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
  */
 public record RunOptions(Path data, PrepareOptions prepare, Path train, Path test, AlsParams als, String backend,
                          int top, boolean excludeSeen) {
+    /** Validates that either a listenings file or both triples files are given, and that {@code top} is at least 1. */
     public RunOptions {
         if ((data == null) == (train == null || test == null)) {
             throw new IllegalArgumentException("give either a listenings file or both train and test triples");

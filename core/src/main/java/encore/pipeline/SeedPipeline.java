@@ -42,6 +42,7 @@ import java.util.Map;
 public final class SeedPipeline {
     /** Files written into the output directory. */
     public static final String RECOMMENDATIONS = "recommendations.csv";
+    /** The metrics report, also written into the output directory. */
     public static final String METRICS = "metrics.json";
 
     private SeedPipeline() {
@@ -57,6 +58,7 @@ public final class SeedPipeline {
         default void bytesRead(long done, long total) {
         }
 
+        /** A listener that ignores every event. */
         Listener SILENT = (i, n, s) -> { };
     }
 
@@ -65,6 +67,7 @@ public final class SeedPipeline {
                          Map<String, Object> metrics) {
     }
 
+    /** Runs the recipe described by {@code o}, writes the output files into {@code out} and returns the outcome. */
     public static Result run(RunOptions o, Path out, Listener listener) throws IOException {
         Map<String, Double> t = new LinkedHashMap<>();
         long start = System.nanoTime();

@@ -31,6 +31,7 @@ public final class Tuning {
 
     /** A metric by name. */
     public record Metric(String name, int k, boolean largerIsBetter) {
+        /** Parses {@code rmse}, {@code mae} or a ranking metric such as {@code ndcg_at_10}, case-insensitively. */
         public static Metric parse(String s) {
             String n = s.trim().toLowerCase(Locale.ROOT);
             if (n.equals("rmse") || n.equals("mae")) {
@@ -62,6 +63,7 @@ public final class Tuning {
     /** Called after each trial. */
     @FunctionalInterface
     public interface Listener {
+        /** Trial {@code index} (1-based) of {@code total} finished with {@code trial}. */
         void trial(int index, int total, Trial trial);
     }
 

@@ -58,6 +58,7 @@ public record GeneratorConfig(long rows, long seed, int users, int tracks, int a
     /** Artists per genre below which fewer genres are used (tiny catalogues). */
     static final int MIN_ARTISTS_PER_GENRE = 8;
 
+    /** Validates every parameter against its supported range. */
     public GeneratorConfig {
         if (rows < 1 || rows > MAX_ROWS) {
             throw new IllegalArgumentException("rows must be between 1 and " + MAX_ROWS + ", got " + rows);
@@ -174,11 +175,13 @@ public record GeneratorConfig(long rows, long seed, int users, int tracks, int a
         private Builder() {
         }
 
+        /** Sets the number of data rows to write. */
         public Builder rows(long rows) {
             this.rows = rows;
             return this;
         }
 
+        /** Sets the random seed. */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
@@ -208,11 +211,13 @@ public record GeneratorConfig(long rows, long seed, int users, int tracks, int a
             return this;
         }
 
+        /** Sets the expected fraction of dirty rows. */
         public Builder dirtRate(double dirtRate) {
             this.dirtRate = dirtRate;
             return this;
         }
 
+        /** Sets the number of worker threads; does not affect the output. */
         public Builder threads(int threads) {
             this.threads = threads;
             return this;

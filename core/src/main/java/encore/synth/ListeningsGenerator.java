@@ -122,6 +122,7 @@ public final class ListeningsGenerator {
     private final int maxRowBytes;
     private final double meanRowBytes;
 
+    /** Prepares a generator for {@code config}: builds the catalogue and draws each user's row count. */
     public ListeningsGenerator(GeneratorConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.catalog = new Catalog(config);
@@ -157,14 +158,17 @@ public final class ListeningsGenerator {
         this.chunkRows = java.util.Arrays.copyOf(rowsOf, nChunks);
     }
 
+    /** The configuration this generator writes. */
     public GeneratorConfig config() {
         return config;
     }
 
+    /** Number of users. */
     public int users() {
         return config.users();
     }
 
+    /** Catalogue size in tracks. */
     public int tracks() {
         return catalog.tracks;
     }
