@@ -77,18 +77,54 @@ public final class ListeningsReader {
         return read(file, options, IngestProgress.NONE);
     }
 
-    /** Reads {@code file}, reporting the bytes parsed as chunks complete. */
+    /**
+     * Reads {@code file}, reporting the bytes parsed as chunks complete. A gzip-compressed file (recognised by its
+     * magic bytes, whatever its name) is first decompressed to a temporary file next to the system's temp directory,
+     * parsed like any other, and deleted; messages still name the original file and its (uncompressed) line numbers.
+     */
     public static RawPlays read(Path file, IngestOptions options, IngestProgress progress) throws IOException {
         checkReadable(file);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        if (!isGzip(file)) {
+            return readPlain(file, file, options, progress);
+        }
+        Path plain = Files.createTempFile("encore-gunzip-", ".csv");
+        try {
+            gunzip(file, plain);
+            return readPlain(plain, file, options, progress);
+        } finally {
+            Files.deleteIfExists(plain);
+        }
+    }
+
+    private static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
+    }
+
+    private static void gunzip(Path gz, Path out) throws IOException {
+        try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz), 1 << 16);
+             java.io.OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 20)) {
+            in.transferTo(os);
+        } catch (java.io.EOFException e) {
+            throw new InputFormatException(gz, 0, null, "truncated gzip stream (the file ends early)");
+        } catch (java.util.zip.ZipException e) {
+            throw new InputFormatException(gz, 0, null, "corrupt gzip stream: " + e.getMessage());
+        }
+    }
+
+    /** Parses {@code actual}; errors name {@code shown}. */
+    private static RawPlays readPlain(Path actual, Path shown, IngestOptions options, IngestProgress progress)
+        throws IOException {
+        try (FileChannel ch = FileChannel.open(actual, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size == 0) {
-                throw new InputFormatException(file, 0, null,
+                throw new InputFormatException(shown, 0, null,
                     "empty file: expected a header line such as user_id,date,track,artist,album");
             }
-            Header header = readHeader(file, ch, size);
+            Header header = readHeader(shown, ch, size);
             List<Chunk> chunks = plan(ch, header.dataStart, size, header.lines + 1, options);
-            return parseAll(file, ch, size, header, chunks, options, progress);
+            return parseAll(shown, ch, size, header, chunks, options, progress);
         }
     }
 

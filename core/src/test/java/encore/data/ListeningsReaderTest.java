@@ -203,6 +203,25 @@ class ListeningsReaderTest {
     }
 
     @Test
+    void gzipInputIsReadTransparentlyAndErrorsNameTheGzFile() throws Exception {
+        String csv = HEADER + "u1,1,A,x,y\nu1,2,A,x,y\nu2,3,B,x,y\nu2,4,B,x,y,extra\n";
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(gz)) {
+            z.write(csv.getBytes(StandardCharsets.UTF_8));
+        }
+        Path f = write(dir, "l.csv.gz", gz.toByteArray());
+        Prepared p = prepare(f);
+        assertEquals(4, p.ingest().rowsRead());
+        assertEquals(2, count(p, "u1", "A"));
+        InputFormatException e = assertThrows(InputFormatException.class,
+            () -> CsvFixtures.prepare(f, opts().withBadRows(BadRowPolicy.FAIL)));
+        assertTrue(e.getMessage().startsWith(f + ":5: malformed row"), e.getMessage());
+        byte[] all = gz.toByteArray();
+        Path cut = write(dir, "cut.csv.gz", java.util.Arrays.copyOf(all, all.length / 2));
+        assertTrue(assertThrows(InputFormatException.class, () -> prepare(cut)).getMessage().contains("truncated gzip"));
+    }
+
+    @Test
     void fewerFieldsThanHeaderAreNulls() throws Exception {
         String csv = "user_id,track,artist,album,date\nu1,t,a,b\nu1,t,a\n";
         Prepared p = prepare(write(dir, "short.csv", csv));
