@@ -43,6 +43,8 @@ final class CpuAlsBackend implements AlsBackend {
                 + ratings.cols() + " ratings at rank " + k);
         }
         double[] gram = p.implicitPrefs() ? gram(src, ratings.cols(), k) : null;
+        double[][] baseFactors = p.implicitPrefs() && p.solver() == AlsParams.Solver.CHOLESKY && !p.nonnegative()
+            ? baseFactors(gram, k, p.regParam()) : null;
         int[] chunks = balancedChunks(ratings, k, threads * 8);
         int nChunks = chunks.length - 1;
         AtomicInteger next = new AtomicInteger();
@@ -52,11 +54,36 @@ final class CpuAlsBackend implements AlsBackend {
             for (int c = next.getAndIncrement(); c < nChunks; c = next.getAndIncrement()) {
                 for (int r = chunks[c]; r < chunks[c + 1]; r++) {
                     if (ratings.rowLength(r) > 0) {
-                        rs.solveRow(ratings, r, src, dst, gram, p);
+                        rs.solveRow(ratings, r, src, dst, gram, baseFactors, p);
                     }
                 }
             }
         });
+    }
+
+    /** Rows with fewer confident entries than this share of the rank use the low-rank implicit update. */
+    static int lowRankLimit(int k) {
+        return k / 2;
+    }
+
+    /**
+     * Cholesky factors U (B = UᵀU, upper, row-major) of B(n⁺) = YᵀY + λ·n⁺·I for n⁺ = 0 … {@link #lowRankLimit},
+     * shared by every row of this half-iteration; null where B(n⁺) is not positive definite.
+     */
+    static double[][] baseFactors(double[] gram, int k, double regParam) {
+        int limit = lowRankLimit(k);
+        double[][] f = new double[limit][];
+        for (int n = 0; n < limit; n++) {
+            double[] b = new double[k * k];
+            for (int i = 0; i < k; i++) {
+                for (int j = i; j < k; j++) {
+                    b[i * k + j] = gram[i * k + j];
+                }
+                b[i * k + i] += regParam * n;
+            }
+            f[n] = DenseSolvers.choleskyFactor(b, k) ? b : null;
+        }
+        return f;
     }
 
     /** YᵀY of the {@code n × k} factors, upper triangle, summed per fixed block then in block order. */
@@ -129,6 +156,8 @@ final class CpuAlsBackend implements AlsBackend {
         private final double[] dualY;
         private final double[] dualG;
         private final double[] dualR;
+        private final int[] lowCols;
+        private final double[] lowConf;
 
         RowSolver(int k) {
             this.k = k;
@@ -142,9 +171,12 @@ final class CpuAlsBackend implements AlsBackend {
             this.dualY = new double[k * k];
             this.dualG = new double[k * k];
             this.dualR = new double[k];
+            this.lowCols = new int[k];
+            this.lowConf = new double[k];
         }
 
-        void solveRow(Csr ratings, int row, float[] src, float[] dst, double[] gram, AlsParams p) {
+        void solveRow(Csr ratings, int row, float[] src, float[] dst, double[] gram, double[][] baseFactors,
+                      AlsParams p) {
             int s = ratings.rowStart(row);
             int e = ratings.rowEnd(row);
             int[] col = ratings.colIdx();
@@ -155,6 +187,9 @@ final class CpuAlsBackend implements AlsBackend {
             }
             if (!p.implicitPrefs() && !p.nonnegative() && e - s < k) {
                 dualSolve(row, s, e, col, val, src, dst, p);
+                return;
+            }
+            if (baseFactors != null && lowRankImplicit(row, s, e, col, val, src, dst, baseFactors, p)) {
                 return;
             }
             ne.reset();
@@ -245,6 +280,85 @@ final class CpuAlsBackend implements AlsBackend {
                 }
                 dst[o + d] = (float) x;
             }
+        }
+
+        /**
+         * Implicit rows with few confident entries (m &lt; k/2 entries with c = α|r| &gt; 0) are solved by the
+         * Woodbury identity around B = YᵀY + λn⁺I, whose Cholesky factor is shared by all rows with the same n⁺:
+         * <pre>
+         * A = B + UᵀCU   (U: the m × k rated factors, C = diag(c))      b = Uᵀw,  w_i = (1 + c_i)·[r_i &gt; 0]
+         * x = A⁻¹b = Z M⁻¹ C⁻¹ w     with  Z = B⁻¹Uᵀ (k × m),  M = C⁻¹ + U Z (m × m)
+         * </pre>
+         * about m·k² + m²·k work instead of m·k² / 2 + k³ / 6 (the k×k factorisation dominates at rank 64–128).
+         *
+         * @return false when the row does not qualify (too many entries, no usable factor): use the k×k system
+         */
+        private boolean lowRankImplicit(int row, int s, int e, int[] col, float[] val, float[] src, float[] dst,
+                                        double[][] baseFactors, AlsParams p) {
+            int limit = lowRankLimit(k);
+            int m = 0;
+            int npos = 0;
+            for (int q = s; q < e; q++) {
+                if (val[q] != 0) {
+                    m++;
+                    if (m >= limit) {
+                        return false;
+                    }
+                }
+                if (val[q] > 0) {
+                    npos++;
+                }
+            }
+            double[] u = baseFactors[npos];
+            if (u == null || m == 0) {
+                return false;
+            }
+            double alpha = p.alpha();
+            double[] z = dualY;      // m × k, row j = (B⁻¹ u_j)ᵀ
+            double[] mm = dualG;     // m × m
+            double[] v = dualR;      // m
+            int j = 0;
+            for (int q = s; q < e; q++) {
+                if (val[q] == 0) {
+                    continue;
+                }
+                int so = col[q] * k;
+                for (int d = 0; d < k; d++) {
+                    yv[d] = src[so + d];
+                }
+                System.arraycopy(yv, 0, r, 0, k);
+                DenseSolvers.choleskySolveFactored(u, r, k);
+                System.arraycopy(r, 0, z, j * k, k);
+                double c = alpha * Math.abs(val[q]);
+                v[j] = val[q] > 0 ? (1 + c) / c : 0; // C⁻¹ w
+                lowConf[j] = c;
+                lowCols[j] = col[q];
+                j++;
+            }
+            // M = C⁻¹ + U Z (upper triangle): M_ab = u_a · z_b
+            for (int a = 0; a < m; a++) {
+                int so = lowCols[a] * k;
+                for (int b = a; b < m; b++) {
+                    double dot = 0;
+                    for (int d = 0; d < k; d++) {
+                        dot += src[so + d] * z[b * k + d];
+                    }
+                    mm[a * m + b] = dot;
+                }
+                mm[a * m + a] += 1 / lowConf[a];
+            }
+            if (!DenseSolvers.choleskySolve(mm, v, m)) {
+                return false;
+            }
+            int o = row * k;
+            for (int d = 0; d < k; d++) {
+                double sum = 0;
+                for (int a = 0; a < m; a++) {
+                    sum += z[a * k + d] * v[a];
+                }
+                dst[o + d] = (float) sum;
+            }
+            return true;
         }
 
         /**

@@ -263,6 +263,57 @@ public final class DenseSolvers {
         }
     }
 
+    /**
+     * In-place Cholesky factorisation A = UᵀU of the k×k row-major SPD matrix (upper triangle read, U written to the
+     * upper triangle), for solving many right-hand sides with {@link #choleskySolveFactored}.
+     *
+     * @return false when a pivot is ≤ 0 or not finite (A not positive definite)
+     */
+    public static boolean choleskyFactor(double[] a, int k) {
+        checkSquare(a, k);
+        for (int i = 0; i < k; i++) {
+            int ri = i * k;
+            double d = a[ri + i];
+            for (int p = 0; p < i; p++) {
+                double u = a[p * k + i];
+                d -= u * u;
+            }
+            if (!(d > 0.0 && d < Double.POSITIVE_INFINITY)) {
+                return false;
+            }
+            double uii = Math.sqrt(d);
+            a[ri + i] = uii;
+            double inv = 1.0 / uii;
+            for (int j = i + 1; j < k; j++) {
+                double sum = a[ri + j];
+                for (int p = 0; p < i; p++) {
+                    sum -= a[p * k + i] * a[p * k + j];
+                }
+                a[ri + j] = sum * inv;
+            }
+        }
+        return true;
+    }
+
+    /** Solves UᵀU x = b in place (b becomes x) with U from {@link #choleskyFactor}. */
+    public static void choleskySolveFactored(double[] u, double[] b, int k) {
+        for (int i = 0; i < k; i++) { // Uᵀ y = b
+            double sum = b[i];
+            for (int p = 0; p < i; p++) {
+                sum -= u[p * k + i] * b[p];
+            }
+            b[i] = sum / u[i * k + i];
+        }
+        for (int i = k - 1; i >= 0; i--) { // U x = y
+            double sum = b[i];
+            int ri = i * k;
+            for (int j = i + 1; j < k; j++) {
+                sum -= u[ri + j] * b[j];
+            }
+            b[i] = sum / u[ri + i];
+        }
+    }
+
     private static void checkSquare(double[] a, int k) {
         if (k < 0) {
             throw new IllegalArgumentException("k must be >= 0, got " + k);

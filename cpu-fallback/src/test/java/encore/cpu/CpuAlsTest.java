@@ -348,6 +348,39 @@ class CpuAlsTest {
     }
 
     @Test
+    void shortImplicitRowsWithZeroAndNegativeRatingsMatchTheReference() {
+        Random rnd = new Random(7);
+        int users = 60;
+        int items = 50;
+        int k = 12;
+        SparkStyleData.IntFloatTriples t = new SparkStyleData.IntFloatTriples();
+        for (int u = 0; u < users; u++) {
+            int n = 1 + u % 9; // 1..9 entries: below and above k/2
+            for (int e = 0; e < n; e++) {
+                int kind = rnd.nextInt(4);
+                t.add(u, rnd.nextInt(items), kind == 0 ? 0f : kind == 1 ? -(1 + rnd.nextInt(3)) : 1 + rnd.nextInt(6));
+            }
+        }
+        Interactions train = Interactions.fromCoordinates(labels(users), labels(items), t.u(), t.i(), t.v());
+        float[] itemF = new float[items * k];
+        for (int q = 0; q < itemF.length; q++) {
+            itemF[q] = (float) rnd.nextGaussian();
+        }
+        AlsParams p = params().rank(k).regParam(0.05).implicitPrefs(true).alpha(2).build();
+        float[] userF = new float[users * k];
+        try (var backend = new CpuBackendProvider().open(p)) {
+            backend.solve(train.userItems(), itemF, userF, p);
+        }
+        for (int u = 0; u < users; u++) {
+            double[] ref = ReferenceSolve.row(train.userItems(), u, itemF, items, k, p);
+            for (int d = 0; d < k; d++) {
+                double rel = Math.abs(userF[u * k + d] - ref[d]) / Math.max(1e-3, Math.abs(ref[d]));
+                assertTrue(rel < 1e-5, "user " + u + " dim " + d + ": " + userF[u * k + d] + " vs " + ref[d]);
+            }
+        }
+    }
+
+    @Test
     void backendsFindTheCpuEngine() {
         assertEquals("cpu", Backends.choose("cpu").provider().name());
         assertEquals(null, Backends.status().get("cpu"));
