@@ -49,29 +49,42 @@ public final class Parallel {
             }
             for (Future<?> f : futures) {
                 try {
-                    f.get();
-                } catch (ExecutionException e) {
+                    await(f, "interrupted");
+                } catch (IOException | RuntimeException | Error e) {
                     for (Future<?> other : futures) {
                         other.cancel(true);
                     }
-                    Throwable cause = e.getCause();
-                    if (cause instanceof IOException io) {
-                        throw io;
-                    }
-                    if (cause instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    if (cause instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IOException(cause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
+                    throw e;
                 }
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The result of {@code f}, with the task's own exception rethrown as it was (an {@link IOException}, an unchecked
+     * exception or an error; anything else wrapped in an IOException). An interrupt while waiting restores the
+     * interrupt flag and becomes an {@link java.io.InterruptedIOException} with {@code whileDoing} as its message.
+     */
+    public static <T> T await(Future<T> f, String whileDoing) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException(whileDoing);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(cause);
         }
     }
 

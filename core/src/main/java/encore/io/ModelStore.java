@@ -7,7 +7,6 @@ import encore.data.LabelIndex;
 import encore.internal.Parallel;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.function.UnaryOperator;
@@ -599,24 +597,7 @@ public final class ModelStore {
     /** A label section's size, and its index, which may still be under construction on another thread. */
     private record Labels(int count, Future<LabelIndex> index) {
         LabelIndex await() throws IOException {
-            try {
-                return index.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while indexing model labels");
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof IOException io) {
-                    throw io;
-                }
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (cause instanceof Error err) {
-                    throw err;
-                }
-                throw new IOException(cause);
-            }
+            return Parallel.await(index, "interrupted while indexing model labels");
         }
     }
 

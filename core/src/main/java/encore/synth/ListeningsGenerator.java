@@ -1,5 +1,6 @@
 package encore.synth;
 
+import encore.internal.Parallel;
 import encore.io.AtomicOutput;
 
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -278,7 +278,7 @@ public final class ListeningsGenerator {
                     int c = next++;
                     inFlight.add(pool.submit(() -> generateChunk(c, observe, free)));
                 }
-                Chunk ch = await(inFlight.poll());
+                Chunk ch = Parallel.await(inFlight.poll(), "interrupted while generating listenings");
                 out.write(ch.buf, 0, ch.len);
                 bytes += ch.len;
                 rows += ch.rows;
@@ -297,24 +297,6 @@ public final class ListeningsGenerator {
             throw new IllegalStateException("internal error: wrote " + rows + " rows, expected " + config.rows());
         }
         return new GeneratorSummary(rows, valid, bytes, (System.nanoTime() - t0) / 1e9);
-    }
-
-    private static Chunk await(Future<Chunk> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while generating listenings");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(cause);
-        }
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads() {
