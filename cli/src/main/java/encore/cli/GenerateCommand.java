@@ -32,6 +32,12 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Generator threads. Default: the number of cores.")
     Integer threads;
 
+    @Option(names = "--json", description = "Print a JSON summary.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing.")
+    boolean quiet;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -53,6 +59,22 @@ final class GenerateCommand implements Callable<Integer> {
         ListeningsGenerator gen = new ListeningsGenerator(config);
         GeneratorSummary s = gen.write(out);
         PrintWriter w = cl.getOut();
+        if (json) {
+            java.util.Map<String, Object> m = encore.io.Json.object();
+            m.put("out", out.toString());
+            m.put("rows", s.rows());
+            m.put("valid_plays", s.validPlays());
+            m.put("users", gen.users());
+            m.put("tracks", gen.tracks());
+            m.put("bytes", s.bytes());
+            m.put("seconds", s.seconds());
+            w.print(encore.io.Json.write(m));
+            w.flush();
+            return 0;
+        }
+        if (quiet) {
+            return 0;
+        }
         w.printf(Locale.ROOT, "Wrote %s: %s rows (%s valid plays), %s users, %s tracks, %s in %s (%s rows/s)%n", out,
             Format.count(s.rows()), Format.count(s.validPlays()), Format.count(gen.users()), Format.count(gen.tracks()),
             Format.bytes(s.bytes()), Format.secs(s.seconds()),

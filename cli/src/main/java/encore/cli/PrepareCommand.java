@@ -40,6 +40,9 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the prepare.json summary instead of the human one.")
     boolean json;
 
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing (the files are still written).")
+    boolean quiet;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -68,7 +71,7 @@ final class PrepareCommand implements Callable<Integer> {
         PrintWriter w = cl.getOut();
         if (json) {
             w.print(Json.write(report));
-        } else {
+        } else if (!quiet) {
             printSummary(w, p, splitSpec, key, report);
         }
         w.flush();

@@ -75,6 +75,9 @@ final class TuneCommand implements Callable<Integer> {
     @CommandLine.Mixin
     FrontEndOptions front;
 
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing (tuning.csv and the model are still written).")
+    boolean quiet;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -97,7 +100,7 @@ final class TuneCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
-        PrintWriter w = cl.getOut();
+        PrintWriter w = quiet ? new PrintWriter(java.io.Writer.nullWriter()) : cl.getOut();
         PrepareOptions prep = front.prepareOptions(cl, SplitSpec.random(1 - trainRatio, front.seed));
         Prepared p = Prepare.run(data, prep);
         Interactions train = p.train();

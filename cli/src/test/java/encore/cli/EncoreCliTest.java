@@ -92,6 +92,10 @@ class EncoreCliTest {
         try (var files = Files.list(out)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temp files left");
         }
+        assertEquals("", run("prepare", "--data", csv.toString(), "--out", out.toString(), "--quiet").out());
+        assertEquals("", run("generate", "--rows", "2000", "--out", dir.resolve("q.csv").toString(), "-q").out());
+        assertTrue(run("generate", "--rows", "2000", "--out", dir.resolve("q.csv").toString(), "--json").out()
+            .contains("\"rows\": 2000"));
         Result json2 = run("prepare", "--data", csv.toString(), "--out", out.toString(), "--json");
         assertEquals(0, json2.code());
         assertTrue(json2.out().trim().startsWith("{") && json2.out().contains("\"pairs\""));
