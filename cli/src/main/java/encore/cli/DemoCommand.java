@@ -56,11 +56,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--show", defaultValue = "3", description = "Users whose top-10 is printed. Default: ${DEFAULT-VALUE}.")
     int show;
 
-    @Option(names = "--json", description = "Print metrics.json instead of the human summary.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing.")
-    boolean quiet;
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -93,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Path dir = home().resolve("demo");
         Path data = dir.resolve("listenings-" + rows + "-seed" + seed + ".csv");
-        boolean talk = !quiet && !json;
+        boolean talk = !output.quiet && !output.json;
         if (!Files.exists(data)) {
             if (talk) {
                 w.printf(Locale.ROOT, "Generating %s rows of synthetic listening logs into %s (once) ...%n",
@@ -118,9 +115,9 @@ final class DemoCommand implements Callable<Integer> {
             w.flush();
         }
         SeedPipeline.Result r = SeedPipeline.run(options, target, Progress.of(w, !talk));
-        if (json) {
+        if (output.json) {
             w.print(Json.write(r.metrics()));
-        } else if (!quiet) {
+        } else if (!output.quiet) {
             RunSummary.print(w, r, options, target, show);
         }
         w.flush();

@@ -32,11 +32,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Generator threads. Default: the number of cores.")
     Integer threads;
 
-    @Option(names = "--json", description = "Print a JSON summary.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing.")
-    boolean quiet;
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -59,7 +56,7 @@ final class GenerateCommand implements Callable<Integer> {
         ListeningsGenerator gen = new ListeningsGenerator(config);
         GeneratorSummary s = gen.write(out);
         PrintWriter w = cl.getOut();
-        if (json) {
+        if (output.json) {
             java.util.Map<String, Object> m = encore.io.Json.object();
             m.put("out", out.toString());
             m.put("rows", s.rows());
@@ -72,7 +69,7 @@ final class GenerateCommand implements Callable<Integer> {
             w.flush();
             return 0;
         }
-        if (quiet) {
+        if (output.quiet) {
             return 0;
         }
         w.printf(Locale.ROOT, "Wrote %s: %s rows (%s valid plays), %s users, %s tracks, %s in %s (%s rows/s)%n", out,

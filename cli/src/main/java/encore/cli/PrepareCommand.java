@@ -37,11 +37,8 @@ final class PrepareCommand implements Callable<Integer> {
     @CommandLine.Mixin
     FrontEndOptions front;
 
-    @Option(names = "--json", description = "Print the prepare.json summary instead of the human one.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing (the files are still written).")
-    boolean quiet;
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -69,9 +66,9 @@ final class PrepareCommand implements Callable<Integer> {
         extra.put("options", opts);
         Map<String, Object> report = PreparedFiles.write(out, p, splitSpec.kind() != SplitSpec.Kind.NONE, extra);
         PrintWriter w = cl.getOut();
-        if (json) {
+        if (output.json) {
             w.print(Json.write(report));
-        } else if (!quiet) {
+        } else if (!output.quiet) {
             printSummary(w, p, splitSpec, key, report);
         }
         w.flush();

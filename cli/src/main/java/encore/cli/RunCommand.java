@@ -62,11 +62,8 @@ final class RunCommand implements Callable<Integer> {
         + "${DEFAULT-VALUE}.")
     int show;
 
-    @Option(names = "--json", description = "Print metrics.json instead of the human summary.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing (the files are still written).")
-    boolean quiet;
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -76,10 +73,10 @@ final class RunCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         RunOptions options = options(cl);
         PrintWriter w = cl.getOut();
-        SeedPipeline.Result r = SeedPipeline.run(options, out, Progress.of(w, json || quiet));
-        if (json) {
+        SeedPipeline.Result r = SeedPipeline.run(options, out, Progress.of(w, output.json || output.quiet));
+        if (output.json) {
             w.print(Json.write(r.metrics()));
-        } else if (!quiet) {
+        } else if (!output.quiet) {
             RunSummary.print(w, r, options, out, show);
         }
         w.flush();

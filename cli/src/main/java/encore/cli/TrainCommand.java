@@ -58,11 +58,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or gpu. Default: ${DEFAULT-VALUE}.")
     String backend;
 
-    @Option(names = "--json", description = "Print a JSON summary.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing.")
-    boolean quiet;
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -102,7 +99,7 @@ final class TrainCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         AlsModel m;
         try (AlsBackend b = choice.provider().open(params)) {
-            m = AlsTrainer.fit(trainSet, params, b, Progress.of(w, quiet || json)).model();
+            m = AlsTrainer.fit(trainSet, params, b, Progress.of(w, output.quiet || output.json)).model();
         }
         double fitSecs = (System.nanoTime() - t0) / 1e9;
         Map<String, String> meta = new java.util.LinkedHashMap<>();
@@ -122,9 +119,9 @@ final class TrainCommand implements Callable<Integer> {
         report.put("train_pairs", trainSet.nnz());
         report.put("backend", choice.provider().name());
         report.put("fit_s", fitSecs);
-        if (json) {
+        if (output.json) {
             w.print(Json.write(report));
-        } else if (!quiet) {
+        } else if (!output.quiet) {
             w.printf(Locale.ROOT, "Trained %s ALS (rank %d, %d iterations) on %s pairs, %s users, %s items in %s on %s%n",
                 params.implicitPrefs() ? "implicit" : "explicit", params.rank(), params.maxIter(),
                 Format.count(trainSet.nnz()), Format.count(m.users().size()), Format.count(m.items().size()),
