@@ -16,6 +16,9 @@ import java.util.Arrays;
  * </ul>
  * So a lookup costs about two cache misses, where a table of {@code String} references costs four (slot, reference
  * array, String object, its byte array), and the labels are no garbage-collector work while rows stream in.
+ *
+ * <p>Interning is single-threaded (it reuses a scratch buffer); {@link #find(String)} is safe for concurrent readers
+ * of a dictionary that is no longer modified.
  */
 final class LabelDictionary {
     private static final int HEADER = 4;
@@ -36,7 +39,10 @@ final class LabelDictionary {
         offsetById = new int[Math.max(16, expected)];
     }
 
-    /** Hash of {@code len} chars (FNV-1a style over UTF-16 units, then a murmur finalizer). */
+    /**
+     * Hash of {@code len} chars (FNV-1a style over UTF-16 units, then a murmur finalizer); {@link #find(String)}
+     * computes the same function over a String.
+     */
     private static int hash(char[] a, int off, int len) {
         int h = 0x811C9DC5;
         for (int i = off, end = off + len; i < end; i++) {
@@ -72,12 +78,46 @@ final class LabelDictionary {
         return add(a, off, len, h, slot);
     }
 
-    /** The id of {@code key}, or -1. */
+    /**
+     * The id of {@code key}, or -1. Read-only and safe for concurrent callers once the dictionary is no longer
+     * modified (it uses no shared scratch buffer, unlike {@link #intern(String)}).
+     */
     int find(String key) {
         int len = key.length();
-        char[] a = charsOf(key);
-        int slot = find(a, 0, len, hash(a, 0, len));
-        return slot < 0 ? (int) slotOffsetId(~slot) : -1;
+        int h = 0x811C9DC5;
+        for (int i = 0; i < len; i++) {
+            h = (h ^ key.charAt(i)) * 0x01000193;
+        }
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        long tag = (long) h << 32;
+        int slot = h & mask;
+        long[] t = slots;
+        char[] ar = arena;
+        while (true) {
+            long e = t[slot];
+            if (e == 0) {
+                return -1;
+            }
+            if ((e & 0xFFFFFFFF00000000L) == tag) {
+                int o = (int) e - 1;
+                int l = ar[o] | ar[o + 1] << 16;
+                if (l == len && sameChars(ar, o + HEADER, key, len)) {
+                    return ar[o + 2] | ar[o + 3] << 16;
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    private static boolean sameChars(char[] a, int off, String key, int len) {
+        for (int i = 0; i < len; i++) {
+            if (a[off + i] != key.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The id stored with the label of a full slot. */
