@@ -204,7 +204,12 @@ public final class ListeningsReader {
                 "empty header line: expected column names such as user_id,date,track,artist,album");
         }
         CsvParser parser = new CsvParser(settings(null));
-        String[] names = parser.parseLine(text);
+        String[] names;
+        try {
+            names = parser.parseLine(text);
+        } catch (TextParsingException e) {
+            throw new InputFormatException(file, 1, null, "cannot read the header line: " + describe(e));
+        }
         if (names == null) {
             throw new InputFormatException(file, 1, null, "cannot read the header line");
         }
@@ -232,10 +237,18 @@ public final class ListeningsReader {
             for (String n : names) {
                 found.add(n == null ? "" : n);
             }
+            String hint = "";
+            if (found.size() == 1) {
+                String only = found.get(0);
+                hint = only.indexOf(';') >= 0 ? "; the file looks separated by ';' — Encore reads comma-separated files"
+                    : only.indexOf('\t') >= 0 ? "; the file looks tab-separated — Encore reads comma-separated files"
+                    : only.indexOf('|') >= 0 ? "; the file looks separated by '|' — Encore reads comma-separated files"
+                    : "";
+            }
             throw new InputFormatException(file, 1, null, "missing required column" + (missing.size() > 1 ? "s " : " ")
                 + String.join(", ", missing) + "; the header has " + found.size() + " column"
                 + (found.size() == 1 ? "" : "s") + ": " + String.join(", ", found)
-                + " (expected user_id, track, artist, album; date is optional)");
+                + " (expected user_id, track, artist, album; date is optional)" + hint);
         }
         return new Header(required, names.length, dataStart, Math.max(1, lines));
     }

@@ -118,6 +118,24 @@ class ListeningsReaderTest {
     }
 
     @Test
+    void otherDelimitersAndHugeHeadersAreRefusedInOneLine() throws Exception {
+        Path semi = write(dir, "semi.csv", "user_id;date;track;artist;album\nu;1;t;a;b\n");
+        InputFormatException e = assertThrows(InputFormatException.class, () -> prepare(semi));
+        assertTrue(e.getMessage().contains("separated by ';'"), e.getMessage());
+        Path tab = write(dir, "tab.csv", "user_id\tdate\ttrack\tartist\talbum\nu\t1\tt\ta\tb\n");
+        assertTrue(assertThrows(InputFormatException.class, () -> prepare(tab)).getMessage().contains("tab-separated"));
+        StringBuilder wide = new StringBuilder("user_id,date,track,artist,album");
+        for (int c = 0; c < 100_000; c++) {
+            wide.append(",c").append(c);
+        }
+        Path w = write(dir, "wide.csv", wide + "\nu,1,t,a,b\n");
+        InputFormatException we = assertThrows(InputFormatException.class, () -> prepare(w));
+        assertEquals(1, we.line());
+        assertTrue(we.getMessage().contains("more than " + ListeningsReader.MAX_COLUMNS + " fields"), we.getMessage());
+        assertEquals(1, we.getMessage().lines().count(), we.getMessage());
+    }
+
+    @Test
     void duplicatedColumnIsRefused() throws Exception {
         Path f = write(dir, "d.csv", "user_id,track,artist,album,track\nu,t,a,b,c\n");
         InputFormatException e = assertThrows(InputFormatException.class, () -> prepare(f));
