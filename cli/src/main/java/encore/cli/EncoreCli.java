@@ -64,7 +64,7 @@ public final class EncoreCli implements Runnable {
             return EXIT_USAGE;
         });
         cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
-            c.getErr().println("encore: " + describe(ex));
+            c.getErr().println("encore: " + firstLine(describe(ex)));
             if (isVerbose(c)) {
                 ex.printStackTrace(c.getErr());
             }
@@ -83,6 +83,15 @@ public final class EncoreCli implements Runnable {
         }
         Object o = root.getCommand();
         return o instanceof EncoreCli e && e.verbose;
+    }
+
+    /** The first line of {@code s}: errors are one line (the rest goes to --verbose's stack trace). */
+    static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl).stripTrailing();
     }
 
     /** One line for the user: what went wrong, with the file (and line) where it is known. */
