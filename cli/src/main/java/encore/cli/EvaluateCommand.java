@@ -7,6 +7,7 @@ import encore.eval.RankingMetrics;
 import encore.eval.RegressionMetrics;
 import encore.io.Json;
 import encore.io.ModelStore;
+import encore.pipeline.SeedPipeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,17 +49,9 @@ final class EvaluateCommand implements Callable<Integer> {
         ModelStore.Stored stored = ModelStore.load(model);
         AlsModel m = stored.model();
         TriplesReader.Against t = TriplesReader.readAgainst(test, m.users(), m.items());
-        float[] pred = m.transform(t.pairs());
-        RegressionMetrics reg = new RegressionMetrics();
-        long cold = t.coldLines();
-        float[] label = t.pairs().values();
-        for (int q = 0; q < pred.length; q++) {
-            if (Float.isNaN(pred[q])) {
-                cold++;
-            } else {
-                reg.add(label[q], pred[q]);
-            }
-        }
+        SeedPipeline.PairScores scored = SeedPipeline.scorePairs(m, t.pairs());
+        RegressionMetrics reg = scored.metrics();
+        long cold = t.coldLines() + scored.coldPairs();
         Recommendations recs = m.recommendForAllUsers(top, stored.seen());
         RankingMetrics rank = RankingMetrics.evaluate(top, recs.idLists(), t.pairs());
         Map<String, Object> r = Json.object();

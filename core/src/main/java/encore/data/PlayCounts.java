@@ -252,19 +252,4 @@ public final class PlayCounts {
         }
         return f;
     }
-
-    /** The count of (userLabel, itemLabel), or 0. Linear in the user's row; for tests and spot checks. */
-    public int count(String userLabel, String itemLabel) {
-        for (int u = 0; u < userLabels.length; u++) {
-            if (userLabels[u].equals(userLabel)) {
-                for (int k = userPtr[u]; k < userPtr[u + 1]; k++) {
-                    if (itemLabels[items[k]].equals(itemLabel)) {
-                        return counts[k];
-                    }
-                }
-                return 0;
-            }
-        }
-        return 0;
-    }
 }

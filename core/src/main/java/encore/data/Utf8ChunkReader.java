@@ -33,11 +33,6 @@ final class Utf8ChunkReader extends Reader {
         this.src = src;
     }
 
-    /** The physical line (1-based within the chunk) the decoder has reached. */
-    int line() {
-        return line;
-    }
-
     /** Lines (1-based within the chunk) that held at least one invalid UTF-8 sequence, ascending. */
     IntList invalidLines() {
         return invalidLines;

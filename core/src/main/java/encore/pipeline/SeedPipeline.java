@@ -120,17 +120,9 @@ public final class SeedPipeline {
 
         // predict + regression metrics
         t0 = System.nanoTime();
-        float[] pred = model.transform(test);
-        float[] label = test.values();
-        RegressionMetrics reg = new RegressionMetrics();
-        long cold = 0;
-        for (int q = 0; q < pred.length; q++) {
-            if (Float.isNaN(pred[q])) {
-                cold++;
-            } else {
-                reg.add(label[q], pred[q]);
-            }
-        }
+        PairScores scored = scorePairs(model, test);
+        RegressionMetrics reg = scored.metrics();
+        long cold = scored.coldPairs();
         t.put("predict", secs(t0));
         listener.stage("predict", t.get("predict"));
 
@@ -190,6 +182,29 @@ public final class SeedPipeline {
         report.put("iterations_s", new ArrayList<Object>(fit.iterationSeconds()));
         AtomicOutput.write(out.resolve(METRICS), Json.write(report).getBytes(StandardCharsets.UTF_8));
         return new Result(model, train, recs, report);
+    }
+
+    /** RMSE/MAE over the pairs the model can score, and how many cold pairs were skipped. */
+    public record PairScores(RegressionMetrics metrics, long coldPairs) {
+    }
+
+    /**
+     * Predicts every entry of {@code pairs} and accumulates RMSE/MAE over those whose user and item have factors,
+     * skipping and counting the cold ones (Spark's {@code coldStartStrategy=drop}).
+     */
+    public static PairScores scorePairs(AlsModel model, Csr pairs) {
+        float[] pred = model.transform(pairs);
+        float[] label = pairs.values();
+        RegressionMetrics reg = new RegressionMetrics();
+        long cold = 0;
+        for (int q = 0; q < pred.length; q++) {
+            if (Float.isNaN(pred[q])) {
+                cold++;
+            } else {
+                reg.add(label[q], pred[q]);
+            }
+        }
+        return new PairScores(reg, cold);
     }
 
     private static Map<String, Object> params(RunOptions o) {

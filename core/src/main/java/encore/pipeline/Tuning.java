@@ -84,14 +84,7 @@ public final class Tuning {
     /** Scores one model on the validation matrix. */
     public static double score(AlsModel model, Csr trainUserItems, Csr validation, Metric metric) {
         if (!metric.largerIsBetter()) {
-            float[] pred = model.transform(validation);
-            RegressionMetrics rm = new RegressionMetrics();
-            float[] label = validation.values();
-            for (int q = 0; q < pred.length; q++) {
-                if (!Float.isNaN(pred[q])) {
-                    rm.add(label[q], pred[q]);
-                }
-            }
+            RegressionMetrics rm = SeedPipeline.scorePairs(model, validation).metrics();
             return metric.name().equals("rmse") ? rm.rmse() : rm.mae();
         }
         Recommendations recs = model.recommendForAllUsers(metric.k(), trainUserItems);
