@@ -50,8 +50,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads. Default: the number of cores.")
     Integer threads;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or gpu. Default: ${DEFAULT-VALUE}.")
-    String backend;
+    @CommandLine.Mixin
+    BackendOption backend;
 
     @Option(names = "--show", defaultValue = "3", description = "Users whose top-10 is printed. Default: ${DEFAULT-VALUE}.")
     int show;
@@ -73,6 +73,7 @@ final class DemoCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         PrintWriter w = cl.getOut();
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        String backendName = backend.name(cl);
         AlsParams als;
         GeneratorConfig gen;
         try {
@@ -107,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
         IngestOptions ingest = new IngestOptions(ItemKey.ARTIST_TRACK, BadRowPolicy.SKIP, t,
             IngestOptions.DEFAULT_CHUNK_BYTES);
         PrepareOptions prep = new PrepareOptions(ingest, -1, SplitSpec.holdout(0.2, 42));
-        RunOptions options = new RunOptions(data, prep, null, null, als, backend, 10, true);
+        RunOptions options = new RunOptions(data, prep, null, null, als, backendName, 10, true);
         Path target = out != null ? out : dir.resolve("run");
         if (talk) {
             w.printf(Locale.ROOT, "Implicit ALS (rank %d, %d iterations, alpha 10) on (user, artist + track) play counts, "

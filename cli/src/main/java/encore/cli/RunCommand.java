@@ -55,8 +55,8 @@ final class RunCommand implements Callable<Integer> {
         + "(ranking metrics always exclude them).")
     boolean excludeSeen;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or gpu. Default: ${DEFAULT-VALUE}.")
-    String backend;
+    @CommandLine.Mixin
+    BackendOption backend;
 
     @Option(names = "--show", defaultValue = "5", description = "Users whose top lists are printed. Default: "
         + "${DEFAULT-VALUE}.")
@@ -88,9 +88,7 @@ final class RunCommand implements Callable<Integer> {
         if (top < 1) {
             throw new CommandLine.ParameterException(cl, "--top must be >= 1");
         }
-        if (!backend.matches("auto|cpu|gpu")) {
-            throw new CommandLine.ParameterException(cl, "invalid --backend '" + backend + "': expected auto, cpu or gpu");
-        }
+        String backendName = backend.name(cl);
         switch (format.toLowerCase(Locale.ROOT)) {
             case "listenings" -> {
                 if (data == null) {
@@ -101,14 +99,14 @@ final class RunCommand implements Callable<Integer> {
                     throw new CommandLine.ParameterException(cl, "--train/--test need --format triples");
                 }
                 PrepareOptions prep = front.prepareOptions(cl, SplitSpec.random(0.5, front.seed));
-                return new RunOptions(data, prep, null, null, als, backend, top, excludeSeen);
+                return new RunOptions(data, prep, null, null, als, backendName, top, excludeSeen);
             }
             case "triples" -> {
                 if (train == null || test == null || data != null) {
                     throw new CommandLine.ParameterException(cl, "--format triples needs --train FILE and --test FILE "
                         + "(and no --data)");
                 }
-                return new RunOptions(null, null, train, test, als, backend, top, excludeSeen);
+                return new RunOptions(null, null, train, test, als, backendName, top, excludeSeen);
             }
             default -> throw new CommandLine.ParameterException(cl, "invalid --format '" + format
                 + "': expected listenings or triples");

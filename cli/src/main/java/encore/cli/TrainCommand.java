@@ -55,8 +55,8 @@ final class TrainCommand implements Callable<Integer> {
     @CommandLine.Mixin
     AlsOptions alsOptions;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or gpu. Default: ${DEFAULT-VALUE}.")
-    String backend;
+    @CommandLine.Mixin
+    BackendOption backend;
 
     @CommandLine.Mixin
     OutputOptions output;
@@ -68,6 +68,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         AlsParams params = alsOptions.params(cl, front.threads(cl));
+        String backendName = backend.name(cl);
         PrintWriter w = cl.getOut();
         Interactions trainSet;
         String source;
@@ -95,7 +96,7 @@ final class TrainCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(cl, "invalid --format '" + format
                 + "': expected listenings or triples");
         }
-        Backends.Choice choice = Backends.choose(backend);
+        Backends.Choice choice = Backends.choose(backendName);
         long t0 = System.nanoTime();
         AlsModel m;
         try (AlsBackend b = choice.provider().open(params)) {

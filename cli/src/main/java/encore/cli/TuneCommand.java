@@ -69,8 +69,8 @@ final class TuneCommand implements Callable<Integer> {
         + "Default: ${DEFAULT-VALUE}.")
     double trainRatio;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or gpu. Default: ${DEFAULT-VALUE}.")
-    String backend;
+    @CommandLine.Mixin
+    BackendOption backend;
 
     @CommandLine.Mixin
     FrontEndOptions front;
@@ -100,6 +100,7 @@ final class TuneCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
+        String backendName = backend.name(cl);
         PrintWriter w = quiet ? new PrintWriter(java.io.Writer.nullWriter()) : cl.getOut();
         PrepareOptions prep = front.prepareOptions(cl, SplitSpec.random(1 - trainRatio, front.seed));
         Prepared p = Prepare.run(data, prep);
@@ -107,7 +108,7 @@ final class TuneCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "%s: %s train and %s validation pairs; %d combinations, metric %s%n", data,
             Format.count(train.nnz()), Format.count(p.split().test().pairs()), grid.size(), m.name());
         w.flush();
-        List<Tuning.Trial> sorted = Tuning.run(train, p.split().test().toInteractions().userItems(), grid, m, backend,
+        List<Tuning.Trial> sorted = Tuning.run(train, p.split().test().toInteractions().userItems(), grid, m, backendName,
             (i, n, t) -> {
                 w.printf(Locale.ROOT, "  [%d/%d] rank %d reg %s%s: %s %.6f (%s)%n", i, n, t.params().rank(),
                     t.params().regParam(), implicit ? " alpha " + t.params().alpha() : "", m.name(), t.score(),
@@ -131,7 +132,7 @@ final class TuneCommand implements Callable<Integer> {
         AlsParams best = sorted.get(0).params();
         Interactions all = p.plays().toInteractions();
         AlsModel bestModel;
-        try (AlsBackend b = Backends.choose(backend).provider().open(best)) {
+        try (AlsBackend b = Backends.choose(backendName).provider().open(best)) {
             bestModel = AlsTrainer.fit(all, best, b, AlsTrainer.Listener.NONE).model();
         }
         Path target = model != null ? model : out.resolve("best.encore");
