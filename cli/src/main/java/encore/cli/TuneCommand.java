@@ -108,7 +108,7 @@ final class TuneCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "%s: %s train and %s validation pairs; %d combinations, metric %s%n", data,
             Format.count(train.nnz()), Format.count(p.split().test().pairs()), grid.size(), m.name());
         w.flush();
-        List<Tuning.Trial> sorted = Tuning.run(train, p.split().test().toInteractions().userItems(), grid, m, backendName,
+        List<Tuning.Trial> sorted = Tuning.run(train, p.split().test().toUserItems(), grid, m, backendName,
             (i, n, t) -> {
                 w.printf(Locale.ROOT, "  [%d/%d] rank %d reg %s%s: %s %.6f (%s)%n", i, n, t.params().rank(),
                     t.params().regParam(), implicit ? " alpha " + t.params().alpha() : "", m.name(), t.score(),

@@ -152,11 +152,16 @@ public final class IndexedPlays {
 
     /** The user×item and item×user CSR matrices with counts as float values. */
     public Interactions toInteractions() {
+        Csr ui = toUserItems();
+        return new Interactions(users, items, ui, ui.transpose());
+    }
+
+    /** Only the user×item CSR with counts as float values (no transpose), e.g. for a test set. */
+    public Csr toUserItems() {
         float[] v = new float[counts.length];
         for (int k = 0; k < v.length; k++) {
             v[k] = counts[k];
         }
-        Csr ui = new Csr(users.size(), items.size(), userPtr.clone(), itemIdx.clone(), v);
-        return new Interactions(users, items, ui, ui.transpose());
+        return new Csr(users.size(), items.size(), userPtr.clone(), itemIdx.clone(), v);
     }
 }

@@ -85,7 +85,7 @@ public final class SeedPipeline {
             t.put("index", (Double) pt.get("index"));
             t.put("split", (Double) pt.get("split") + (Double) pt.get("csr"));
             train = p.train();
-            test = p.split().test().toInteractions().userItems();
+            test = p.split().test().toUserItems();
         } else {
             long t0 = System.nanoTime();
             TriplesReader.TriplesSplit s = TriplesReader.read(o.train(), o.test());
