@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run Encore end to end on built-in synthetic listening logs: generate them once (cached under "
-        + "$ENCORE_HOME or ~/.cache/encore), hold out 20% of each user's tracks, fit implicit ALS, and compare "
+        + "$ENCORE_HOME or ~/.cache/encore), hold out 20%% of each user's tracks, fit implicit ALS, and compare "
         + "precision@10 with a most-popular baseline; prints a few users' top-10 tracks with their artists."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "" + GeneratorConfig.DEFAULT_ROWS,

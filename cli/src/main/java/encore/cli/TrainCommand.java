@@ -99,15 +99,19 @@ final class TrainCommand implements Callable<Integer> {
         Backends.Choice choice = Backends.choose(backendName);
         long t0 = System.nanoTime();
         AlsModel m;
-        try (AlsBackend b = choice.provider().open(params)) {
+        String engine;
+        String fallbackReason;
+        try (AlsBackend b = choice.open(params)) {
             m = AlsTrainer.fit(trainSet, params, b, Progress.of(w, output.quiet || output.json)).model();
+            engine = b.name();
+            fallbackReason = choice.fallbackReason(b);
         }
         double fitSecs = (System.nanoTime() - t0) / 1e9;
         Map<String, String> meta = new java.util.LinkedHashMap<>();
         meta.put("created_by", "encore " + EncoreCli.version());
         meta.put("created_at", Instant.now().toString());
         meta.put("source", source);
-        meta.put("backend", choice.provider().name());
+        meta.put("backend", engine);
         ModelStore.save(model, m, trainSet.userItems(), meta);
         if (testOut != null && prepared != null) {
             PreparedFiles.writeTsv(testOut, prepared.split().test());
@@ -118,7 +122,8 @@ final class TrainCommand implements Callable<Integer> {
         report.put("users", m.users().size());
         report.put("items", m.items().size());
         report.put("train_pairs", trainSet.nnz());
-        report.put("backend", choice.provider().name());
+        report.put("backend", engine);
+        report.put("fallback_reason", fallbackReason);
         report.put("fit_s", fitSecs);
         if (output.json) {
             w.print(Json.write(report));
@@ -126,7 +131,10 @@ final class TrainCommand implements Callable<Integer> {
             w.printf(Locale.ROOT, "Trained %s ALS (rank %d, %d iterations) on %s pairs, %s users, %s items in %s on %s%n",
                 params.implicitPrefs() ? "implicit" : "explicit", params.rank(), params.maxIter(),
                 Format.count(trainSet.nnz()), Format.count(m.users().size()), Format.count(m.items().size()),
-                Format.secs(fitSecs), choice.provider().name());
+                Format.secs(fitSecs), engine);
+            if (fallbackReason != null) {
+                w.printf(Locale.ROOT, "Backend note: %s%n", fallbackReason);
+            }
             w.printf(Locale.ROOT, "Saved %s (%s)%s%n", model, Format.bytes(Files.size(model)),
                 testOut == null ? "" : "; held-out pairs in " + testOut);
         }

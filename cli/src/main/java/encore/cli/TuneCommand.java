@@ -132,7 +132,7 @@ final class TuneCommand implements Callable<Integer> {
         AlsParams best = sorted.get(0).params();
         Interactions all = p.plays().toInteractions();
         AlsModel bestModel;
-        try (AlsBackend b = Backends.choose(backendName).provider().open(best)) {
+        try (AlsBackend b = Backends.choose(backendName).open(best)) {
             bestModel = AlsTrainer.fit(all, best, b, AlsTrainer.Listener.NONE).model();
         }
         Path target = model != null ? model : out.resolve("best.encore");

@@ -17,8 +17,16 @@ import encore.data.Csr;
  * left untouched. Normal equations are accumulated in double; factors are stored as float.
  */
 public interface AlsBackend extends AutoCloseable {
-    /** A short name ("cpu", "gpu"). */
+    /**
+     * A short name of the engine that computed the latest result ("cpu", "gpu"). A checked GPU backend that fell back
+     * reports "cpu" from then on, and {@link #fallbackReason()} says why.
+     */
     String name();
+
+    /** Why this backend now runs on another engine than the one chosen (null when it does not). */
+    default String fallbackReason() {
+        return null;
+    }
 
     /**
      * One half-iteration.

@@ -15,4 +15,14 @@ public interface AlsBackendProvider {
 
     /** Opens the backend for a fit with these parameters. */
     AlsBackend open(AlsParams params);
+
+    /**
+     * Opens the backend; with {@code fallbackAllowed} (what {@code --backend auto} asks for) a backend that finds it
+     * cannot do the job (parameters it does not support, a device error, a failed result check) continues on the CPU
+     * engine and says why in {@link AlsBackend#fallbackReason()}; without it, it throws {@link AlsException} with the
+     * reason instead. Backends that never fall back ignore the flag.
+     */
+    default AlsBackend open(AlsParams params, boolean fallbackAllowed) {
+        return open(params);
+    }
 }

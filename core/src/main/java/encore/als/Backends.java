@@ -31,8 +31,25 @@ public final class Backends {
         return m;
     }
 
-    /** The chosen provider and, for {@code auto}, why higher-priority ones were passed over. */
-    public record Choice(AlsBackendProvider provider, String skipped) {
+    /**
+     * The chosen provider and, for {@code auto}, why higher-priority ones were passed over.
+     *
+     * @param auto whether it was chosen by {@code auto} (which allows a checked backend to fall back to the CPU)
+     */
+    public record Choice(AlsBackendProvider provider, String skipped, boolean auto) {
+        /** Opens the chosen backend, allowing a fallback to the CPU engine only when chosen by {@code auto}. */
+        public AlsBackend open(AlsParams params) {
+            return provider.open(params, auto);
+        }
+
+        /**
+         * Why the run does not use the highest-priority backend: the backend's own fallback reason, else why
+         * {@code auto} passed over higher-priority ones; null when neither applies.
+         */
+        public String fallbackReason(AlsBackend opened) {
+            String own = opened.fallbackReason();
+            return own != null ? own : skipped;
+        }
     }
 
     /**
@@ -55,7 +72,7 @@ public final class Backends {
             }
             String why = p.unavailableReason();
             if (why == null) {
-                return new Choice(p, skipped.length() == 0 ? null : skipped.toString());
+                return new Choice(p, skipped.length() == 0 ? null : skipped.toString(), want.equals("auto"));
             }
             if (!want.equals("auto")) {
                 throw new IllegalStateException("backend " + p.name() + " is unavailable: " + why);

@@ -111,8 +111,12 @@ public final class SeedPipeline {
         Backends.Choice choice = Backends.choose(o.backend());
         long t0 = System.nanoTime();
         AlsTrainer.Fit fit;
-        try (AlsBackend backend = choice.provider().open(o.als())) {
+        String engine;
+        String fallbackReason;
+        try (AlsBackend backend = choice.open(o.als())) {
             fit = AlsTrainer.fit(train, o.als(), backend, listener);
+            engine = backend.name();
+            fallbackReason = choice.fallbackReason(backend);
         }
         AlsModel model = fit.model();
         t.put("fit", secs(t0));
@@ -164,8 +168,8 @@ public final class SeedPipeline {
         report.put("popularity_recall_at_" + k, popRank.recallAtK());
         report.put("popularity_map_at_" + k, popRank.mapAtK());
         report.put("popularity_ndcg_at_" + k, popRank.ndcgAtK());
-        report.put("backend", choice.provider().name());
-        report.put("fallback_reason", choice.skipped());
+        report.put("backend", engine);
+        report.put("fallback_reason", fallbackReason);
         report.put("params", params(o));
 
         // write

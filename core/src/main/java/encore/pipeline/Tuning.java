@@ -108,7 +108,7 @@ public final class Tuning {
             AlsParams p = grid.get(i);
             long t0 = System.nanoTime();
             AlsModel m;
-            try (AlsBackend b = choice.provider().open(p)) {
+            try (AlsBackend b = choice.open(p)) {
                 m = AlsTrainer.fit(train, p, b, AlsTrainer.Listener.NONE).model();
             }
             double fit = (System.nanoTime() - t0) / 1e9;

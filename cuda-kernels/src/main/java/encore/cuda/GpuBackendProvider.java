@@ -1,0 +1,71 @@
+package encore.cuda;
+
+import encore.als.AlsBackend;
+import encore.als.AlsBackendProvider;
+import encore.als.AlsParams;
+import encore.cpu.CpuBackendProvider;
+
+/**
+ * Registers the CUDA engine as backend "gpu" (priority above the CPU engine, so {@code auto} prefers it). Available
+ * when the probe ({@link GpuDevice#open()}: natives, driver ≥ 13.0, a device of compute capability ≥ 7.5, kernels
+ * that load) passes. What it opens is always checked ({@link CheckedAlsBackend}).
+ */
+public final class GpuBackendProvider implements AlsBackendProvider {
+    private String probed;
+    private boolean probeDone;
+
+    @Override
+    public String name() {
+        return "gpu";
+    }
+
+    @Override
+    public int priority() {
+        return 100;
+    }
+
+    /** The probe's reason, computed once per provider instance. */
+    @Override
+    public synchronized String unavailableReason() {
+        if (!probeDone) {
+            probed = GpuProbe.run().reason();
+            probeDone = true;
+        }
+        return probed;
+    }
+
+    @Override
+    public AlsBackend open(AlsParams params) {
+        return open(params, true);
+    }
+
+    @Override
+    public AlsBackend open(AlsParams params, boolean fallbackAllowed) {
+        CpuBackendProvider cpu = new CpuBackendProvider();
+        String unsupported = unsupported(params);
+        if (unsupported != null) {
+            return new CheckedAlsBackend(null, unsupported, () -> cpu.open(params), fallbackAllowed, params.seed());
+        }
+        GpuDevice dev;
+        try {
+            dev = GpuDevice.open();
+        } catch (GpuUnavailableException e) {
+            return new CheckedAlsBackend(null, e.getMessage(), () -> cpu.open(params), fallbackAllowed,
+                params.seed());
+        }
+        return new CheckedAlsBackend(new GpuAlsEngine(dev, true), null, () -> cpu.open(params), fallbackAllowed,
+            params.seed());
+    }
+
+    /** Null when the GPU engine implements these parameters, else what it lacks. */
+    static String unsupported(AlsParams p) {
+        if (p.nonnegative()) {
+            return "nonnegative=true (NNLS) is not implemented on the GPU";
+        }
+        if (p.solver() != AlsParams.Solver.CHOLESKY) {
+            return "solver " + p.solver().name().toLowerCase(java.util.Locale.ROOT) + " is not implemented on the GPU "
+                + "(Cholesky only)";
+        }
+        return null;
+    }
+}

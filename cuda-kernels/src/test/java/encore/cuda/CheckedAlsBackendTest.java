@@ -1,0 +1,148 @@
+package encore.cuda;
+
+import encore.als.AlsBackend;
+import encore.als.AlsException;
+import encore.als.AlsParams;
+import encore.als.AlsTrainer;
+import encore.als.SingularSystemException;
+import encore.cpu.CpuBackendProvider;
+import encore.data.Csr;
+import encore.data.Interactions;
+import encore.data.LabelIndex;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The checked fallback, driven by a CPU twin of the GPU engine with injected faults. */
+class CheckedAlsBackendTest {
+
+    static Interactions randomTrain(long seed, int users, int items, int perUser, boolean counts) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = users * perUser;
+        int[] r = new int[n];
+        int[] c = new int[n];
+        float[] v = new float[n];
+        int q = 0;
+        for (int u = 0; u < users; u++) {
+            int len = 1 + rng.nextInt(perUser);
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            for (int j = 0; j < len; j++) {
+                int i = (int) Math.min(items - 1, Math.abs(rng.nextGaussian()) * items / 3);
+                if (seen.add(i)) {
+                    r[q] = u;
+                    c[q] = i;
+                    v[q] = counts ? 1 + rng.nextInt(20) : 1 + rng.nextInt(5);
+                    q++;
+                }
+            }
+        }
+        Csr ui = Csr.fromCoordinates(users, items, java.util.Arrays.copyOf(r, q), java.util.Arrays.copyOf(c, q),
+            java.util.Arrays.copyOf(v, q));
+        return new Interactions(labels("u", users), labels("i", items), ui, ui.transpose());
+    }
+
+    static LabelIndex labels(String prefix, int n) {
+        String[] l = new String[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = prefix + i;
+        }
+        return LabelIndex.ofOrdered(l, new int[n]);
+    }
+
+    static AlsParams params(int rank, boolean implicit) {
+        return AlsParams.builder().rank(rank).maxIter(4).regParam(0.05).implicitPrefs(implicit).alpha(5).threads(2)
+            .build();
+    }
+
+    private static AlsTrainer.Fit fit(Interactions t, AlsParams p, AlsBackend b) {
+        try (b) {
+            return AlsTrainer.fit(t, p, b, AlsTrainer.Listener.NONE);
+        }
+    }
+
+    private static CheckedAlsBackend checked(AlsParams p, CpuTwinEngine.Fault fault, int onCall, boolean fallback) {
+        return new CheckedAlsBackend(new CpuTwinEngine(p, fault, c -> c == onCall), null,
+            () -> new CpuBackendProvider().open(p), fallback, p.seed());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,false", "3,true", "8,false", "17,true", "32,true"})
+    void aCorrectEnginePassesEveryCheckAndGivesTheCpuResult(int rank, boolean implicit) {
+        Interactions t = randomTrain(rank, 120, 90, 25, implicit);
+        AlsParams p = params(rank, implicit);
+        AlsTrainer.Fit cpu = fit(t, p, new CpuBackendProvider().open(p));
+        CheckedAlsBackend b = checked(p, CpuTwinEngine.Fault.NONE, -1, true);
+        AlsTrainer.Fit gpu = fit(t, p, b);
+        assertNull(b.fallbackReason());
+        assertEquals("gpu", b.name());
+        assertTrue(b.checkedRows() > 0);
+        assertArrayEquals(cpu.model().userFactors(), gpu.model().userFactors());
+        assertArrayEquals(cpu.model().itemFactors(), gpu.model().itemFactors());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "PERTURB_LONGEST_ROW,false,2,fails the CPU check",
+        "PERTURB_LONGEST_ROW,true,5,fails the CPU check",
+        "THROW_STICKY,false,0,GPU error: solve_rows failed: CUDA_ERROR_ILLEGAL_ADDRESS",
+        "THROW_STICKY,true,3,GPU error",
+        "PERTURB_GRAM,true,1,Gram matrix",
+        "NAN_ROW,false,4,non-finite",
+        "REPORT_SINGULAR,false,2,singular"})
+    void aFaultFallsBackToTheCpuWithTheSameResult(CpuTwinEngine.Fault fault, boolean implicit, int onCall,
+                                                  String expected) {
+        Interactions t = randomTrain(7, 150, 80, 30, implicit);
+        AlsParams p = params(10, implicit);
+        AlsTrainer.Fit cpu = fit(t, p, new CpuBackendProvider().open(p));
+        CheckedAlsBackend b = checked(p, fault, onCall, true);
+        AlsTrainer.Fit gpu = fit(t, p, b);
+        assertEquals("cpu", b.name());
+        assertTrue(b.fallbackReason().contains(expected), b.fallbackReason());
+        assertTrue(b.fallbackReason().startsWith("GPU half-iteration " + (onCall + 1) + ": "), b.fallbackReason());
+        // the failed half-iteration is solved again from the last good factors: the final model is the CPU's, bit
+        // for bit, so the quality is the same
+        assertArrayEquals(cpu.model().userFactors(), gpu.model().userFactors());
+        assertArrayEquals(cpu.model().itemFactors(), gpu.model().itemFactors());
+    }
+
+    @Test
+    void withoutFallbackTheReasonIsAnError() {
+        Interactions t = randomTrain(3, 60, 40, 10, false);
+        AlsParams p = params(4, false);
+        CheckedAlsBackend b = checked(p, CpuTwinEngine.Fault.PERTURB_LONGEST_ROW, 1, false);
+        AlsException e = assertThrows(AlsException.class, () -> fit(t, p, b));
+        assertTrue(e.getMessage().startsWith("backend gpu failed: GPU half-iteration 2: row "), e.getMessage());
+        assertTrue(e.getMessage().contains("--backend auto"), e.getMessage());
+    }
+
+    @Test
+    void aSingularSystemTheCpuConfirmsIsTheUsersError() {
+        // regParam 0 and a user with fewer ratings than the rank: singular for every engine
+        Interactions t = randomTrain(5, 40, 30, 3, false);
+        AlsParams p = AlsParams.builder().rank(8).maxIter(2).regParam(0).threads(1).build();
+        CheckedAlsBackend b = checked(p, CpuTwinEngine.Fault.NONE, -1, true);
+        assertThrows(AlsException.class, () -> fit(t, p, b));
+        AlsBackend plain = new CheckedAlsBackend(null, "x", () -> new CpuBackendProvider().open(p), true, 1);
+        Csr ratings = t.itemUsers();
+        assertThrows(SingularSystemException.class,
+            () -> plain.solve(ratings, new float[ratings.cols() * 8], new float[ratings.rows() * 8], p));
+    }
+
+    @Test
+    void theEngineIsReleasedOnFallbackAndClose() {
+        Interactions t = randomTrain(9, 50, 40, 10, false);
+        AlsParams p = params(4, false);
+        CpuTwinEngine twin = new CpuTwinEngine(p, CpuTwinEngine.Fault.THROW_STICKY, c -> c == 1);
+        CheckedAlsBackend b = new CheckedAlsBackend(twin, null, () -> new CpuBackendProvider().open(p), true, 1);
+        fit(t, p, b);
+        assertTrue(twin.closed);
+    }
+}

@@ -1,0 +1,94 @@
+package encore.cuda;
+
+import encore.als.AlsBackend;
+import encore.als.AlsException;
+import encore.als.AlsParams;
+import encore.als.Backends;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The probe and the provider on this machine; most of it is about machines without a usable GPU (CI, laptops). */
+class GpuProbeTest {
+
+    static boolean nvccPresent() {
+        String home = System.getenv("CUDA_HOME");
+        if (home != null && Files.isExecutable(Path.of(home, "bin", "nvcc"))) {
+            return true;
+        }
+        if (Files.isExecutable(Path.of("/usr/local/cuda/bin/nvcc"))) {
+            return true;
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "nvcc"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void theKernelsAreBuiltWhereverNvccIs() {
+        assertEquals(nvccPresent(), KernelImages.present(), "nvcc present = kernel images in the jar");
+    }
+
+    @Test
+    void theProbeGivesOneLineReasonOrADevice() {
+        GpuProbe probe = GpuProbe.run();
+        if (probe.reason() == null) {
+            assertNotNull(probe.info());
+            assertTrue(probe.info().ccMajor() * 10 + probe.info().ccMinor() >= GpuDevice.MIN_CC);
+        } else {
+            assertFalse(probe.reason().isBlank());
+            assertFalse(probe.reason().contains("\n"), probe.reason());
+            if (!Files.exists(Path.of("/dev/nvidia0")) && KernelImages.present()) {
+                assertTrue(probe.reason().startsWith("no CUDA driver") || probe.reason().startsWith("no CUDA device"),
+                    probe.reason());
+            }
+        }
+    }
+
+    @Test
+    void withoutAGpuAutoUsesTheCpuAndGpuFailsWithTheReason() {
+        String reason = new GpuBackendProvider().unavailableReason();
+        assumeTrue(reason != null, "a usable GPU is present");
+        Backends.Choice auto = Backends.choose("auto");
+        assertEquals("cpu", auto.provider().name());
+        assertTrue(auto.skipped().startsWith("gpu: "), auto.skipped());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.choose("gpu"));
+        assertEquals("backend gpu is unavailable: " + reason, e.getMessage());
+
+        AlsParams p = AlsParams.builder().rank(4).build();
+        try (AlsBackend b = new GpuBackendProvider().open(p, true)) {
+            assertEquals("cpu", b.name());
+            assertEquals(reason, b.fallbackReason());
+        }
+        assertThrows(AlsException.class, () -> new GpuBackendProvider().open(p, false));
+    }
+
+    @Test
+    void unsupportedParametersAreNamed() {
+        AlsParams nn = AlsParams.builder().nonnegative(true).build();
+        assertEquals("nonnegative=true (NNLS) is not implemented on the GPU", GpuBackendProvider.unsupported(nn));
+        try (AlsBackend b = new GpuBackendProvider().open(nn, true)) {
+            assertEquals("cpu", b.name());
+            assertEquals("nonnegative=true (NNLS) is not implemented on the GPU", b.fallbackReason());
+        }
+    }
+
+    @Test
+    void rowsAreSolvedLongestFirst() {
+        encore.data.Csr m = encore.data.Csr.fromCoordinates(5, 3, new int[] {0, 1, 1, 3, 3, 3, 4, 4},
+            new int[] {0, 0, 1, 0, 1, 2, 0, 2}, new float[8]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {3, 1, 4, 0}, DeviceCsr.longestFirst(m));
+    }
+}

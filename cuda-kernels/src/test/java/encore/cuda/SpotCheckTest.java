@@ -1,0 +1,93 @@
+package encore.cuda;
+
+import encore.als.AlsParams;
+import encore.cpu.CpuBackendProvider;
+import encore.als.AlsBackend;
+import encore.data.Csr;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SpotCheckTest {
+    private static final AlsParams P = AlsParams.builder().rank(2).regParam(0.5).build();
+    // one row, y1 = (1, 0) rated 2, y2 = (0, 1) rated 4: A = I + 0.5·2·I = 2I, b = (2, 4), x = (1, 2)
+    private static final Csr ROW = new Csr(1, 2, new int[] {0, 2}, new int[] {0, 1}, new float[] {2, 4});
+    private static final float[] Y = {1, 0, 0, 1};
+
+    @Test
+    void theExactSolutionHasNoResidual() {
+        assertEquals(0.0, SpotCheck.relativeResidual(ROW, 0, Y, new float[] {1, 2}, P, null, new double[2]));
+        assertNull(SpotCheck.check(ROW, Y, new float[] {1, 2}, P, null, 1));
+    }
+
+    @Test
+    void aWrongComponentIsMeasuredAgainstTheScaleOfTheEquations() {
+        // x = (1, 2.5): A x − b = (0, 1); scale = Σ w‖y‖²‖x‖ + λn‖x‖ + ‖b‖ = 3‖x‖ + ‖b‖
+        double x = Math.sqrt(1 + 2.5 * 2.5);
+        double expected = 1 / (3 * x + Math.sqrt(20));
+        assertEquals(expected, SpotCheck.relativeResidual(ROW, 0, Y, new float[] {1, 2.5f}, P, null, new double[2]),
+            1e-15);
+        assertTrue(SpotCheck.check(ROW, Y, new float[] {1, 2.5f}, P, null, 1).startsWith("row 0 (2 entries) fails"));
+        assertTrue(SpotCheck.check(ROW, Y, new float[] {1, Float.NaN}, P, null, 1).contains("non-finite"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"4,false,0.01", "16,true,0.01", "64,false,0.001", "128,true,0.1", "100,true,1e-4"})
+    void cpuSolutionsPassWithAWideMargin(int k, boolean implicit, double reg) {
+        SplittableRandom rng = new SplittableRandom(k);
+        int rows = 300;
+        int cols = 400;
+        int[] r = new int[rows * 40];
+        int[] c = new int[r.length];
+        float[] v = new float[r.length];
+        int q = 0;
+        for (int i = 0; i < rows; i++) {
+            int len = 1 + rng.nextInt(i % 7 == 0 ? 40 : 6);
+            for (int j = 0; j < len; j++) {
+                r[q] = i;
+                c[q] = (i * 7 + j * 13) % cols;
+                v[q] = 1 + rng.nextInt(30);
+                q++;
+            }
+        }
+        Csr m = Csr.fromCoordinates(rows, cols, java.util.Arrays.copyOf(r, q), java.util.Arrays.copyOf(c, q),
+            java.util.Arrays.copyOf(v, q));
+        float[] src = new float[cols * k];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = (float) rng.nextGaussian() * 0.3f;
+        }
+        float[] dst = new float[rows * k];
+        AlsParams p = AlsParams.builder().rank(k).regParam(reg).implicitPrefs(implicit).alpha(40).threads(1).build();
+        try (AlsBackend cpu = new CpuBackendProvider().open(p)) {
+            cpu.solve(m, src, dst, p);
+        }
+        double[] gram = null;
+        if (implicit) {
+            gram = new double[k * k];
+            for (int i = 0; i < cols; i++) {
+                for (int a = 0; a < k; a++) {
+                    for (int b = 0; b < k; b++) {
+                        gram[a * k + b] += (double) src[i * k + a] * src[i * k + b];
+                    }
+                }
+            }
+        }
+        double worst = 0;
+        for (int row = 0; row < rows; row++) {
+            worst = Math.max(worst, SpotCheck.relativeResidual(m, row, src, dst, p, gram, new double[k]));
+        }
+        assertTrue(worst < SpotCheck.TOLERANCE / 10, "worst relative residual " + worst);
+        assertNull(SpotCheck.check(m, src, dst, p, gram, 3));
+        if (implicit) {
+            gram[k + 1] += 1e-4 * gram[k + 1];
+            assertNotNull(SpotCheck.checkGram(src, cols, k, gram, new SplittableRandom(1)));
+        }
+    }
+}
