@@ -1,6 +1,8 @@
 package encore.cli;
 
 import encore.als.Backends;
+import encore.cuda.GpuProbe;
+import encore.cuda.GpuSelfTest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +16,14 @@ import java.util.concurrent.Callable;
     description = "Show the Java runtime, heap and cores, which ALS backends are available (and why not), and which "
         + "one --backend auto would pick. Exit 0 when a working backend exists.")
 final class DoctorCommand implements Callable<Integer> {
+    @CommandLine.Option(names = "--selftest", description = "Also run the GPU self-test: every kernel against a CPU "
+        + "double-precision reference on fresh random inputs (needs a GPU; a minute or two). Exit 1 when a case fails "
+        + "or no GPU is usable.")
+    boolean selftest;
+
+    @CommandLine.Option(names = "--quick", description = "With --selftest: fewer ranks and smaller inputs.")
+    boolean quick;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -36,6 +46,17 @@ final class DoctorCommand implements Callable<Integer> {
         }
         if (!status.containsKey("gpu")) {
             w.printf(Locale.ROOT, "  %-6s unavailable: no GPU engine is installed in this build%n", "gpu");
+        } else if (status.get("gpu") == null) {
+            GpuProbe probe = GpuProbe.run();
+            w.printf(Locale.ROOT, "gpu       %s%n", probe.info() == null ? probe.reason() : probe.info().describe());
+        }
+        if (selftest) {
+            w.flush();
+            int failed = GpuSelfTest.run(w, quick);
+            w.flush();
+            if (failed != 0) {
+                return EncoreCli.EXIT_ERROR;
+            }
         }
         try {
             Backends.Choice c = Backends.choose("auto");

@@ -1,6 +1,8 @@
 package encore.cli;
 
 import encore.als.AlsModel;
+import encore.als.Backends;
+import encore.als.TopKScorer;
 import encore.als.Recommendations;
 import encore.data.TriplesReader;
 import encore.eval.RankingMetrics;
@@ -37,6 +39,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @CommandLine.Mixin
+    BackendOption backend;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -52,7 +57,10 @@ final class EvaluateCommand implements Callable<Integer> {
         SeedPipeline.PairScores scored = SeedPipeline.scorePairs(m, t.pairs());
         RegressionMetrics reg = scored.metrics();
         long cold = t.coldLines() + scored.coldPairs();
-        Recommendations recs = m.recommendForAllUsers(top, stored.seen());
+        Recommendations recs;
+        try (TopKScorer scorer = Backends.choose(backend.name(cl)).openScorer(m.params().threads())) {
+            recs = m.withScorer(scorer).recommendForAllUsers(top, stored.seen());
+        }
         RankingMetrics rank = RankingMetrics.evaluate(top, recs.idLists(), t.pairs());
         Map<String, Object> r = Json.object();
         r.put("test_ratings", t.lines());

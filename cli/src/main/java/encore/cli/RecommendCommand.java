@@ -1,6 +1,8 @@
 package encore.cli;
 
 import encore.als.AlsModel;
+import encore.als.Backends;
+import encore.als.TopKScorer;
 import encore.als.Recommendations;
 import encore.data.Csr;
 import encore.io.AtomicOutput;
@@ -50,6 +52,9 @@ final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "CSV output file (default: standard output).")
     Path out;
 
+    @CommandLine.Mixin
+    BackendOption backend;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -63,9 +68,20 @@ final class RecommendCommand implements Callable<Integer> {
         if (top < 1) {
             throw new CommandLine.ParameterException(cl, "--top must be >= 1");
         }
+        String backendName = backend.name(cl);
         ModelStore.Stored stored = ModelStore.load(model);
-        AlsModel m = stored.model();
         PrintWriter err = cl.getErr();
+        try (TopKScorer scorer = Backends.choose(backendName).openScorer(stored.model().params().threads())) {
+            write(cl, stored, stored.model().withScorer(scorer), err);
+            if (scorer.fallbackReason() != null) {
+                err.printf("encore: recommendations computed on the CPU: %s%n", scorer.fallbackReason());
+            }
+        }
+        err.flush();
+        return 0;
+    }
+
+    private void write(CommandLine cl, ModelStore.Stored stored, AlsModel m, PrintWriter err) throws IOException {
         StringBuilder csv = new StringBuilder();
         if (similarTo != null) {
             int item = m.items().indexOf(similarTo);
@@ -134,8 +150,6 @@ final class RecommendCommand implements Callable<Integer> {
             write(out, csv.toString());
             cl.getOut().printf(Locale.ROOT, "Wrote %s%n", out);
         }
-        err.flush();
-        return 0;
     }
 
     private static void append(StringBuilder csv, AlsModel m, int user, Recommendations r, int row) {

@@ -39,6 +39,9 @@ final class RunSummary {
         if (m.get("fallback_reason") != null) {
             w.printf("           (not on the preferred backend: %s)%n", m.get("fallback_reason"));
         }
+        if (m.get("recommend_fallback_reason") != null) {
+            w.printf("           (recommendations on the CPU: %s)%n", m.get("recommend_fallback_reason"));
+        }
         w.printf(Locale.ROOT, "RMSE       %s   MAE %s   (%s test pairs scored, %s cold pairs skipped)%n", fmt(m.get("rmse")),
             fmt(m.get("mae")), Format.count(num(m, "test_pairs_scored")), Format.count(num(m, "cold_pairs_skipped")));
         double prec = ((Number) m.get("precision_at_" + k)).doubleValue();

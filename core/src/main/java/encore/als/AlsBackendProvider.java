@@ -25,4 +25,13 @@ public interface AlsBackendProvider {
     default AlsBackend open(AlsParams params, boolean fallbackAllowed) {
         return open(params);
     }
+
+    /**
+     * This backend's own top-k scorer for recommendations, or null to use the CPU scorer. With
+     * {@code fallbackAllowed} a scorer that fails (device error, failed spot-check) continues on the CPU and says why
+     * in {@link TopKScorer#fallbackReason()}; without it, it throws {@link AlsException}.
+     */
+    default TopKScorer openScorer(int threads, boolean fallbackAllowed) {
+        return null;
+    }
 }

@@ -21,6 +21,7 @@ public final class AlsModel {
     private final float[] itemFactors;
     private final BitSet userHas;
     private final BitSet itemHas;
+    private final TopKScorer scorer;
 
     /**
      * @param userFactors {@code users.size() × rank}
@@ -42,6 +43,39 @@ public final class AlsModel {
         this.itemFactors = itemFactors;
         this.userHas = (BitSet) userHas.clone();
         this.itemHas = (BitSet) itemHas.clone();
+        this.scorer = null;
+    }
+
+    private AlsModel(AlsModel m, TopKScorer scorer) {
+        this.params = m.params;
+        this.users = m.users;
+        this.items = m.items;
+        this.userFactors = m.userFactors;
+        this.itemFactors = m.itemFactors;
+        this.userHas = m.userHas;
+        this.itemHas = m.itemHas;
+        this.scorer = scorer;
+    }
+
+    /**
+     * This model with its recommend and similar-items methods computed by {@code scorer} (e.g. the GPU's), sharing
+     * the factors; null restores the built-in CPU scorer. The caller keeps ownership of the scorer.
+     */
+    public AlsModel withScorer(TopKScorer scorer) {
+        return new AlsModel(this, scorer);
+    }
+
+    /** The engine that computed the latest recommendations of this model ("cpu" unless a scorer was given). */
+    public String scorerName() {
+        return scorer == null ? "cpu" : scorer.name();
+    }
+
+    private Recommendations score(float[] q, BitSet qHas, int nq, float[] c, BitSet cHas, int nc, int k, Csr exclude,
+                                  int[] rows, int threads) {
+        if (scorer == null) {
+            return BlockedScorer.topK(q, qHas, nq, c, cHas, nc, rank(), k, exclude, rows, threads);
+        }
+        return scorer.topK(q, qHas, nq, c, cHas, nc, rank(), k, exclude, rows);
     }
 
     /** The parameters the model was fitted with. */
@@ -179,8 +213,8 @@ public final class AlsModel {
      */
     public Recommendations recommendForAllUsers(int k, Csr exclude) {
         checkExclude(exclude, users.size(), items.size());
-        return BlockedScorer.topK(userFactors, userHas, users.size(), itemFactors, itemHas, items.size(), rank(), k,
-            exclude, null, params.threads());
+        return score(userFactors, userHas, users.size(), itemFactors, itemHas, items.size(), k, exclude, null,
+            params.threads());
     }
 
     /** Both lists of every user from one scoring pass: without and with the excluded entries. */
@@ -196,6 +230,11 @@ public final class AlsModel {
             throw new IllegalArgumentException("an exclusion matrix is required");
         }
         checkExclude(exclude, users.size(), items.size());
+        if (scorer != null) {
+            return new ListsWithAndWithoutExclusion(
+                score(userFactors, userHas, users.size(), itemFactors, itemHas, items.size(), k, null, null, 1),
+                score(userFactors, userHas, users.size(), itemFactors, itemHas, items.size(), k, exclude, null, 1));
+        }
         Recommendations[] r = BlockedScorer.topK(userFactors, userHas, users.size(), itemFactors, itemHas, items.size(),
             rank(), k, exclude, true, null, params.threads());
         return new ListsWithAndWithoutExclusion(r[1], r[0]);
@@ -215,8 +254,8 @@ public final class AlsModel {
             }
         }
         int[] q = rows.stream().mapToInt(Integer::intValue).toArray();
-        Recommendations r = BlockedScorer.topK(userFactors, userHas, users.size(), itemFactors, itemHas, items.size(),
-            rank(), k, exclude, q, params.threads());
+        Recommendations r = score(userFactors, userHas, users.size(), itemFactors, itemHas, items.size(), k, exclude,
+            q, params.threads());
         return new UserRecommendations(q, r);
     }
 
@@ -231,8 +270,8 @@ public final class AlsModel {
      */
     public Recommendations recommendForAllItems(int k, Csr exclude) {
         checkExclude(exclude, items.size(), users.size());
-        return BlockedScorer.topK(itemFactors, itemHas, items.size(), userFactors, userHas, users.size(), rank(), k,
-            exclude, null, params.threads());
+        return score(itemFactors, itemHas, items.size(), userFactors, userHas, users.size(), k, exclude, null,
+            params.threads());
     }
 
     /**
@@ -261,7 +300,7 @@ public final class AlsModel {
         float[] query = Arrays.copyOfRange(unit, item * r, (item + 1) * r);
         BitSet one = new BitSet(1);
         one.set(0);
-        return BlockedScorer.topK(query, one, 1, unit, itemHas, n, r, k, self, null, 1);
+        return score(query, one, 1, unit, itemHas, n, k, self, null, 1);
     }
 
     private static void checkExclude(Csr exclude, int rows, int cols) {

@@ -42,6 +42,12 @@ public final class Backends {
             return provider.open(params, auto);
         }
 
+        /** Opens the chosen backend's top-k scorer (the CPU scorer when it has none); the caller closes it. */
+        public TopKScorer openScorer(int threads) {
+            TopKScorer s = provider.openScorer(threads, auto);
+            return s != null ? s : TopKScorer.cpu(threads);
+        }
+
         /**
          * Why the run does not use the highest-priority backend: the backend's own fallback reason, else why
          * {@code auto} passed over higher-priority ones; null when neither applies.

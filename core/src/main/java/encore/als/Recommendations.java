@@ -12,6 +12,23 @@ public final class Recommendations {
     private final float[] scores;
     private final int[] counts;
 
+    /**
+     * Lists in row-major slots of {@code k}: row {@code q}'s ids and scores at {@code [q·k, q·k + counts[q])}.
+     *
+     * @throws IllegalArgumentException when the arrays do not fit {@code k} and the counts
+     */
+    public static Recommendations of(int k, int[] ids, float[] scores, int[] counts) {
+        if (k < 1 || ids.length != scores.length || ids.length != (long) counts.length * k) {
+            throw new IllegalArgumentException("lists do not fit " + counts.length + " rows of " + k);
+        }
+        for (int c : counts) {
+            if (c < 0 || c > k) {
+                throw new IllegalArgumentException("list length " + c + " outside 0 … " + k);
+            }
+        }
+        return new Recommendations(k, ids, scores, counts);
+    }
+
     Recommendations(int k, int[] ids, float[] scores, int[] counts) {
         this.k = k;
         this.ids = ids;

@@ -5,6 +5,7 @@ import encore.als.AlsModel;
 import encore.als.AlsTrainer;
 import encore.als.Backends;
 import encore.als.Recommendations;
+import encore.als.TopKScorer;
 import encore.data.Csr;
 import encore.data.IngestProgress;
 import encore.data.Interactions;
@@ -135,13 +136,20 @@ public final class SeedPipeline {
         Csr seen = train.userItems();
         Recommendations recs;
         Recommendations evalRecs;
-        if (o.excludeSeen()) {
-            recs = model.recommendForAllUsers(o.top(), seen);
-            evalRecs = recs;
-        } else {
-            AlsModel.ListsWithAndWithoutExclusion both = model.recommendForAllUsersBoth(o.top(), seen);
-            recs = both.all();
-            evalRecs = both.excluded();
+        String recommendEngine;
+        String recommendFallback;
+        try (TopKScorer scorer = choice.openScorer(o.als().threads())) {
+            AlsModel scoring = model.withScorer(scorer);
+            if (o.excludeSeen()) {
+                recs = scoring.recommendForAllUsers(o.top(), seen);
+                evalRecs = recs;
+            } else {
+                AlsModel.ListsWithAndWithoutExclusion both = scoring.recommendForAllUsersBoth(o.top(), seen);
+                recs = both.all();
+                evalRecs = both.excluded();
+            }
+            recommendEngine = scorer.name();
+            recommendFallback = scorer.fallbackReason();
         }
         t.put("recommend", secs(t0));
         listener.stage("recommend", t.get("recommend"));
@@ -170,6 +178,8 @@ public final class SeedPipeline {
         report.put("popularity_ndcg_at_" + k, popRank.ndcgAtK());
         report.put("backend", engine);
         report.put("fallback_reason", fallbackReason);
+        report.put("recommend_backend", recommendEngine);
+        report.put("recommend_fallback_reason", recommendFallback);
         report.put("params", params(o));
 
         // write

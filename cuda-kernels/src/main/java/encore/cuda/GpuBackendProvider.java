@@ -3,6 +3,7 @@ package encore.cuda;
 import encore.als.AlsBackend;
 import encore.als.AlsBackendProvider;
 import encore.als.AlsParams;
+import encore.als.TopKScorer;
 import encore.cpu.CpuBackendProvider;
 
 /**
@@ -11,6 +12,7 @@ import encore.cpu.CpuBackendProvider;
  * that load) passes. What it opens is always checked ({@link CheckedAlsBackend}).
  */
 public final class GpuBackendProvider implements AlsBackendProvider {
+    private static final long SPOT_CHECK_SEED = 0x5EED;
     private String probed;
     private boolean probeDone;
 
@@ -55,6 +57,17 @@ public final class GpuBackendProvider implements AlsBackendProvider {
         }
         return new CheckedAlsBackend(new GpuAlsEngine(dev, true), null, () -> cpu.open(params), fallbackAllowed,
             params.seed());
+    }
+
+    @Override
+    public TopKScorer openScorer(int threads, boolean fallbackAllowed) {
+        TopKScorer cpu = TopKScorer.cpu(threads);
+        try {
+            return new CheckedTopKScorer(new GpuTopKScorer(GpuDevice.open(), true), null, cpu, fallbackAllowed,
+                SPOT_CHECK_SEED);
+        } catch (GpuUnavailableException e) {
+            return new CheckedTopKScorer(null, e.getMessage(), cpu, fallbackAllowed, SPOT_CHECK_SEED);
+        }
     }
 
     /** Null when the GPU engine implements these parameters, else what it lacks. */
