@@ -69,6 +69,7 @@ final class TrainCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         AlsParams params = alsOptions.params(cl, front.threads(cl));
         String backendName = backend.name(cl);
+        Backends.Choice choice = Backends.choose(backendName); // an unavailable backend fails before any work
         PrintWriter w = cl.getOut();
         Interactions trainSet;
         String source;
@@ -96,7 +97,6 @@ final class TrainCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(cl, "invalid --format '" + format
                 + "': expected listenings or triples");
         }
-        Backends.Choice choice = Backends.choose(backendName);
         long t0 = System.nanoTime();
         AlsModel m;
         String engine;

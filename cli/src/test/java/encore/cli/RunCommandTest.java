@@ -81,11 +81,38 @@ class RunCommandTest {
         Path out = dir.resolve("never");
         EncoreCliTest.Result gpu = run("run", "--data", csv.toString(), "--out", out.toString(), "--backend", "gpu");
         assertEquals(1, gpu.code());
-        assertTrue(gpu.err().startsWith("encore: backend gpu is unavailable"), gpu.err());
+        String reason = new encore.cuda.GpuBackendProvider().unavailableReason();
+        if (reason != null) {
+            assertEquals("encore: backend gpu is unavailable: " + reason, gpu.err().strip());
+            assertTrue(!gpu.out().contains("ingest"), "fails before reading the data: " + gpu.out());
+        }
         assertEquals(2, run("run", "--data", csv.toString(), "--out", out.toString(), "--rank", "0").code());
         assertEquals(2, run("run", "--data", csv.toString(), "--out", out.toString(), "--solver", "lu").code());
         assertEquals(2, run("run", "--out", out.toString()).code());
         assertEquals(2, run("run", "--data", csv.toString(), "--out", out.toString(), "--backend", "tpu").code());
         assertTrue(!Files.exists(out.resolve("metrics.json")));
+    }
+
+    @Test
+    void autoWithoutAGpuFallsBackToTheCpuWithTheSameResultAndSaysWhy() throws Exception {
+        String reason = new encore.cuda.GpuBackendProvider().unavailableReason();
+        org.junit.jupiter.api.Assumptions.assumeTrue(reason != null, "a usable GPU is present");
+        Path auto = dir.resolve("auto");
+        Path cpu = dir.resolve("cpu");
+        String[] common = {"--data", csv.toString(), "--rank", "6", "--max-iter", "2", "--quiet"};
+        assertEquals(0, run(concat(new String[] {"run", "--out", auto.toString()}, common)).code());
+        assertEquals(0, run(concat(new String[] {"run", "--out", cpu.toString(), "--backend", "cpu"}, common)).code());
+        assertEquals(Files.readString(cpu.resolve("recommendations.csv")),
+            Files.readString(auto.resolve("recommendations.csv")));
+        String m = Files.readString(auto.resolve("metrics.json"));
+        assertTrue(m.contains("\"backend\": \"cpu\""), m);
+        assertTrue(m.contains("\"fallback_reason\": \"gpu: " + reason.replace("\\", "\\\\") + "\""), m);
+        assertTrue(m.contains("\"recommend_backend\": \"cpu\""), m);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 }

@@ -72,6 +72,7 @@ public final class SeedPipeline {
     public static Result run(RunOptions o, Path out, Listener listener) throws IOException {
         Map<String, Double> t = new LinkedHashMap<>();
         long start = System.nanoTime();
+        Backends.Choice choice = Backends.choose(o.backend()); // an unavailable --backend fails before any work
         Map<String, Object> report = Json.object();
         Interactions train;
         Csr test;
@@ -109,7 +110,6 @@ public final class SeedPipeline {
         }
 
         // fit
-        Backends.Choice choice = Backends.choose(o.backend());
         long t0 = System.nanoTime();
         AlsTrainer.Fit fit;
         String engine;

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Encore device check: the GPU self-test, compute-sanitizer, the training and recommend-all benchmarks and an
+# end-to-end `encore run`, on any Linux GPU host with a JRE. Prints a short table last; logs go to OUT_DIR.
+#
+#   device-check.sh [OUT_DIR]        (default: $OUT, else ./device-check-out)
+#
+# Finds java as $JAVA, ./jre/bin/java beside this script (cuda-kernels/device-pack.sh puts a jlink runtime there),
+# $JAVA_HOME/bin/java, then PATH; and encore.jar beside this script, else cli/target/encore.jar.
+# Every step has a time limit (DC_* variables below, seconds) so the whole check fits a short GPU lease.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-${OUT:-device-check-out}}
+mkdir -p "$out"
+work=${DC_WORK:-/tmp/encore-device-check}
+mkdir -p "$work"
+: "${DC_SELFTEST:=300}" "${DC_SANITIZER:=150}" "${DC_GENERATE:=120}" "${DC_BENCH:=330}" "${DC_RUN:=150}"
+: "${DC_ROWS:=13758905}" "${DC_RANKS:=10,64,128}" "${DC_CPU_RANKS:=64}" "${DC_MODES:=explicit,implicit}"
+
+java=${JAVA:-}
+for c in "$here/jre/bin/java" "${JAVA_HOME:-/nonexistent}/bin/java" "$(command -v java 2>/dev/null || true)"; do
+  if [[ -z "$java" && -n "$c" && -x "$c" ]]; then java=$c; fi
+done
+jar=""
+for c in "$here/encore.jar" "$here/../cli/target/encore.jar" "cli/target/encore.jar"; do
+  if [[ -z "$jar" && -f "$c" ]]; then jar=$c; fi
+done
+summary=()
+note() { summary+=("$1"); echo "== $1"; }
+
+{
+  echo "date: $(date -u +%FT%TZ)"; echo "host: $(uname -srm), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"
+  echo "java: ${java:-MISSING} $([[ -n "$java" ]] && "$java" -version 2>&1 | head -1)"
+  echo "jar: ${jar:-MISSING}"
+  echo "nvidia-smi: $(nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv,noheader 2>&1 | head -2 | tr '\n' ';')"
+  echo "compute-sanitizer: $(compute-sanitizer --version 2>/dev/null | grep -i version | head -1 || true)"
+  echo "cuda libraries: $(ldconfig -p 2>/dev/null | grep -E 'cublas|cusolver' | awk '{print $1}' | sort -u | tr '\n' ' ')"
+} > "$out/facts.txt" 2>&1
+cat "$out/facts.txt"
+note "gpu: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1 || echo none)"
+if [[ -z "$java" || -z "$jar" ]]; then
+  note "java or encore.jar missing: nothing else can run"; printf '%s\n' "${summary[@]}"; exit 1
+fi
+J=("$java" -Xmx${DC_HEAP:-48g} -XX:+UseParallelGC -Djava.io.tmpdir="$work")
+
+# 1. doctor and the self-test (every kernel vs a CPU double reference)
+timeout 60 "${J[@]}" -jar "$jar" doctor > "$out/doctor.txt" 2>&1
+note "doctor: $(grep -E '^gpu|^  gpu' "$out/doctor.txt" | head -2 | tr '\n' ' ')"
+timeout "$DC_SELFTEST" "${J[@]}" -jar "$jar" doctor --selftest > "$out/selftest.txt" 2>&1
+note "selftest (rc $?): $(grep -E 'cases failed|no usable GPU' "$out/selftest.txt" | tail -1)"
+
+# 2. compute-sanitizer memcheck and racecheck on the quick self-test
+if command -v compute-sanitizer > /dev/null; then
+  for tool in memcheck racecheck; do
+    timeout "$DC_SANITIZER" compute-sanitizer --tool "$tool" --target-processes all --log-file "$out/sanitizer-$tool.log" \
+      "${J[@]}" -jar "$jar" doctor --selftest --quick > "$out/sanitizer-$tool.out" 2>&1
+    rc=$?
+    note "compute-sanitizer $tool (rc $rc): $(grep -h 'ERROR SUMMARY\|RACECHECK SUMMARY' "$out/sanitizer-$tool.log" 2>/dev/null | sort | uniq -c | tr '\n' ' ')$([[ $rc == 124 ]] && echo ' (time limit)')"
+  done
+else
+  note "compute-sanitizer: not installed"
+fi
+
+# 3. benchmarks: (a) generated listenings, (b) the Last.fm-360K-shaped matrix
+data="$work/listenings-$DC_ROWS.csv"
+if [[ ! -s "$data" ]]; then
+  timeout "$DC_GENERATE" "${J[@]}" -jar "$jar" generate --rows "$DC_ROWS" --seed 1 --out "$data" --quiet > "$out/generate.txt" 2>&1
+fi
+timeout "$DC_BENCH" "${J[@]}" -cp "$jar" encore.cuda.DeviceCheck --listenings "$data" --ranks "$DC_RANKS" \
+  --cpu-ranks "$DC_CPU_RANKS" --modes "$DC_MODES" --out "$out/bench-table.md" > "$out/bench.txt" 2>&1
+note "benchmark (rc $?): $(grep -c "^|" "$out/bench-table.md" 2>/dev/null || echo 0) rows"
+
+# 4. end to end: encore run on (a) with the GPU
+timeout "$DC_RUN" "${J[@]}" -jar "$jar" run --data "$data" --backend gpu --out "$work/run" > "$out/run.txt" 2>&1
+rc=$?
+cp "$work/run/metrics.json" "$out/run-metrics.json" 2>/dev/null
+note "encore run --backend gpu (rc $rc): $(grep -o '"timings_s":{[^}]*}' "$out/run-metrics.json" 2>/dev/null)"
+
+echo
+echo "### device check: $(head -1 "$out/facts.txt" | cut -d' ' -f2)"
+printf -- '- %s\n' "${summary[@]}"
+echo
+echo "| data | mode | f | engine | ms/iteration | kernel ms/iteration | CPU/GPU | top-10 all users s |"
+echo "|---|---|---|---|---|---|---|---|"
+cat "$out/bench-table.md" 2>/dev/null
