@@ -281,3 +281,183 @@ squared_error(const long long* __restrict__ rowPtr, const int* __restrict__ col,
         partials[blockIdx.x] = red[0];
     }
 }
+
+// Warm-started conjugate gradient for implicit rows without forming A (opt-in fast mode, solver=cg), one warp per
+// row, mirroring Encore's CPU engine step for step:
+//   A·v = G v + λ n⁺ v + Σ_i α|r_i| (y_i·v) y_i,   b = Σ_{r_i>0} (1 + α r_i) y_i
+//   r = b − A x;  d = r;  repeat cgSteps while rᵀr ≥ 1e-20:
+//     a = rᵀr / dᵀAd;  x += a d;  r −= a Ad;  d = r + (r'ᵀr' / rᵀr) d
+// Lane l holds components l, l+32, … (k ≤ CG_MAX_K); dot products are warp shuffles, no block barriers. G (full
+// k × k, both triangles) is read from global memory (L2-resident). Dynamic shared memory: one k-double vector per warp
+// (the vector being multiplied, so every lane can read all of it). A non-positive dᵀAd leaves the row unwritten and
+// reports it in *firstBad, as the CPU engine throws.
+#define CG_MAX_J 8
+#define CG_MAX_K (32 * CG_MAX_J)
+
+namespace {
+
+__device__ __forceinline__ double warp_sum(double v) {
+    for (int off = 16; off > 0; off >>= 1) {
+        v += __shfl_xor_sync(0xffffffffu, v, off);
+    }
+    return v;
+}
+
+}  // namespace
+
+extern "C" __global__ void __launch_bounds__(256)
+cg_rows(const long long* __restrict__ rowPtr, const int* __restrict__ col, const float* __restrict__ val,
+        const float* __restrict__ src, float* __restrict__ dst, const int* __restrict__ order, int nOrder, int k,
+        double lambda, double alpha, const double* __restrict__ gram, int cgSteps, int* __restrict__ firstBad)
+{
+    extern __shared__ double vbuf[];
+    const int lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5;
+    const int warps = blockDim.x >> 5;
+    double* v = vbuf + warp * k;
+    for (long long o = (long long)blockIdx.x * warps + warp; o < nOrder; o += (long long)gridDim.x * warps) {
+        const int row = order[o];
+        const long long s = rowPtr[row];
+        const long long e = rowPtr[row + 1];
+        double npos = 0.0;
+        for (long long q = s + lane; q < e; q += 32) {
+            npos += val[q] > 0.0f ? 1.0 : 0.0;
+        }
+        const double lam = lambda * warp_sum(npos);
+        double x[CG_MAX_J], r[CG_MAX_J], d[CG_MAX_J], ap[CG_MAX_J];
+#pragma unroll
+        for (int j = 0; j < CG_MAX_J; j++) {
+            const int a = lane + 32 * j;
+            x[j] = a < k ? (double)dst[(long long)row * k + a] : 0.0;
+        }
+        // r = b − A x
+        __syncwarp();
+#pragma unroll
+        for (int j = 0; j < CG_MAX_J; j++) {
+            const int a = lane + 32 * j;
+            if (a < k) {
+                v[a] = x[j];
+            }
+        }
+        __syncwarp();
+#pragma unroll
+        for (int j = 0; j < CG_MAX_J; j++) {
+            const int a = lane + 32 * j;
+            double gx = 0.0;
+            if (a < k) {
+                for (int c = 0; c < k; c++) {
+                    gx += gram[a * k + c] * v[c];
+                }
+            }
+            r[j] = a < k ? -gx - lam * x[j] : 0.0;
+        }
+        for (long long q = s; q < e; q++) {
+            const float* y = src + (long long)col[q] * k;
+            const double rv = (double)val[q];
+            const double c1 = alpha * fabs(rv);
+            double part = 0.0;
+#pragma unroll
+            for (int j = 0; j < CG_MAX_J; j++) {
+                const int a = lane + 32 * j;
+                part += a < k ? (double)y[a] * x[j] : 0.0;
+            }
+            const double coef = (rv > 0.0 ? 1.0 + c1 : 0.0) - c1 * warp_sum(part);
+#pragma unroll
+            for (int j = 0; j < CG_MAX_J; j++) {
+                const int a = lane + 32 * j;
+                if (a < k) {
+                    r[j] += coef * (double)y[a];
+                }
+            }
+        }
+        double rr = 0.0;
+#pragma unroll
+        for (int j = 0; j < CG_MAX_J; j++) {
+            d[j] = r[j];
+            rr += r[j] * r[j];
+        }
+        double rsOld = warp_sum(rr);
+        bool bad = false;
+        for (int step = 0; step < cgSteps && rsOld >= 1e-20; step++) {
+            __syncwarp();
+#pragma unroll
+            for (int j = 0; j < CG_MAX_J; j++) {
+                const int a = lane + 32 * j;
+                if (a < k) {
+                    v[a] = d[j];
+                }
+            }
+            __syncwarp();
+#pragma unroll
+            for (int j = 0; j < CG_MAX_J; j++) {
+                const int a = lane + 32 * j;
+                double gd = 0.0;
+                if (a < k) {
+                    for (int c = 0; c < k; c++) {
+                        gd += gram[a * k + c] * v[c];
+                    }
+                }
+                ap[j] = a < k ? gd + lam * d[j] : 0.0;
+            }
+            for (long long q = s; q < e; q++) {
+                const double c1 = alpha * fabs((double)val[q]);
+                if (c1 == 0.0) {
+                    continue;
+                }
+                const float* y = src + (long long)col[q] * k;
+                double part = 0.0;
+#pragma unroll
+                for (int j = 0; j < CG_MAX_J; j++) {
+                    const int a = lane + 32 * j;
+                    part += a < k ? (double)y[a] * d[j] : 0.0;
+                }
+                const double w = c1 * warp_sum(part);
+#pragma unroll
+                for (int j = 0; j < CG_MAX_J; j++) {
+                    const int a = lane + 32 * j;
+                    if (a < k) {
+                        ap[j] += w * (double)y[a];
+                    }
+                }
+            }
+            double dap = 0.0;
+#pragma unroll
+            for (int j = 0; j < CG_MAX_J; j++) {
+                dap += d[j] * ap[j];
+            }
+            const double dAd = warp_sum(dap);
+            if (!(dAd > 0.0)) {
+                bad = true;
+                break;
+            }
+            const double step_a = rsOld / dAd;
+            double rn = 0.0;
+#pragma unroll
+            for (int j = 0; j < CG_MAX_J; j++) {
+                x[j] += step_a * d[j];
+                r[j] -= step_a * ap[j];
+                rn += r[j] * r[j];
+            }
+            const double rsNew = warp_sum(rn);
+            const double beta = rsNew / rsOld;
+#pragma unroll
+            for (int j = 0; j < CG_MAX_J; j++) {
+                d[j] = r[j] + beta * d[j];
+            }
+            rsOld = rsNew;
+        }
+        if (bad) {
+            if (lane == 0) {
+                atomicMin(firstBad, row);
+            }
+            continue;
+        }
+#pragma unroll
+        for (int j = 0; j < CG_MAX_J; j++) {
+            const int a = lane + 32 * j;
+            if (a < k) {
+                dst[(long long)row * k + a] = (float)x[j];
+            }
+        }
+    }
+}

@@ -74,10 +74,15 @@ final class CheckedAlsBackend implements AlsBackend {
         long call = calls++;
         if (engine != null) {
             String failure;
+            // CG warm-starts from dst: keep it, so that a fallback restarts from the last good factors
+            float[] before = GpuAlsEngine.usesCg(p) ? dst.clone() : null;
             try {
+                long checkSeed = seed * 31 + call;
+                int[] sample = SpotCheck.sample(ratings, checkSeed);
+                float[] warm = GpuAlsEngine.usesCg(p) ? SpotCheck.warmStarts(dst, sample, p.rank()) : null;
                 engine.solve(ratings, src, dst, p);
-                failure = SpotCheck.check(ratings, src, dst, p, engine.lastGram(), seed * 31 + call);
-                checkedRows += Math.min(SpotCheck.SAMPLE, ratings.rows());
+                failure = SpotCheck.check(ratings, src, dst, p, engine.lastGram(), sample, warm, checkSeed);
+                checkedRows += sample.length;
             } catch (SingularSystemException e) {
                 failure = "the GPU found row " + e.row() + " singular";
             } catch (GpuException | IllegalArgumentException | IllegalStateException e) {
@@ -87,6 +92,9 @@ final class CheckedAlsBackend implements AlsBackend {
                 return;
             }
             fallBack("GPU half-iteration " + (call + 1) + ": " + failure);
+            if (before != null) {
+                System.arraycopy(before, 0, dst, 0, dst.length);
+            }
         }
         cpu.solve(ratings, src, dst, p);
     }

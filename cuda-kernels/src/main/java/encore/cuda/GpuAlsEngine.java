@@ -21,6 +21,8 @@ import java.util.Map;
 final class GpuAlsEngine implements CheckedAlsBackend.Engine {
     private static final int BLOCK = 256;
     private static final int GRAM_PARTS = 256;
+    /** The CG kernel keeps k / 32 components per lane in registers (CG_MAX_J = 8 in als.cu). */
+    static final int CG_MAX_RANK = 256;
 
     private final GpuDevice dev;
     private final boolean ownsDevice;
@@ -62,8 +64,9 @@ final class GpuAlsEngine implements CheckedAlsBackend.Engine {
             throw new IllegalArgumentException("factor arrays do not match the " + ratings.rows() + " × "
                 + ratings.cols() + " ratings at rank " + k);
         }
-        if (p.nonnegative() || p.solver() != AlsParams.Solver.CHOLESKY) {
-            throw new IllegalArgumentException("the GPU engine solves by Cholesky only");
+        String unsupported = GpuBackendProvider.unsupported(p);
+        if (unsupported != null) {
+            throw new IllegalArgumentException(unsupported);
         }
         dev.call(() -> {
             solveOnOwner(ratings, srcF, dstF, p);
@@ -95,6 +98,33 @@ final class GpuAlsEngine implements CheckedAlsBackend.Engine {
             if (p.implicitPrefs()) {
                 gram(srcF.length / k, k);
             }
+            if (usesCg(p)) {
+                int warps = BLOCK / 32;
+                int grid = (int) Math.max(1, Math.min((m.nonEmptyRows + warps - 1L) / warps,
+                    (long) info.multiprocessors() * 16));
+                dev.launch(kn.cgRows(), "cg_rows", grid, BLOCK, 8 * warps * k, m.rowPtr, m.col, m.val, src, dst,
+                    m.order, m.nonEmptyRows, k, p.regParam(), p.alpha(), gram, p.cgSteps(), firstBad);
+                lastKernelMillis = timer.stopMillis();
+            } else {
+                solveRows(m, k, p, info, kn);
+                lastKernelMillis = timer.stopMillis();
+            }
+        }
+        int[] bad = new int[1];
+        firstBad.download(bad);
+        if (bad[0] != Integer.MAX_VALUE) {
+            throw new SingularSystemException(bad[0], ratings.rowLength(bad[0]));
+        }
+        dst.download(dstF);
+    }
+
+    /** Whether this half-iteration runs the warm-started CG kernel (implicit with solver=cg, as the CPU engine). */
+    static boolean usesCg(AlsParams p) {
+        return p.implicitPrefs() && p.solver() == AlsParams.Solver.CG;
+    }
+
+    private void solveRows(DeviceCsr m, int k, AlsParams p, GpuDevice.Info info, GpuDevice.Kernels kn) {
+        {
             int tile = tileRows(k);
             long inShared = sharedBytes(k, tile, true);
             boolean aInShared = inShared <= info.maxSharedPerBlockOptin();
@@ -107,14 +137,7 @@ final class GpuAlsEngine implements CheckedAlsBackend.Engine {
             dev.launch(kn.solveRows(), "solve_rows", grid, BLOCK, smem, m.rowPtr, m.col, m.val, src, dst, m.order,
                 m.nonEmptyRows, k, p.regParam(), p.implicitPrefs() ? 1 : 0, p.alpha(),
                 p.implicitPrefs() ? gram : null, aInShared ? null : scratch, aInShared ? 1 : 0, tile, firstBad);
-            lastKernelMillis = timer.stopMillis();
         }
-        int[] bad = new int[1];
-        firstBad.download(bad);
-        if (bad[0] != Integer.MAX_VALUE) {
-            throw new SingularSystemException(bad[0], ratings.rowLength(bad[0]));
-        }
-        dst.download(dstF);
     }
 
     /** YᵀY of the src factors into {@link #gram} (device) and {@link #lastGram} (host, for the spot-check). */

@@ -75,9 +75,8 @@ public final class GpuBackendProvider implements AlsBackendProvider {
         if (p.nonnegative()) {
             return "nonnegative=true (NNLS) is not implemented on the GPU";
         }
-        if (p.solver() != AlsParams.Solver.CHOLESKY) {
-            return "solver " + p.solver().name().toLowerCase(java.util.Locale.ROOT) + " is not implemented on the GPU "
-                + "(Cholesky only)";
+        if (GpuAlsEngine.usesCg(p) && p.rank() > GpuAlsEngine.CG_MAX_RANK) {
+            return "solver cg on the GPU supports rank <= " + GpuAlsEngine.CG_MAX_RANK + ", not " + p.rank();
         }
         return null;
     }

@@ -42,8 +42,8 @@ public final class GpuDevice implements AutoCloseable {
     }
 
     /** The kernel functions, looked up once. */
-    record Kernels(CUfunction gramPartial, CUfunction gramReduce, CUfunction solveRows, CUfunction squaredError,
-                   CUfunction topkUsers) {
+    record Kernels(CUfunction gramPartial, CUfunction gramReduce, CUfunction solveRows, CUfunction cgRows,
+                   CUfunction squaredError, CUfunction topkUsers) {
     }
 
     private final ExecutorService owner;
@@ -149,7 +149,8 @@ public final class GpuDevice implements AutoCloseable {
             modules[0] = loadModule(KernelImages.ALS);
             modules[1] = loadModule(KernelImages.TOPK);
             Kernels k = new Kernels(function(modules[0], "gram_partial", info), function(modules[0], "gram_reduce", info),
-                function(modules[0], "solve_rows", info), function(modules[0], "squared_error", info),
+                function(modules[0], "solve_rows", info), function(modules[0], "cg_rows", info),
+                function(modules[0], "squared_error", info),
                 function(modules[1], "topk_users", info));
             return new GpuDevice(owner, dev, info, modules, k);
         } catch (GpuUnavailableException | RuntimeException e) {

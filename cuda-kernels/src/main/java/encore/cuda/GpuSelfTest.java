@@ -20,9 +20,9 @@ import java.util.SplittableRandom;
  * poisoned (NaN) before each run and every GPU run repeated to prove bit-identical reruns. Runs with only a JRE
  * ({@code encore doctor --selftest}); prints one table row per case and returns the number of failed cases.
  * <ul>
- *   <li>solve: f ∈ {8, 10, 16, 32, 64, 100, 128, 256} × explicit/implicit; dst rows with 0, 1, ~50 (median) and
- *       10⁵ entries; GPU factors vs the CPU engine's (relative error per row), every row's normal-equation residual,
- *       rows without entries untouched; implicit also checks the Gram matrix.</li>
+ *   <li>solve: f ∈ {8, 10, 16, 32, 64, 100, 128, 256} × explicit/implicit/implicit CG; dst rows with 0, 1, ~50
+ *       (median) and 10⁵ entries; GPU factors vs the CPU engine's (relative error per row), every row's
+ *       normal-equation residual (exact solves), rows without entries untouched; implicit also checks the Gram.</li>
  *   <li>squared error: the loss/RMSE reduction vs a double sum.</li>
  *   <li>top-k: k ∈ {1, 10, 100, 1000} with and without seen-item exclusion, 1,000 sampled users vs a double
  *       recomputation (order rule, exclusion, tie tolerance).</li>
@@ -70,8 +70,9 @@ public final class GpuSelfTest {
         try (GpuAlsEngine engine = new GpuAlsEngine(dev, false)) {
             for (int f : quick ? new int[] {8, 64} : RANKS) {
                 for (boolean implicit : new boolean[] {false, true}) {
-                    guard("solve", f, implicit, () -> solveCase(engine, f, implicit, longRow));
+                    guard("solve", f, implicit, () -> solveCase(engine, f, implicit, false, longRow));
                 }
+                guard("solve cg (3 steps)", f, true, () -> solveCase(engine, f, true, true, longRow));
             }
             guard("squared error", 32, false, () -> squaredErrorCase(engine));
             for (boolean implicit : new boolean[] {false, true}) {
@@ -131,7 +132,7 @@ public final class GpuSelfTest {
     }
 
     /** dst rows: 0 entries, 1 entry, ~50 (1…100) entries, one long row of longRow entries, 0 entries again. */
-    private String[] solveCase(GpuAlsEngine engine, int f, boolean implicit, int longRow) {
+    private String[] solveCase(GpuAlsEngine engine, int f, boolean implicit, boolean cg, int longRow) {
         SplittableRandom rng = new SplittableRandom(f * 7919L + (implicit ? 1 : 0));
         int cols = longRow;
         int rowsN = 64;
@@ -161,14 +162,24 @@ public final class GpuSelfTest {
             src[i] = (float) (rng.nextGaussian() / Math.sqrt(f));
         }
         AlsParams p = AlsParams.builder().rank(f).regParam(0.05).implicitPrefs(implicit).alpha(2).threads(
-            Runtime.getRuntime().availableProcessors()).build();
-        float[] cpu = new float[rowsN * f];
+            Runtime.getRuntime().availableProcessors()).solver(cg ? AlsParams.Solver.CG : AlsParams.Solver.CHOLESKY)
+            .cgSteps(3).build();
+        // CG warm-starts from dst: random factors in rows with entries; every other output is poisoned (NaN)
+        float[] warm = poisoned(rowsN * f);
+        if (cg) {
+            for (int r = 0; r < rowsN; r++) {
+                for (int d = 0; d < f && m.rowLength(r) > 0; d++) {
+                    warm[r * f + d] = (float) (rng.nextGaussian() / Math.sqrt(f));
+                }
+            }
+        }
+        float[] cpu = warm.clone();
         try (AlsBackend c = new CpuBackendProvider().open(p)) {
             c.solve(m, src, cpu, p);
         }
-        float[] gpu = poisoned(rowsN * f);
+        float[] gpu = warm.clone();
         engine.solve(m, src, gpu, p);
-        float[] again = poisoned(rowsN * f);
+        float[] again = warm.clone();
         engine.solve(m, src, again, p);
         if (!Arrays.equals(floatBits(gpu), floatBits(again))) {
             return new String[] {"-", "-", "FAIL rerun not bit-identical"};
@@ -213,6 +224,10 @@ public final class GpuSelfTest {
             if (ge > 1e-12 * gn) {
                 return new String[] {sci(ge / gn), "1e-12", "FAIL Gram"};
             }
+        }
+        if (cg) {
+            return verdict(worst, SpotCheck.CG_TOLERANCE, String.format(Locale.ROOT, " (%.1f ms kernels)",
+                engine.lastKernelMillis()));
         }
         if (worstResidual > SpotCheck.TOLERANCE) {
             return new String[] {sci(worstResidual), sci(SpotCheck.TOLERANCE), "FAIL residual"};

@@ -1,6 +1,7 @@
 package encore.cuda;
 
 import encore.als.AlsParams;
+import encore.cpu.RowReference;
 import encore.data.Csr;
 
 import java.util.Locale;
@@ -16,7 +17,8 @@ import java.util.SplittableRandom;
  *   relative residual = ‖A x − b‖ / (‖G‖_F ‖x‖ + Σ_i w_i ‖y_i‖² ‖x‖ + λ n ‖x‖ + ‖b‖)
  * </pre>
  * and fails it above {@link #TOLERANCE}. A correct solve rounded to float scores 1e-9 … 1e-8; a wrong row scores
- * orders of magnitude more. G (implicit) is the engine's own YᵀY, itself checked first with a random probe vector
+ * orders of magnitude more. CG (an approximate solve) is checked instead by re-solving the sampled rows with the CPU
+ * engine's own CG from the same warm starts. G (implicit) is the engine's own YᵀY, itself checked first with a random probe vector
  * (Freivalds): ‖G v − Yᵀ(Y v)‖ against ‖Y‖²_F ‖v‖, which costs two passes over Y instead of |Y|·k². The sample is the
  * longest row plus {@link #SAMPLE} − 1 random non-empty rows (seeded, so a run is reproducible); every row with
  * entries is also scanned for non-finite values.
@@ -26,14 +28,64 @@ final class SpotCheck {
     static final int SAMPLE = 64;
     /** Largest relative residual accepted (float rounding of a correct solve gives 1e-9 … 1e-8). */
     static final double TOLERANCE = 1e-6;
+    /** Largest relative difference from the CPU engine's CG (both double; only the summation order differs). */
+    static final double CG_TOLERANCE = 1e-5;
     /** Largest relative Gram error accepted (the Gram is double: ~1e-15 expected). */
     static final double GRAM_TOLERANCE = 1e-9;
 
     private SpotCheck() {
     }
 
-    /** Null when the half-iteration passes, else what failed. */
+    /** The rows to check: the longest non-empty row, then random non-empty rows (seeded), SAMPLE in all. */
+    static int[] sample(Csr ratings, long seed) {
+        int longest = -1;
+        int nonEmpty = 0;
+        for (int r = 0; r < ratings.rows(); r++) {
+            int len = ratings.rowLength(r);
+            if (len > 0) {
+                nonEmpty++;
+                if (longest < 0 || len > ratings.rowLength(longest)) {
+                    longest = r;
+                }
+            }
+        }
+        if (longest < 0) {
+            return new int[0];
+        }
+        SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        int[] rows = new int[Math.min(SAMPLE, nonEmpty)];
+        rows[0] = longest;
+        for (int s = 1; s < rows.length; s++) {
+            int r;
+            do {
+                r = rng.nextInt(ratings.rows());
+            } while (ratings.rowLength(r) == 0);
+            rows[s] = r;
+        }
+        return rows;
+    }
+
+    /** The warm starts of {@code rows} (their current factors), for checking CG afterwards. */
+    static float[] warmStarts(float[] dst, int[] rows, int k) {
+        float[] w = new float[rows.length * k];
+        for (int s = 0; s < rows.length; s++) {
+            System.arraycopy(dst, rows[s] * k, w, s * k, k);
+        }
+        return w;
+    }
+
+    /** Null when the half-iteration passes on a fresh sample, else what failed (Cholesky solves). */
     static String check(Csr ratings, float[] src, float[] dst, AlsParams p, double[] gram, long seed) {
+        return check(ratings, src, dst, p, gram, sample(ratings, seed), null, seed);
+    }
+
+    /**
+     * Null when the half-iteration passes, else what failed. With {@code warm} (CG: the sampled rows' factors before
+     * the solve) the sampled rows are re-solved by the CPU engine's own CG from the same warm starts and compared
+     * within {@link #CG_TOLERANCE}; otherwise (exact solves) their normal-equation residual is checked.
+     */
+    static String check(Csr ratings, float[] src, float[] dst, AlsParams p, double[] gram, int[] rows, float[] warm,
+                        long seed) {
         int k = p.rank();
         for (int r = 0; r < ratings.rows(); r++) {
             if (ratings.rowLength(r) > 0) {
@@ -53,25 +105,11 @@ final class SpotCheck {
                 return g;
             }
         }
-        int longest = -1;
-        int nonEmpty = 0;
-        for (int r = 0; r < ratings.rows(); r++) {
-            int len = ratings.rowLength(r);
-            if (len > 0) {
-                nonEmpty++;
-                if (longest < 0 || len > ratings.rowLength(longest)) {
-                    longest = r;
-                }
-            }
+        if (warm != null) {
+            return checkAgainstCpu(ratings, src, dst, p, gram, rows, warm);
         }
-        if (longest < 0) {
-            return null;
-        }
-        SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
         double[] ax = new double[k];
-        int checks = Math.min(SAMPLE, nonEmpty);
-        for (int s = 0; s < checks; s++) {
-            int row = s == 0 ? longest : randomNonEmpty(ratings, rng);
+        for (int row : rows) {
             double rel = relativeResidual(ratings, row, src, dst, p, gram, ax);
             if (!(rel <= TOLERANCE)) {
                 return String.format(Locale.ROOT, "row %d (%d entries) fails the CPU check: relative residual %.3g "
@@ -81,13 +119,42 @@ final class SpotCheck {
         return null;
     }
 
-    private static int randomNonEmpty(Csr m, SplittableRandom rng) {
-        while (true) {
-            int r = rng.nextInt(m.rows());
-            if (m.rowLength(r) > 0) {
-                return r;
+    /** The sampled rows re-solved by the CPU engine from their warm starts, compared with the engine's result. */
+    private static String checkAgainstCpu(Csr ratings, float[] src, float[] dst, AlsParams p, double[] gram,
+                                          int[] rows, float[] warm) {
+        int k = p.rank();
+        int[] ptr = new int[rows.length + 1];
+        for (int s = 0; s < rows.length; s++) {
+            ptr[s + 1] = ptr[s] + ratings.rowLength(rows[s]);
+        }
+        int[] col = new int[ptr[rows.length]];
+        float[] val = new float[col.length];
+        for (int s = 0; s < rows.length; s++) {
+            System.arraycopy(ratings.colIdx(), ratings.rowStart(rows[s]), col, ptr[s], ratings.rowLength(rows[s]));
+            System.arraycopy(ratings.values(), ratings.rowStart(rows[s]), val, ptr[s], ratings.rowLength(rows[s]));
+        }
+        Csr sub = new Csr(rows.length, ratings.cols(), ptr, col, val);
+        float[] ref = warm.clone();
+        int[] all = new int[rows.length];
+        for (int s = 0; s < all.length; s++) {
+            all[s] = s;
+        }
+        RowReference.solveRows(sub, all, src, ref, gram, p);
+        for (int s = 0; s < rows.length; s++) {
+            double diff = 0;
+            double norm = 0;
+            for (int d = 0; d < k; d++) {
+                double e = (double) dst[rows[s] * k + d] - ref[s * k + d];
+                diff += e * e;
+                norm += (double) ref[s * k + d] * ref[s * k + d];
+            }
+            double rel = Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
+            if (!(rel <= CG_TOLERANCE)) {
+                return String.format(Locale.ROOT, "row %d (%d entries) differs from the CPU engine's CG by %.3g "
+                    + "(relative) > %.0e", rows[s], ratings.rowLength(rows[s]), rel, CG_TOLERANCE);
             }
         }
+        return null;
     }
 
     /** The relative residual of row {@code row}'s normal equations at the factor in {@code dst}. */

@@ -62,6 +62,11 @@ class CheckedAlsBackendTest {
             .build();
     }
 
+    static AlsParams cgParams(int rank) {
+        return AlsParams.builder().rank(rank).maxIter(4).regParam(0.05).implicitPrefs(true).alpha(5).threads(2)
+            .solver(AlsParams.Solver.CG).cgSteps(3).build();
+    }
+
     private static AlsTrainer.Fit fit(Interactions t, AlsParams p, AlsBackend b) {
         try (b) {
             return AlsTrainer.fit(t, p, b, AlsTrainer.Listener.NONE);
@@ -109,6 +114,24 @@ class CheckedAlsBackendTest {
         assertTrue(b.fallbackReason().startsWith("GPU half-iteration " + (onCall + 1) + ": "), b.fallbackReason());
         // the failed half-iteration is solved again from the last good factors: the final model is the CPU's, bit
         // for bit, so the quality is the same
+        assertArrayEquals(cpu.model().userFactors(), gpu.model().userFactors());
+        assertArrayEquals(cpu.model().itemFactors(), gpu.model().itemFactors());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"NONE,-1,", "PERTURB_LONGEST_ROW,3,differs from the CPU engine's CG", "THROW_STICKY,2,GPU error"})
+    void conjugateGradientIsCheckedAgainstTheCpuEnginesCg(CpuTwinEngine.Fault fault, int onCall, String expected) {
+        Interactions t = randomTrain(11, 140, 90, 30, true);
+        AlsParams p = cgParams(12);
+        AlsTrainer.Fit cpu = fit(t, p, new CpuBackendProvider().open(p));
+        CheckedAlsBackend b = checked(p, fault, onCall, true);
+        AlsTrainer.Fit gpu = fit(t, p, b);
+        if (expected == null) {
+            assertNull(b.fallbackReason());
+        } else {
+            assertTrue(b.fallbackReason().contains(expected), b.fallbackReason());
+        }
+        // the failed CG half-iteration restarts from the saved warm starts: the CPU result, bit for bit
         assertArrayEquals(cpu.model().userFactors(), gpu.model().userFactors());
         assertArrayEquals(cpu.model().itemFactors(), gpu.model().itemFactors());
     }
