@@ -217,6 +217,18 @@ public final class AlsModel {
             params.threads());
     }
 
+    /**
+     * {@link #recommendForAllUsers(int, Csr)} with a global blacklist: items in {@code blocked} (by index) are never
+     * recommended to anyone (e.g. unavailable tracks); ids past the catalogue are ignored.
+     */
+    public Recommendations recommendForAllUsers(int k, Csr exclude, BitSet blocked) {
+        checkExclude(exclude, users.size(), items.size());
+        BitSet allowed = (BitSet) itemHas.clone();
+        allowed.andNot(blocked);
+        return score(userFactors, userHas, users.size(), itemFactors, allowed, items.size(), k, exclude, null,
+            params.threads());
+    }
+
     /** Both lists of every user from one scoring pass: without and with the excluded entries. */
     public record ListsWithAndWithoutExclusion(Recommendations all, Recommendations excluded) {
     }

@@ -182,6 +182,11 @@ class CpuAlsTest {
             new float[] {1, 1, 1, 1});
         assertEquals(0, m.recommendForAllUsers(10, everything).count(0));
         assertEquals(4, m.recommendForAllUsers(1000, null).count(0));
+        BitSet blocked = new BitSet();
+        blocked.set(3);
+        blocked.set(7); // past the catalogue: ignored
+        assertArrayEquals(new int[] {2, 1, 0}, m.recommendForAllUsers(3, null, blocked).ids(0));
+        assertArrayEquals(new int[] {2, 0}, m.recommendForAllUsers(3, seen, blocked).ids(0));
     }
 
     @Test

@@ -271,6 +271,16 @@ public final class GpuDevice implements AutoCloseable {
         }
     }
 
+    /** Free device memory in bytes now (cuMemGetInfo). */
+    long freeMemory() {
+        return call(() -> {
+            long[] free = new long[1];
+            long[] total = new long[1];
+            Cuda.check(JCudaDriver.cuMemGetInfo(free, total), "cuMemGetInfo");
+            return free[0];
+        });
+    }
+
     /** Allocates device memory (owner thread only), checking the free memory first for a clear message. */
     DeviceBuffer alloc(long bytes, String what) {
         long[] free = new long[1];

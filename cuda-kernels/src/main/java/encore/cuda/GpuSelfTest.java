@@ -79,6 +79,7 @@ public final class GpuSelfTest {
                 guard("fit 5 iterations", 32, implicit, () -> fitCase(engine, implicit, quick));
             }
         }
+        guard("fit/close cycles", 16, true, () -> leakCase(dev, quick ? 100 : 1000));
         GpuTopKScorer topk = new GpuTopKScorer(dev, false);
         for (int k : quick ? new int[] {10} : new int[] {1, 10, 100, 1000}) {
             for (boolean exclude : new boolean[] {false, true}) {
@@ -292,6 +293,35 @@ public final class GpuSelfTest {
             }
         }
         return verdict(worst, FIT_TOL, "");
+    }
+
+    /** Many fits (2 iterations each, fresh engine, closed) leave the device's free memory where it was. */
+    private String[] leakCase(GpuDevice dev, int cycles) {
+        Csr ui = SyntheticMatrix.random(300, 200, 3000, 2, 13);
+        Csr iu = ui.transpose();
+        AlsParams p = AlsParams.builder().rank(16).regParam(0.05).implicitPrefs(true).build();
+        GpuAlsEngine first = new GpuAlsEngine(dev, false);
+        fit2(first, ui, iu, p);
+        first.close();
+        long before = dev.freeMemory();
+        for (int c = 0; c < cycles; c++) {
+            GpuAlsEngine e = new GpuAlsEngine(dev, false);
+            fit2(e, ui, iu, p);
+            e.close();
+        }
+        long lost = before - dev.freeMemory();
+        return new String[] {lost + " B", "0 B", lost <= 0 ? "ok (" + cycles + " cycles)" : "FAIL device memory "
+            + "not returned"};
+    }
+
+    private static void fit2(AlsBackend b, Csr ui, Csr iu, AlsParams p) {
+        float[] u = new float[ui.rows() * p.rank()];
+        Arrays.fill(u, 0.1f);
+        float[] it = new float[iu.rows() * p.rank()];
+        for (int i = 0; i < 2; i++) {
+            b.solve(iu, u, it, p);
+            b.solve(ui, it, u, p);
+        }
     }
 
     /** Five iterations from the trainer's kind of start (unit random vectors); returns {users, items}. */
