@@ -26,6 +26,26 @@ __device__ __forceinline__ bool finite_positive(double d) {
     return d > 0.0 && d < 1.0e300;  // also false for NaN
 }
 
+// A[a·k + c] += Σ_t w_t · ys[t][a] · ys[t][c] over the upper triangle (c >= a) for the m staged rows ys (m × k
+// floats); w == nullptr means every weight is 1. The block's threads split the entries of A; each entry's sum runs
+// over t in order, so the result does not depend on the launch.
+__device__ __forceinline__ void add_outer_products(const float* ys, const double* w, int m, int k, double* A) {
+    const int kk = k * k;
+    for (int p = threadIdx.x; p < kk; p += blockDim.x) {
+        const int a = p / k;
+        const int c = p - a * k;
+        if (c < a) {
+            continue;
+        }
+        double acc = 0.0;
+        for (int t = 0; t < m; t++) {
+            const double prod = (double)ys[t * k + a] * (double)ys[t * k + c];
+            acc += w == nullptr ? prod : w[t] * prod;
+        }
+        A[p] += acc;
+    }
+}
+
 }  // namespace
 
 // Partial Gram sums: block b accumulates y_r y_rᵀ (upper triangle, a <= c) over rows [b·rowsPerBlock, …) of y
@@ -52,18 +72,7 @@ gram_partial(const float* __restrict__ y, long long rows, int k, long long rowsP
             stage[x] = y[t0 * k + x];
         }
         __syncthreads();
-        for (int p = tid; p < kk; p += nt) {
-            const int a = p / k;
-            const int c = p - a * k;
-            if (c < a) {
-                continue;
-            }
-            double acc = 0.0;
-            for (int t = 0; t < m; t++) {
-                acc += (double)stage[t * k + a] * (double)stage[t * k + c];
-            }
-            out[p] += acc;
-        }
+        add_outer_products(stage, nullptr, m, k, out);
     }
 }
 
@@ -149,18 +158,7 @@ solve_rows(const long long* __restrict__ rowPtr, const int* __restrict__ col, co
                 ys[x] = src[(long long)col[q0 + t] * k + d];
             }
             __syncthreads();
-            for (int p = tid; p < kk; p += nt) {
-                const int a = p / k;
-                const int c = p - a * k;
-                if (c < a) {
-                    continue;
-                }
-                double acc = 0.0;
-                for (int t = 0; t < m; t++) {
-                    acc += w[t] * (double)ys[t * k + a] * (double)ys[t * k + c];
-                }
-                A[p] += acc;
-            }
+            add_outer_products(ys, w, m, k, A);
             for (int a = tid; a < k; a += nt) {
                 double acc = 0.0;
                 for (int t = 0; t < m; t++) {
@@ -303,6 +301,54 @@ __device__ __forceinline__ double warp_sum(double v) {
     return v;
 }
 
+// out = G·u + lam·u for the lane's components, u distributed over the lanes (staged through the warp's vector v).
+__device__ __forceinline__ void gram_times(const double* __restrict__ gram, double* v, int k, int lane, double lam,
+                                           const double (&u)[CG_MAX_J], double (&out)[CG_MAX_J]) {
+    __syncwarp();
+#pragma unroll
+    for (int j = 0; j < CG_MAX_J; j++) {
+        const int a = lane + 32 * j;
+        if (a < k) {
+            v[a] = u[j];
+        }
+    }
+    __syncwarp();
+#pragma unroll
+    for (int j = 0; j < CG_MAX_J; j++) {
+        const int a = lane + 32 * j;
+        double g = 0.0;
+        if (a < k) {
+            for (int c = 0; c < k; c++) {
+                g += gram[a * k + c] * v[c];
+            }
+        }
+        out[j] = a < k ? g + lam * u[j] : 0.0;
+    }
+}
+
+// y·u over the warp (u distributed over the lanes).
+__device__ __forceinline__ double row_dot(const float* __restrict__ y, int k, int lane, const double (&u)[CG_MAX_J]) {
+    double part = 0.0;
+#pragma unroll
+    for (int j = 0; j < CG_MAX_J; j++) {
+        const int a = lane + 32 * j;
+        part += a < k ? (double)y[a] * u[j] : 0.0;
+    }
+    return warp_sum(part);
+}
+
+// acc += w·y for the lane's components.
+__device__ __forceinline__ void add_scaled(const float* __restrict__ y, int k, int lane, double w,
+                                           double (&acc)[CG_MAX_J]) {
+#pragma unroll
+    for (int j = 0; j < CG_MAX_J; j++) {
+        const int a = lane + 32 * j;
+        if (a < k) {
+            acc[j] += w * (double)y[a];
+        }
+    }
+}
+
 }  // namespace
 
 extern "C" __global__ void __launch_bounds__(256)
@@ -331,44 +377,16 @@ cg_rows(const long long* __restrict__ rowPtr, const int* __restrict__ col, const
             x[j] = a < k ? (double)dst[(long long)row * k + a] : 0.0;
         }
         // r = b − A x
-        __syncwarp();
+        gram_times(gram, v, k, lane, lam, x, r);
 #pragma unroll
         for (int j = 0; j < CG_MAX_J; j++) {
-            const int a = lane + 32 * j;
-            if (a < k) {
-                v[a] = x[j];
-            }
-        }
-        __syncwarp();
-#pragma unroll
-        for (int j = 0; j < CG_MAX_J; j++) {
-            const int a = lane + 32 * j;
-            double gx = 0.0;
-            if (a < k) {
-                for (int c = 0; c < k; c++) {
-                    gx += gram[a * k + c] * v[c];
-                }
-            }
-            r[j] = a < k ? -gx - lam * x[j] : 0.0;
+            r[j] = -r[j];
         }
         for (long long q = s; q < e; q++) {
             const float* y = src + (long long)col[q] * k;
             const double rv = (double)val[q];
             const double c1 = alpha * fabs(rv);
-            double part = 0.0;
-#pragma unroll
-            for (int j = 0; j < CG_MAX_J; j++) {
-                const int a = lane + 32 * j;
-                part += a < k ? (double)y[a] * x[j] : 0.0;
-            }
-            const double coef = (rv > 0.0 ? 1.0 + c1 : 0.0) - c1 * warp_sum(part);
-#pragma unroll
-            for (int j = 0; j < CG_MAX_J; j++) {
-                const int a = lane + 32 * j;
-                if (a < k) {
-                    r[j] += coef * (double)y[a];
-                }
-            }
+            add_scaled(y, k, lane, (rv > 0.0 ? 1.0 + c1 : 0.0) - c1 * row_dot(y, k, lane, x), r);
         }
         double rr = 0.0;
 #pragma unroll
@@ -379,46 +397,14 @@ cg_rows(const long long* __restrict__ rowPtr, const int* __restrict__ col, const
         double rsOld = warp_sum(rr);
         bool bad = false;
         for (int step = 0; step < cgSteps && rsOld >= 1e-20; step++) {
-            __syncwarp();
-#pragma unroll
-            for (int j = 0; j < CG_MAX_J; j++) {
-                const int a = lane + 32 * j;
-                if (a < k) {
-                    v[a] = d[j];
-                }
-            }
-            __syncwarp();
-#pragma unroll
-            for (int j = 0; j < CG_MAX_J; j++) {
-                const int a = lane + 32 * j;
-                double gd = 0.0;
-                if (a < k) {
-                    for (int c = 0; c < k; c++) {
-                        gd += gram[a * k + c] * v[c];
-                    }
-                }
-                ap[j] = a < k ? gd + lam * d[j] : 0.0;
-            }
+            gram_times(gram, v, k, lane, lam, d, ap);
             for (long long q = s; q < e; q++) {
                 const double c1 = alpha * fabs((double)val[q]);
                 if (c1 == 0.0) {
                     continue;
                 }
                 const float* y = src + (long long)col[q] * k;
-                double part = 0.0;
-#pragma unroll
-                for (int j = 0; j < CG_MAX_J; j++) {
-                    const int a = lane + 32 * j;
-                    part += a < k ? (double)y[a] * d[j] : 0.0;
-                }
-                const double w = c1 * warp_sum(part);
-#pragma unroll
-                for (int j = 0; j < CG_MAX_J; j++) {
-                    const int a = lane + 32 * j;
-                    if (a < k) {
-                        ap[j] += w * (double)y[a];
-                    }
-                }
+                add_scaled(y, k, lane, c1 * row_dot(y, k, lane, d), ap);
             }
             double dap = 0.0;
 #pragma unroll

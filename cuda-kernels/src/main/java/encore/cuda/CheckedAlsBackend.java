@@ -26,12 +26,11 @@ final class CheckedAlsBackend implements AlsBackend {
     }
 
     private final Supplier<AlsBackend> cpuOpener;
-    private final boolean fallbackAllowed;
+    private final FallbackPolicy policy;
     private final long seed;
     private final String engineName;
     private Engine engine;
     private AlsBackend cpu;
-    private String reason;
     private long calls;
     private long checkedRows;
 
@@ -47,7 +46,7 @@ final class CheckedAlsBackend implements AlsBackend {
         this.engine = engine;
         this.engineName = engine == null ? "cpu" : engine.name();
         this.cpuOpener = cpuOpener;
-        this.fallbackAllowed = fallbackAllowed;
+        this.policy = new FallbackPolicy(fallbackAllowed);
         this.seed = seed;
         if (engine == null) {
             fallBack(reason);
@@ -56,12 +55,12 @@ final class CheckedAlsBackend implements AlsBackend {
 
     @Override
     public String name() {
-        return reason == null ? engineName : "cpu";
+        return policy.reason() == null ? engineName : "cpu";
     }
 
     @Override
     public String fallbackReason() {
-        return reason;
+        return policy.reason();
     }
 
     /** Rows re-checked on the CPU so far. */
@@ -100,12 +99,12 @@ final class CheckedAlsBackend implements AlsBackend {
     }
 
     private void fallBack(String why) {
-        if (!fallbackAllowed) {
+        try {
+            policy.fallBack(why);
+        } catch (AlsException e) {
             close();
-            throw new AlsException("backend gpu failed: " + why + " (use --backend auto to continue on the CPU, or "
-                + "--backend cpu)", null);
+            throw e;
         }
-        reason = why;
         if (engine != null) {
             engine.close();
             engine = null;

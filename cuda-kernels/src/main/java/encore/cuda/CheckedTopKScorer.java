@@ -22,16 +22,15 @@ final class CheckedTopKScorer implements TopKScorer {
     static final double TIE = 1e-5;
 
     private final TopKScorer cpu;
-    private final boolean fallbackAllowed;
+    private final FallbackPolicy policy;
     private final long seed;
     private TopKScorer engine;
-    private String reason;
     private long calls;
 
     CheckedTopKScorer(TopKScorer engine, String reason, TopKScorer cpu, boolean fallbackAllowed, long seed) {
         this.engine = engine;
         this.cpu = cpu;
-        this.fallbackAllowed = fallbackAllowed;
+        this.policy = new FallbackPolicy(fallbackAllowed);
         this.seed = seed;
         if (engine == null) {
             fallBack(reason);
@@ -40,12 +39,12 @@ final class CheckedTopKScorer implements TopKScorer {
 
     @Override
     public String name() {
-        return reason == null ? "gpu" : "cpu";
+        return policy.reason() == null ? "gpu" : "cpu";
     }
 
     @Override
     public String fallbackReason() {
-        return reason;
+        return policy.reason();
     }
 
     @Override
@@ -69,12 +68,12 @@ final class CheckedTopKScorer implements TopKScorer {
     }
 
     private void fallBack(String why) {
-        if (!fallbackAllowed) {
+        try {
+            policy.fallBack(why);
+        } catch (AlsException e) {
             close();
-            throw new AlsException("backend gpu failed: " + why + " (use --backend auto to continue on the CPU, or "
-                + "--backend cpu)", null);
+            throw e;
         }
-        reason = why;
         if (engine != null) {
             engine.close();
             engine = null;
