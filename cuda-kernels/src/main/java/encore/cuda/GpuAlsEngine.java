@@ -127,7 +127,7 @@ final class GpuAlsEngine implements CheckedAlsBackend.Engine {
         {
             int tile = tileRows(k);
             long inShared = sharedBytes(k, tile, true);
-            boolean aInShared = inShared <= info.maxSharedPerBlockOptin();
+            boolean aInShared = inShared <= dev.maxDynamicShared();
             int smem = (int) (aInShared ? inShared : sharedBytes(k, tile, false));
             int perSm = aInShared ? 8 : 4;
             int grid = (int) Math.min(m.nonEmptyRows, (long) info.multiprocessors() * perSm);

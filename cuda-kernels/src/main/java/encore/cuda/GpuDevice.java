@@ -179,12 +179,32 @@ public final class GpuDevice implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Looks a kernel up and opts it in to as much dynamic shared memory as the device allows next to its static
+     * shared memory (launches above 48 KiB need the opt-in).
+     */
     private static CUfunction function(CUmodule m, String name, Info info) throws GpuUnavailableException {
         CUfunction f = new CUfunction();
         req(JCudaDriver.cuModuleGetFunction(f, m, name), "cuModuleGetFunction(" + name + ")");
+        int[] staticBytes = new int[1];
+        req(JCudaDriver.cuFuncGetAttribute(staticBytes, CUfunction_attribute.CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES, f),
+            "cuFuncGetAttribute(" + name + ", static shared memory)");
+        if (staticBytes[0] > STATIC_SHARED_RESERVE) {
+            throw new GpuUnavailableException("kernel " + name + " uses " + staticBytes[0] + " bytes of static shared "
+                + "memory, more than the " + STATIC_SHARED_RESERVE + " reserved");
+        }
         req(JCudaDriver.cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-            info.maxSharedPerBlockOptin()), "cuFuncSetAttribute(" + name + ", max dynamic shared memory)");
+            info.maxSharedPerBlockOptin() - staticBytes[0]), "cuFuncSetAttribute(" + name
+            + ", max dynamic shared memory)");
         return f;
+    }
+
+    /** Static shared memory any kernel may declare; launches size their dynamic part to the rest. */
+    static final int STATIC_SHARED_RESERVE = 256;
+
+    /** The most dynamic shared memory a launch of any of our kernels may ask for. */
+    int maxDynamicShared() {
+        return info.maxSharedPerBlockOptin() - STATIC_SHARED_RESERVE;
     }
 
     private static int attr(CUdevice dev, int attribute) throws GpuUnavailableException {

@@ -60,7 +60,7 @@ final class GpuTopKScorer implements TopKScorer {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
         int kk = Math.min(k, Math.max(1, nc));
-        int ut = usersPerBlock(kk, dev.info().maxSharedPerBlockOptin());
+        int ut = usersPerBlock(kk, dev.maxDynamicShared());
         if (ut == 0) {
             throw new IllegalArgumentException("k = " + kk + " lists do not fit the GPU's shared memory");
         }
