@@ -231,6 +231,10 @@ public final class ListeningsReader {
             throw new InputFormatException(file, 1, null, "header is not valid UTF-8"
                 + (utf16 ? " (the file starts with a UTF-16 byte-order mark: save it as UTF-8)" : ""));
         }
+        if (text.indexOf('\0') >= 0) {
+            throw new InputFormatException(file, 1, null, "the header holds NUL bytes: not a UTF-8 text file "
+                + "(UTF-16? binary?)");
+        }
         if (text.isBlank()) {
             throw new InputFormatException(file, 1, null,
                 "empty header line: expected column names such as user_id,date,track,artist,album");
@@ -267,7 +271,11 @@ public final class ListeningsReader {
         if (!missing.isEmpty()) {
             List<String> found = new ArrayList<>();
             for (String n : names) {
-                found.add(n == null ? "" : n);
+                if (found.size() == 12) {
+                    found.add("… (" + (names.length - 12) + " more)");
+                    break;
+                }
+                found.add(shown(n == null ? "" : n));
             }
             String hint = "";
             if (found.size() == 1) {
@@ -278,11 +286,27 @@ public final class ListeningsReader {
                     : "";
             }
             throw new InputFormatException(file, 1, null, "missing required column" + (missing.size() > 1 ? "s " : " ")
-                + String.join(", ", missing) + "; the header has " + found.size() + " column"
-                + (found.size() == 1 ? "" : "s") + ": " + String.join(", ", found)
+                + String.join(", ", missing) + "; the header has " + names.length + " column"
+                + (names.length == 1 ? "" : "s") + ": " + String.join(", ", found)
                 + " (expected user_id, track, artist, album; date is optional)" + hint);
         }
         return new Header(required, names.length, dataStart, Math.max(1, lines));
+    }
+
+    /** A header name for a message: control characters escaped, at most 60 characters. */
+    private static String shown(String name) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < name.length() && sb.length() < 60; i++) {
+            char c = name.charAt(i);
+            if (c == '\t') {
+                sb.append(c); // kept: the tab-separated hint shows it
+            } else if (c < 0x20 || c == 0x7F) {
+                sb.append(c == '\n' ? "\\n" : c == '\r' ? "\\r" : String.format("\\x%02x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.length() < 60 || name.length() <= 60 ? sb.toString() : sb + "…";
     }
 
     /** univocity settings that keep values exactly as written; {@code select} picks the materialized columns. */
@@ -294,6 +318,10 @@ public final class ListeningsReader {
         s.getFormat().setLineSeparator("\n");
         s.getFormat().setNormalizedNewline('\n');
         s.getFormat().setComment('\0');
+        // a row starting with NUL is data, not a comment (univocity would drop it silently)
+        s.setCommentProcessingEnabled(false);
+        // NUL must not act as the quote-escape escape: a NUL right after an escaped quote would cut the value
+        s.getFormat().setCharToEscapeQuoteEscaping('"');
         s.setIgnoreLeadingWhitespaces(false);
         s.setIgnoreTrailingWhitespaces(false);
         s.setIgnoreLeadingWhitespacesInQuotes(false);
