@@ -30,14 +30,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code rows read = kept + dropped} or fails with a one-line {@link InputFormatException} naming the file; and rows
  * written by the RFC-4180 rules come back with exactly the counts written.
  *
- * <p>CI runs {@value #CI_TRIES} tries per property (a few seconds); for a long run set jqwik's default, e.g.
- * {@code mvn -B -ntp -pl core -am test -Dtest=HostileInputFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Djqwik.tries.default=200000} (the properties read {@code encore.fuzz.tries} too). A failing input that jqwik
- * shrinks is printed; it becomes a file of {@code src/test/resources/hostile} with its outcome in
+ * <p>CI runs 200 tries per property ({@code jqwik.tries.default} in {@code src/test/resources/junit-platform.properties},
+ * a few seconds); for a long run raise it on the command line, e.g. {@code mvn -B -ntp -pl core -am test
+ * -Dtest=HostileInputFuzzTest -Dsurefire.failIfNoSpecifiedTests=false -Djqwik.tries.default=100000}. A failing input
+ * is shrunk and printed; it becomes a file of {@code src/test/resources/hostile} with its outcome in
  * {@code expected.tsv}.
  */
 class HostileInputFuzzTest {
-    static final int CI_TRIES = 200;
     static final String HEADER = "user_id,date,track,artist,album\n";
     static Path dir;
 
@@ -51,12 +50,6 @@ class HostileInputFuzzTest {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-    }
-
-    /** How many tries: encore.fuzz.tries, else jqwik.tries.default, else the CI bound. */
-    static int tries() {
-        String v = System.getProperty("encore.fuzz.tries", System.getProperty("jqwik.tries.default"));
-        return v == null ? CI_TRIES : Integer.parseInt(v);
     }
 
     // ------------------------------------------------------------------------------------------------ arbitrary bytes
@@ -84,7 +77,7 @@ class HostileInputFuzzTest {
         });
     }
 
-    @Property(tries = CI_TRIES)
+    @Property
     void anyBytesGiveCountsOrAOneLineErrorWithTheFile(@ForAll("hostileCsv") byte[] bytes,
                                                       @ForAll boolean fail) throws IOException {
         Path f = Files.write(dir.resolve("fuzz.csv"), bytes);
@@ -102,7 +95,7 @@ class HostileInputFuzzTest {
         }
     }
 
-    @Property(tries = CI_TRIES)
+    @Property
     void anyBytesAsTriplesGiveRatingsOrAOneLineError(@ForAll("hostileCsv") byte[] bytes) throws IOException {
         Path f = Files.write(dir.resolve("fuzz.tsv"), bytes);
         try {
@@ -144,7 +137,7 @@ class HostileInputFuzzTest {
         return Combinators.combine(user, l, l, l).as(Row::new).list().ofMinSize(1).ofMaxSize(60);
     }
 
-    @Property(tries = CI_TRIES)
+    @Property
     void rowsWrittenByTheRulesComeBackWithTheirCounts(@ForAll("rows") List<Row> rows, @ForAll boolean crlf,
                                                       @ForAll boolean quoteAll) throws IOException {
         StringBuilder sb = new StringBuilder(HEADER);
