@@ -108,6 +108,12 @@ public final class EncoreCli implements Runnable {
         if (t instanceof AccessDeniedException e) {
             return e.getFile() + ": permission denied";
         }
+        if (t instanceof java.nio.file.FileAlreadyExistsException e) {
+            return e.getFile() + ": already exists and is not a directory";
+        }
+        if (t instanceof java.nio.file.NotDirectoryException e) {
+            return e.getFile() + ": not a directory";
+        }
         if (t instanceof FileSystemException e) {
             return e.getFile() + ": " + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason());
         }

@@ -11,6 +11,7 @@ import encore.data.PrepareOptions;
 import encore.data.Prepared;
 import encore.data.SplitSpec;
 import encore.data.TriplesReader;
+import encore.internal.Memory;
 import encore.io.Json;
 import encore.io.ModelStore;
 import encore.io.PreparedFiles;
@@ -84,6 +85,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 prepared = Prepare.run(data, prep);
                 trainSet = prepared.train();
+                Memory.requireFit(trainSet.users().size(), trainSet.items().size(), params.rank());
                 source = data.toString();
             }
             case "triples" -> {
@@ -91,6 +93,7 @@ final class TrainCommand implements Callable<Integer> {
                     throw new CommandLine.ParameterException(cl, "--format triples needs --train FILE (and no --data)");
                 }
                 trainSet = TriplesReader.readTrain(train);
+                Memory.requireFit(trainSet.users().size(), trainSet.items().size(), params.rank());
                 source = train.toString();
             }
             default -> throw new CommandLine.ParameterException(cl, "invalid --format '" + format

@@ -14,6 +14,7 @@ import encore.data.TriplesReader;
 import encore.eval.PopularityBaseline;
 import encore.eval.RankingMetrics;
 import encore.eval.RegressionMetrics;
+import encore.internal.Memory;
 import encore.io.AtomicOutput;
 import encore.io.Json;
 import encore.io.PreparedFiles;
@@ -103,6 +104,7 @@ public final class SeedPipeline {
             report.put("train_pairs", train.nnz());
             report.put("test_pairs", test.nnz());
         }
+        Memory.requireFit(train.users().size(), train.items().size(), o.als().rank());
         for (var e : t.entrySet()) {
             listener.stage(e.getKey(), e.getValue());
         }
@@ -129,6 +131,8 @@ public final class SeedPipeline {
         // recommend: the lists to write and, from the same scores, the lists to evaluate (without training items)
         t0 = System.nanoTime();
         Csr seen = train.userItems();
+        Memory.require(Memory.topK(train.users().size(), o.top(), o.excludeSeen() ? 1 : 2),
+            "the top-" + o.top() + " lists of " + train.users().size() + " users");
         Recommendations recs;
         Recommendations evalRecs;
         if (o.excludeSeen()) {
