@@ -120,7 +120,8 @@ public final class EncoreCli implements Runnable {
         if (t instanceof OutOfMemoryError) {
             return "out of memory: raise the heap with ENCORE_HEAP (e.g. ENCORE_HEAP=16g ./encore ...)";
         }
-        if (t instanceof IOException || t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
+        if (t instanceof IOException || t instanceof IllegalArgumentException || t instanceof IllegalStateException
+            || t instanceof encore.als.AlsException) {
             return String.valueOf(t.getMessage());
         }
         return t.getClass().getSimpleName() + ": " + t.getMessage();

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code rows read = kept + dropped} or fails with a one-line {@link InputFormatException} naming the file; and rows
  * written by the RFC-4180 rules come back with exactly the counts written.
  *
- * <p>CI runs 200 tries per property ({@code jqwik.tries.default} in {@code src/test/resources/junit-platform.properties},
+ * <p>CI runs 100 tries per property ({@code jqwik.tries.default} in {@code src/test/resources/junit-platform.properties},
  * a few seconds); for a long run raise it on the command line, e.g. {@code mvn -B -ntp -pl core -am test
  * -Dtest=HostileInputFuzzTest -Dsurefire.failIfNoSpecifiedTests=false -Djqwik.tries.default=100000}. A failing input
  * is shrunk and printed; it becomes a file of {@code src/test/resources/hostile} with its outcome in
