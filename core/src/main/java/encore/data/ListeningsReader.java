@@ -471,7 +471,7 @@ public final class ListeningsReader {
         return new long[] {size, nl};
     }
 
-    private static int readAt(FileChannel ch, byte[] buf, long pos, int len) throws IOException {
+    static int readAt(FileChannel ch, byte[] buf, long pos, int len) throws IOException {
         ByteBuffer bb = ByteBuffer.wrap(buf, 0, len);
         while (bb.hasRemaining()) {
             int n = ch.read(bb, pos + bb.position());
@@ -561,11 +561,7 @@ public final class ListeningsReader {
      * or -1. Follows RFC-4180 the way univocity reads it: a quote opens a quoted field only at the start of a field.
      */
     private static long unterminatedQuoteLine(FileChannel ch, Chunk c) throws IOException {
-        final int fieldStart = 0;
-        final int unquoted = 1;
-        final int quoted = 2;
-        final int quoteSeen = 3;
-        int state = fieldStart;
+        int state = CsvBytes.FIELD_START;
         long line = c.firstLine();
         long openLine = -1;
         byte[] buf = new byte[1 << 16];
@@ -574,42 +570,18 @@ public final class ListeningsReader {
             int n = readAt(ch, buf, pos, (int) Math.min(buf.length, c.end() - pos));
             for (int i = 0; i < n; i++) {
                 byte b = buf[i];
-                switch (state) {
-                    case fieldStart:
-                        if (b == '"') {
-                            state = quoted;
-                            openLine = line;
-                        } else if (b != ',' && b != '\n') {
-                            state = unquoted;
-                        }
-                        break;
-                    case unquoted:
-                        if (b == ',' || b == '\n') {
-                            state = fieldStart;
-                        }
-                        break;
-                    case quoted:
-                        if (b == '"') {
-                            state = quoteSeen;
-                        }
-                        break;
-                    default: // quoteSeen
-                        if (b == '"') {
-                            state = quoted;
-                        } else if (b == ',' || b == '\n') {
-                            state = fieldStart;
-                        } else if (b != '\r') {
-                            state = unquoted;
-                        }
-                        break;
+                int next = CsvBytes.next(state, b);
+                if (next == CsvBytes.QUOTED && state == CsvBytes.FIELD_START) {
+                    openLine = line;
                 }
+                state = next;
                 if (b == '\n') {
                     line++;
                 }
             }
             pos += n;
         }
-        return state == quoted ? openLine : -1;
+        return state == CsvBytes.QUOTED ? openLine : -1;
     }
 
     /** Thrown by the first parse of a chunk that holds a row with more than {@link #MAX_COLUMNS} fields. */

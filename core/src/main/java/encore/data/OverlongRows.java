@@ -2,8 +2,8 @@ package encore.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.Arrays;
 
 /**
  * The slow path for a chunk holding a row with more than {@link ListeningsReader#MAX_COLUMNS} fields, which the CSV
@@ -33,17 +33,8 @@ final class OverlongRows {
 
     /** Finds the rows of [from, to) with more than {@code maxFields} fields; lines are counted from 1 at {@code from}. */
     static OverlongRows scan(FileChannel ch, long from, long to, int maxFields) throws IOException {
-        final int fieldStart = 0;
-        final int unquoted = 1;
-        final int quoted = 2;
-        final int quoteSeen = 3;
-        long[] s = new long[4];
-        long[] e = new long[4];
-        long[] fl = new long[4];
-        long[] ll = new long[4];
-        int[] nf = new int[4];
-        int n = 0;
-        int state = fieldStart;
+        Builder found = new Builder();
+        int state = CsvBytes.FIELD_START;
         long line = 1;
         long recStart = from;
         long recLine = 1;
@@ -51,76 +42,22 @@ final class OverlongRows {
         byte[] buf = new byte[1 << 16];
         long pos = from;
         while (pos < to) {
-            int len = (int) Math.min(buf.length, to - pos);
-            ByteBuffer bb = ByteBuffer.wrap(buf, 0, len);
-            while (bb.hasRemaining()) {
-                if (ch.read(bb, pos + bb.position()) < 0) {
-                    throw new IOException("file ended early at byte " + (pos + bb.position())
-                        + "; was it truncated while being read?");
-                }
-            }
+            int len = ListeningsReader.readAt(ch, buf, pos, (int) Math.min(buf.length, to - pos));
             for (int i = 0; i < len; i++) {
                 byte b = buf[i];
-                boolean recordEnd = false;
-                switch (state) {
-                    case fieldStart:
-                        if (b == '"') {
-                            state = quoted;
-                        } else if (b == ',') {
-                            fieldCount++;
-                        } else if (b == '\n') {
-                            recordEnd = true;
-                        } else {
-                            state = unquoted;
+                if (state != CsvBytes.QUOTED) {
+                    if (b == ',') {
+                        fieldCount++;
+                    } else if (b == '\n') {
+                        if (fieldCount > maxFields) {
+                            found.add(recStart, pos + i, recLine, line, fieldCount);
                         }
-                        break;
-                    case unquoted:
-                        if (b == ',') {
-                            fieldCount++;
-                            state = fieldStart;
-                        } else if (b == '\n') {
-                            recordEnd = true;
-                        }
-                        break;
-                    case quoted:
-                        if (b == '"') {
-                            state = quoteSeen;
-                        }
-                        break;
-                    default: // quoteSeen
-                        if (b == '"') {
-                            state = quoted;
-                        } else if (b == ',') {
-                            fieldCount++;
-                            state = fieldStart;
-                        } else if (b == '\n') {
-                            recordEnd = true;
-                        } else if (b != '\r') {
-                            state = unquoted;
-                        }
-                        break;
-                }
-                if (recordEnd) {
-                    if (fieldCount > maxFields) {
-                        if (n == s.length) {
-                            s = java.util.Arrays.copyOf(s, n * 2);
-                            e = java.util.Arrays.copyOf(e, n * 2);
-                            fl = java.util.Arrays.copyOf(fl, n * 2);
-                            ll = java.util.Arrays.copyOf(ll, n * 2);
-                            nf = java.util.Arrays.copyOf(nf, n * 2);
-                        }
-                        s[n] = recStart;
-                        e[n] = pos + i;
-                        fl[n] = recLine;
-                        ll[n] = line;
-                        nf[n] = (int) Math.min(Integer.MAX_VALUE, fieldCount);
-                        n++;
+                        fieldCount = 1;
+                        recStart = pos + i + 1;
+                        recLine = line + 1;
                     }
-                    state = fieldStart;
-                    fieldCount = 1;
-                    recStart = pos + i + 1;
-                    recLine = line + 1;
                 }
+                state = CsvBytes.next(state, b);
                 if (b == '\n') {
                     line++;
                 }
@@ -128,21 +65,35 @@ final class OverlongRows {
             pos += len;
         }
         if (fieldCount > maxFields && recStart < to) {
-            if (n == s.length) {
-                s = java.util.Arrays.copyOf(s, n + 1);
-                e = java.util.Arrays.copyOf(e, n + 1);
-                fl = java.util.Arrays.copyOf(fl, n + 1);
-                ll = java.util.Arrays.copyOf(ll, n + 1);
-                nf = java.util.Arrays.copyOf(nf, n + 1);
+            found.add(recStart, to, recLine, line, fieldCount);
+        }
+        return new OverlongRows(found.start, found.end, found.firstLine, found.lastLine, found.fields, found.n);
+    }
+
+    /** Growable parallel arrays of the rows found. */
+    private static final class Builder {
+        long[] start = new long[4];
+        long[] end = new long[4];
+        long[] firstLine = new long[4];
+        long[] lastLine = new long[4];
+        int[] fields = new int[4];
+        int n;
+
+        void add(long s, long e, long first, long last, long count) {
+            if (n == start.length) {
+                start = Arrays.copyOf(start, n * 2);
+                end = Arrays.copyOf(end, n * 2);
+                firstLine = Arrays.copyOf(firstLine, n * 2);
+                lastLine = Arrays.copyOf(lastLine, n * 2);
+                fields = Arrays.copyOf(fields, n * 2);
             }
-            s[n] = recStart;
-            e[n] = to;
-            fl[n] = recLine;
-            ll[n] = line;
-            nf[n] = (int) Math.min(Integer.MAX_VALUE, fieldCount);
+            start[n] = s;
+            end[n] = e;
+            firstLine[n] = first;
+            lastLine[n] = last;
+            fields[n] = (int) Math.min(Integer.MAX_VALUE, count);
             n++;
         }
-        return new OverlongRows(s, e, fl, ll, nf, n);
     }
 
     /** {@code in} (which starts at byte {@code base}) with every byte of the overlong rows but line feeds removed. */

@@ -99,7 +99,11 @@ public final class AtomicOutput implements AutoCloseable {
         Path dir = target.getParent();
         String prefix = tempPrefix(target);
         long self = ProcessHandle.current().pid();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, prefix + "*.tmp")) {
+        DirectoryStream.Filter<Path> ours = p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp");
+        };
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ours)) {
             for (Path p : ds) {
                 String rest = p.getFileName().toString().substring(prefix.length());
                 int dot = rest.indexOf('.');
@@ -109,11 +113,8 @@ public final class AtomicOutput implements AutoCloseable {
                 } catch (NumberFormatException e) {
                     continue;
                 }
-                if (pid != self && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                    continue; // another live process is writing it
-                }
-                if (pid == self) {
-                    continue; // ours: an open AtomicOutput of this process
+                if (pid == self || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue; // being written: by this process or another live one
                 }
                 Files.deleteIfExists(p);
             }
