@@ -161,7 +161,7 @@ class EdgeCasesTest {
 
     /**
      * Many users with one item each (a long-tail log): 5·10⁵ users in CI (≈ 3 s); {@code -Dencore.edge.users=10000000}
-     * runs the issue's 10⁷ (needs about 3 GiB of heap: raise surefire's -Xmx with -DargLine=-Xmx6g).
+     * runs the issue's 10⁷ (with a larger test heap: {@code -Dencore.test.heap=8g}).
      */
     @Test
     void manyUsersWithOneItemEach() {
@@ -180,17 +180,18 @@ class EdgeCasesTest {
         for (float f : m.userFactors()) {
             assertTrue(Float.isFinite(f));
         }
-        assertEquals(4, m.recommendForUsers(new String[] {"u" + (n - 1)}, 4, t.userItems()).lists().count(0));
+        assertEquals(4, m.recommendForUsers(new String[] {String.format("u%08d", n - 1)}, 4, t.userItems()).lists()
+            .count(0));
     }
 
+    /** {@code u00000000}, {@code u00000001}, …: all frequency 1, already in label order. */
     static LabelIndex lazyLabels(int n) {
         String[] l = new String[n];
         int[] f = new int[n];
         for (int k = 0; k < n; k++) {
-            l[k] = "u" + k;
+            l[k] = String.format("u%08d", k);
             f[k] = 1;
         }
-        Arrays.sort(l); // ties by label, as LabelIndex wants
         return LabelIndex.ofOrdered(l, f);
     }
 
