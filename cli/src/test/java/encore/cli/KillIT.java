@@ -44,21 +44,12 @@ class KillIT {
     /** Wall time of a complete run, to spread the kill moments over it. */
     static long runMillis;
 
-    static List<String> java() {
-        return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", System.getProperty("encore.jar")));
-    }
-
     static Process start(String... args) throws IOException {
         return start(false, args);
     }
 
     static Process start(boolean pipe, String... args) throws IOException {
-        List<String> cmd = java();
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("ENCORE_HOME", dir.resolve("home").toString());
-        pb.environment().put("ENCORE_NO_TTY", "1");
+        ProcessBuilder pb = Jar.builder(dir, "512m-quick", args);
         pb.redirectOutput(pipe ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.DISCARD);
         pb.redirectError(dir.resolve("err.txt").toFile());
         return pb.start();

@@ -52,6 +52,18 @@ class EdgeCasesTest {
         return m;
     }
 
+    /** The same (user, item) pairs as {@code t} with the values {@code v} (in user-major order). */
+    static Interactions withValues(Interactions t, float[] v) {
+        Csr ui = t.userItems();
+        int[] u = new int[ui.nnz()];
+        for (int r = 0; r < ui.rows(); r++) {
+            for (int q = ui.rowStart(r); q < ui.rowEnd(r); q++) {
+                u[q] = r;
+            }
+        }
+        return Interactions.fromCoordinates(t.users(), t.items(), u, ui.colIdx(), v);
+    }
+
     @ParameterizedTest(name = "implicit {0}")
     @ValueSource(booleans = {false, true})
     void rankAboveTheNumberOfItemsAndUsers(boolean implicit) {
@@ -113,20 +125,17 @@ class EdgeCasesTest {
     @ValueSource(booleans = {false, true})
     void countsOfABillion(boolean implicit) {
         SparkStyleData d = SparkStyleData.explicit(30, 20, 2, 0.0, 5);
-        float[] v = d.train.userItems().values().clone();
+        float[] v = new float[d.train.nnz()];
         Arrays.fill(v, 1e9f);
         v[0] = 1;
         Csr ui = d.train.userItems();
-        int[] u = new int[ui.nnz()];
-        for (int r = 0; r < ui.rows(); r++) {
-            for (int q = ui.rowStart(r); q < ui.rowEnd(r); q++) {
-                u[q] = r;
-            }
-        }
-        Interactions t = Interactions.fromCoordinates(d.train.users(), d.train.items(), u, ui.colIdx(), v);
-        AlsModel m = fitFinite(t, params(implicit).build());
+        AlsModel m = fitFinite(withValues(d.train, v), params(implicit).build());
         if (!implicit) { // explicit: predictions are on the scale of the counts
-            assertEquals(1e9, m.predict(0, ui.colIdx()[1]), 2e8);
+            int r = 0;
+            while (ui.rowEnd(r) <= 1) {
+                r++; // the user of entry 1 (a count of 10⁹; entry 0 is a 1)
+            }
+            assertEquals(1e9, m.predict(r, ui.colIdx()[1]), 2e8);
         }
     }
 
@@ -134,19 +143,12 @@ class EdgeCasesTest {
     @ValueSource(booleans = {false, true})
     void allEqualRatings(boolean implicit) {
         SparkStyleData d = SparkStyleData.explicit(30, 20, 2, 0.0, 9);
-        Csr ui = d.train.userItems();
-        int[] u = new int[ui.nnz()];
-        for (int r = 0; r < ui.rows(); r++) {
-            for (int q = ui.rowStart(r); q < ui.rowEnd(r); q++) {
-                u[q] = r;
-            }
-        }
-        float[] v = new float[ui.nnz()];
+        float[] v = new float[d.train.nnz()];
         Arrays.fill(v, 3);
-        AlsModel m = fitFinite(Interactions.fromCoordinates(d.train.users(), d.train.items(), u, ui.colIdx(), v),
-            params(implicit).build());
+        AlsModel m = fitFinite(withValues(d.train, v), params(implicit).build());
         if (!implicit) {
-            assertEquals(3, m.predict(u[0], ui.colIdx()[0]), 0.5);
+            Csr ui = d.train.userItems();
+            assertEquals(3, m.predict(0, ui.colIdx()[ui.rowStart(0)]), 0.5);
         }
     }
 
@@ -180,8 +182,13 @@ class EdgeCasesTest {
         for (float f : m.userFactors()) {
             assertTrue(Float.isFinite(f));
         }
-        assertEquals(4, m.recommendForUsers(new String[] {String.format("u%08d", n - 1)}, 4, t.userItems()).lists()
+        assertEquals(4, m.recommendForUsers(new String[] {label(n - 1)}, 4, t.userItems()).lists()
             .count(0));
+    }
+
+    static String label(int k) {
+        String digits = Integer.toString(k);
+        return "u" + "00000000".substring(Math.min(8, digits.length())) + digits;
     }
 
     /** {@code u00000000}, {@code u00000001}, …: all frequency 1, already in label order. */
@@ -189,7 +196,7 @@ class EdgeCasesTest {
         String[] l = new String[n];
         int[] f = new int[n];
         for (int k = 0; k < n; k++) {
-            l[k] = String.format("u%08d", k);
+            l[k] = label(k);
             f[k] = 1;
         }
         return LabelIndex.ofOrdered(l, f);
