@@ -12,6 +12,7 @@ import encore.data.Prepared;
 import encore.data.SplitSpec;
 import encore.data.TriplesReader;
 import encore.internal.Memory;
+import encore.io.AtomicOutput;
 import encore.io.Json;
 import encore.io.ModelStore;
 import encore.io.PreparedFiles;
@@ -71,6 +72,10 @@ final class TrainCommand implements Callable<Integer> {
         AlsParams params = alsOptions.params(cl, front.threads(cl));
         String backendName = backend.name(cl);
         PrintWriter w = cl.getOut();
+        AtomicOutput.checkWritableDirectory(model.toAbsolutePath().getParent()); // before any work
+        if (testOut != null) {
+            AtomicOutput.checkWritableDirectory(testOut.toAbsolutePath().getParent());
+        }
         Interactions trainSet;
         String source;
         Prepared prepared = null;

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -85,6 +86,26 @@ public final class AtomicOutput implements AutoCloseable {
         keepUsualPermissions(temp, abs);
         FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         return new AtomicOutput(abs, temp, channel, bufferSize);
+    }
+
+    /**
+     * Fails early, before any work, when files cannot be created in {@code dir} (or the directories to create on the
+     * way): the nearest existing ancestor must be a writable directory. Creates nothing.
+     */
+    public static void checkWritableDirectory(Path dir) throws IOException {
+        Path p = dir.toAbsolutePath();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            return;
+        }
+        if (!Files.isDirectory(p)) {
+            throw new FileAlreadyExistsException(p.toString(), null, "not a directory");
+        }
+        if (!Files.isWritable(p)) {
+            throw new AccessDeniedException(p.toString(), null, "cannot create files here");
+        }
     }
 
     private static String tempPrefix(Path target) {

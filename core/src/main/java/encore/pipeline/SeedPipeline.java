@@ -70,6 +70,7 @@ public final class SeedPipeline {
 
     /** Runs the recipe described by {@code o}, writes the output files into {@code out} and returns the outcome. */
     public static Result run(RunOptions o, Path out, Listener listener) throws IOException {
+        AtomicOutput.checkWritableDirectory(out); // before any work
         Map<String, Double> t = new LinkedHashMap<>();
         long start = System.nanoTime();
         Map<String, Object> report = Json.object();

@@ -81,6 +81,16 @@ class AtomicOutputTest {
         assertTrue(e.getMessage() == null || !e.getMessage().contains("\n"));
     }
 
+    @Test
+    void outputDirectoriesAreCheckedBeforeAnyWorkWithoutCreatingAnything() throws Exception {
+        AtomicOutput.checkWritableDirectory(dir.resolve("a").resolve("b"));
+        assertFalse(Files.exists(dir.resolve("a")));
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        IOException e = assertThrows(java.nio.file.FileAlreadyExistsException.class,
+            () -> AtomicOutput.checkWritableDirectory(file.resolve("out")));
+        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+    }
+
     static long deadPid() {
         long pid = 4_000_000;
         while (ProcessHandle.of(pid).isPresent()) {
