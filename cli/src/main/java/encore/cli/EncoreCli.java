@@ -108,13 +108,20 @@ public final class EncoreCli implements Runnable {
         if (t instanceof AccessDeniedException e) {
             return e.getFile() + ": permission denied";
         }
+        if (t instanceof java.nio.file.FileAlreadyExistsException e) {
+            return e.getFile() + ": already exists and is not a directory";
+        }
+        if (t instanceof java.nio.file.NotDirectoryException e) {
+            return e.getFile() + ": not a directory";
+        }
         if (t instanceof FileSystemException e) {
             return e.getFile() + ": " + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason());
         }
         if (t instanceof OutOfMemoryError) {
             return "out of memory: raise the heap with ENCORE_HEAP (e.g. ENCORE_HEAP=16g ./encore ...)";
         }
-        if (t instanceof IOException || t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
+        if (t instanceof IOException || t instanceof IllegalArgumentException || t instanceof IllegalStateException
+            || t instanceof encore.als.AlsException) {
             return String.valueOf(t.getMessage());
         }
         return t.getClass().getSimpleName() + ": " + t.getMessage();

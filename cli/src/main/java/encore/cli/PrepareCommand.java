@@ -9,6 +9,7 @@ import encore.data.Prepare;
 import encore.data.PrepareOptions;
 import encore.data.Prepared;
 import encore.data.SplitSpec;
+import encore.io.AtomicOutput;
 import encore.io.Json;
 import encore.io.PreparedFiles;
 import picocli.CommandLine;
@@ -53,6 +54,7 @@ final class PrepareCommand implements Callable<Integer> {
         int t = options.ingest().threads();
         Long limit = front.limit;
         long seed = front.seed;
+        AtomicOutput.checkWritableDirectory(out); // before any work
         Prepared p = Prepare.run(data, options);
         Map<String, Object> extra = Json.object();
         Map<String, Object> opts = Json.object();

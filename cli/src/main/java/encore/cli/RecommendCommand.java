@@ -5,6 +5,7 @@ import encore.als.Backends;
 import encore.als.TopKScorer;
 import encore.als.Recommendations;
 import encore.data.Csr;
+import encore.internal.Memory;
 import encore.io.AtomicOutput;
 import encore.io.ModelStore;
 import encore.io.TextFields;
@@ -127,6 +128,8 @@ final class RecommendCommand implements Callable<Integer> {
             }
             csv.append("user_id,rank,item,score\n");
             if (rows == null) {
+                Memory.require(Memory.topK(m.users().size(), top, 1), "the top-" + top + " lists of "
+                    + m.users().size() + " users");
                 Recommendations r = m.recommendForAllUsers(top, seen);
                 for (int u = 0; u < r.rows(); u++) {
                     append(csv, m, u, r, u);

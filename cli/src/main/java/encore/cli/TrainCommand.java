@@ -11,6 +11,8 @@ import encore.data.PrepareOptions;
 import encore.data.Prepared;
 import encore.data.SplitSpec;
 import encore.data.TriplesReader;
+import encore.internal.Memory;
+import encore.io.AtomicOutput;
 import encore.io.Json;
 import encore.io.ModelStore;
 import encore.io.PreparedFiles;
@@ -71,6 +73,10 @@ final class TrainCommand implements Callable<Integer> {
         String backendName = backend.name(cl);
         Backends.Choice choice = Backends.choose(backendName); // an unavailable backend fails before any work
         PrintWriter w = cl.getOut();
+        AtomicOutput.checkWritableDirectory(model.toAbsolutePath().getParent()); // before any work
+        if (testOut != null) {
+            AtomicOutput.checkWritableDirectory(testOut.toAbsolutePath().getParent());
+        }
         Interactions trainSet;
         String source;
         Prepared prepared = null;
@@ -85,6 +91,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 prepared = Prepare.run(data, prep);
                 trainSet = prepared.train();
+                Memory.requireFit(trainSet.users().size(), trainSet.items().size(), params.rank());
                 source = data.toString();
             }
             case "triples" -> {
@@ -92,6 +99,7 @@ final class TrainCommand implements Callable<Integer> {
                     throw new CommandLine.ParameterException(cl, "--format triples needs --train FILE (and no --data)");
                 }
                 trainSet = TriplesReader.readTrain(train);
+                Memory.requireFit(trainSet.users().size(), trainSet.items().size(), params.rank());
                 source = train.toString();
             }
             default -> throw new CommandLine.ParameterException(cl, "invalid --format '" + format

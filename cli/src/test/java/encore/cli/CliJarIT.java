@@ -1,16 +1,13 @@
 package encore.cli;
 
+import encore.cli.Jar.Proc;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,25 +19,8 @@ class CliJarIT {
     static Path dir;
     static Path csv;
 
-    record Proc(int code, String out, String err) {
-    }
-
     static Proc encore(String... args) throws IOException, InterruptedException {
-        String jar = System.getProperty("encore.jar");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx1g", "-jar", jar));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("ENCORE_HOME", dir.resolve("home").toString());
-        pb.environment().put("ENCORE_NO_TTY", "1");
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "encore " + String.join(" ", args) + " timed out");
-        return new Proc(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8));
+        return Jar.run(dir, "1g", args);
     }
 
     @BeforeAll

@@ -29,7 +29,15 @@ public final class InputFormatException extends RuntimeException {
         if (field != null) {
             sb.append("field '").append(field).append("': ");
         }
-        return sb.append(message).toString();
+        sb.append(message);
+        // one line whatever the input held (a header name may contain a quoted line break)
+        for (int i = 0; i < sb.length(); i++) {
+            char c = sb.charAt(i);
+            if (c == '\n' || c == '\r') {
+                sb.replace(i, i + 1, c == '\n' ? "\\n" : "\\r");
+            }
+        }
+        return sb.toString();
     }
 
     /** The file at fault. */

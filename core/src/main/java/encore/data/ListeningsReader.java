@@ -123,9 +123,30 @@ public final class ListeningsReader {
                     "empty file: expected a header line such as user_id,date,track,artist,album");
             }
             Header header = readHeader(shown, ch, size);
-            List<Chunk> chunks = plan(ch, header.dataStart, size, header.lines + 1, options);
-            return parseAll(shown, ch, size, header, chunks, options, progress);
+            RawPlays plays;
+            try {
+                List<Chunk> chunks = plan(ch, header.dataStart, size, header.lines + 1, options);
+                plays = parseAll(shown, ch, size, header, chunks, options, progress);
+            } catch (InputFormatException e) {
+                throw e;
+            } catch (IOException e) {
+                if (ch.size() != size) {
+                    throw changedWhileRead(shown, size, ch.size());
+                }
+                throw e;
+            }
+            long now = ch.size();
+            if (now != size) {
+                throw changedWhileRead(shown, size, now);
+            }
+            return plays;
         }
+    }
+
+    private static InputFormatException changedWhileRead(Path file, long before, long after) {
+        return new InputFormatException(file, 0, null, "the file " + (after > before ? "grew" : "shrank")
+            + " while it was being read (" + before + " bytes at the start, " + after + " at the end); "
+            + "read a finished copy of it");
     }
 
     static void checkReadable(Path file) {
@@ -176,6 +197,14 @@ public final class ListeningsReader {
         }
         long dataStart;
         int textEnd;
+        if (end < 0 && !inQuote) {
+            for (int i = start; i < probe - 1; i++) {
+                if (buf[i] == '\r' && buf[i + 1] != '\n') {
+                    throw new InputFormatException(file, 1, null, "lines end with a bare CR (classic Mac line ends); "
+                        + "Encore reads LF or CRLF line ends: convert the file first");
+                }
+            }
+        }
         if (end < 0) {
             if (size > probe) {
                 throw new InputFormatException(file, 1, null, "header line longer than " + HEADER_MAX_BYTES + " bytes");
@@ -197,7 +226,14 @@ public final class ListeningsReader {
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
                 .decode(ByteBuffer.wrap(buf, start, textEnd - start)).toString();
         } catch (CharacterCodingException e) {
-            throw new InputFormatException(file, 1, null, "header is not valid UTF-8");
+            boolean utf16 = probe >= 2 && ((buf[0] & 0xFF) == 0xFF && (buf[1] & 0xFF) == 0xFE
+                || (buf[0] & 0xFF) == 0xFE && (buf[1] & 0xFF) == 0xFF);
+            throw new InputFormatException(file, 1, null, "header is not valid UTF-8"
+                + (utf16 ? " (the file starts with a UTF-16 byte-order mark: save it as UTF-8)" : ""));
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new InputFormatException(file, 1, null, "the header holds NUL bytes: not a UTF-8 text file "
+                + "(UTF-16? binary?)");
         }
         if (text.isBlank()) {
             throw new InputFormatException(file, 1, null,
@@ -235,7 +271,11 @@ public final class ListeningsReader {
         if (!missing.isEmpty()) {
             List<String> found = new ArrayList<>();
             for (String n : names) {
-                found.add(n == null ? "" : n);
+                if (found.size() == 12) {
+                    found.add("… (" + (names.length - 12) + " more)");
+                    break;
+                }
+                found.add(shown(n == null ? "" : n));
             }
             String hint = "";
             if (found.size() == 1) {
@@ -246,11 +286,27 @@ public final class ListeningsReader {
                     : "";
             }
             throw new InputFormatException(file, 1, null, "missing required column" + (missing.size() > 1 ? "s " : " ")
-                + String.join(", ", missing) + "; the header has " + found.size() + " column"
-                + (found.size() == 1 ? "" : "s") + ": " + String.join(", ", found)
+                + String.join(", ", missing) + "; the header has " + names.length + " column"
+                + (names.length == 1 ? "" : "s") + ": " + String.join(", ", found)
                 + " (expected user_id, track, artist, album; date is optional)" + hint);
         }
         return new Header(required, names.length, dataStart, Math.max(1, lines));
+    }
+
+    /** A header name for a message: control characters escaped, at most 60 characters. */
+    private static String shown(String name) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < name.length() && sb.length() < 60; i++) {
+            char c = name.charAt(i);
+            if (c == '\t') {
+                sb.append(c); // kept: the tab-separated hint shows it
+            } else if (c < 0x20 || c == 0x7F) {
+                sb.append(c == '\n' ? "\\n" : c == '\r' ? "\\r" : String.format("\\x%02x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.length() < 60 || name.length() <= 60 ? sb.toString() : sb + "…";
     }
 
     /** univocity settings that keep values exactly as written; {@code select} picks the materialized columns. */
@@ -262,6 +318,10 @@ public final class ListeningsReader {
         s.getFormat().setLineSeparator("\n");
         s.getFormat().setNormalizedNewline('\n');
         s.getFormat().setComment('\0');
+        // a row starting with NUL is data, not a comment (univocity would drop it silently)
+        s.setCommentProcessingEnabled(false);
+        // NUL must not act as the quote-escape escape: a NUL right after an escaped quote would cut the value
+        s.getFormat().setCharToEscapeQuoteEscaping('"');
         s.setIgnoreLeadingWhitespaces(false);
         s.setIgnoreTrailingWhitespaces(false);
         s.setIgnoreLeadingWhitespacesInQuotes(false);
@@ -411,7 +471,7 @@ public final class ListeningsReader {
         return new long[] {size, nl};
     }
 
-    private static int readAt(FileChannel ch, byte[] buf, long pos, int len) throws IOException {
+    static int readAt(FileChannel ch, byte[] buf, long pos, int len) throws IOException {
         ByteBuffer bb = ByteBuffer.wrap(buf, 0, len);
         while (bb.hasRemaining()) {
             int n = ch.read(bb, pos + bb.position());
@@ -474,7 +534,13 @@ public final class ListeningsReader {
             for (int k = next.getAndIncrement(); k < chunks.size(); k = next.getAndIncrement()) {
                 Chunk c = chunks.get(k);
                 long openQuoteLine = single ? unterminatedQuoteLine(ch, c) : -1;
-                results[k] = parseChunk(file, ch, c, header, opt, d, firstFailLine, openQuoteLine);
+                try {
+                    results[k] = parseChunk(file, ch, c, header, opt, d, firstFailLine, openQuoteLine, null);
+                } catch (OverlongRowFound e) {
+                    // rare: a row the parser cannot hold; parse the chunk again without such rows (counted as bad)
+                    OverlongRows overlong = OverlongRows.scan(ch, c.start(), c.end(), MAX_COLUMNS);
+                    results[k] = parseChunk(file, ch, c, header, opt, d, firstFailLine, openQuoteLine, overlong);
+                }
                 progress.bytesRead(done.addAndGet(c.end() - c.start()), size);
             }
         });
@@ -495,11 +561,7 @@ public final class ListeningsReader {
      * or -1. Follows RFC-4180 the way univocity reads it: a quote opens a quoted field only at the start of a field.
      */
     private static long unterminatedQuoteLine(FileChannel ch, Chunk c) throws IOException {
-        final int fieldStart = 0;
-        final int unquoted = 1;
-        final int quoted = 2;
-        final int quoteSeen = 3;
-        int state = fieldStart;
+        int state = CsvBytes.FIELD_START;
         long line = c.firstLine();
         long openLine = -1;
         byte[] buf = new byte[1 << 16];
@@ -508,48 +570,38 @@ public final class ListeningsReader {
             int n = readAt(ch, buf, pos, (int) Math.min(buf.length, c.end() - pos));
             for (int i = 0; i < n; i++) {
                 byte b = buf[i];
-                switch (state) {
-                    case fieldStart:
-                        if (b == '"') {
-                            state = quoted;
-                            openLine = line;
-                        } else if (b != ',' && b != '\n') {
-                            state = unquoted;
-                        }
-                        break;
-                    case unquoted:
-                        if (b == ',' || b == '\n') {
-                            state = fieldStart;
-                        }
-                        break;
-                    case quoted:
-                        if (b == '"') {
-                            state = quoteSeen;
-                        }
-                        break;
-                    default: // quoteSeen
-                        if (b == '"') {
-                            state = quoted;
-                        } else if (b == ',' || b == '\n') {
-                            state = fieldStart;
-                        } else if (b != '\r') {
-                            state = unquoted;
-                        }
-                        break;
+                int next = CsvBytes.next(state, b);
+                if (next == CsvBytes.QUOTED && state == CsvBytes.FIELD_START) {
+                    openLine = line;
                 }
+                state = next;
                 if (b == '\n') {
                     line++;
                 }
             }
             pos += n;
         }
-        return state == quoted ? openLine : -1;
+        return state == CsvBytes.QUOTED ? openLine : -1;
+    }
+
+    /** Thrown by the first parse of a chunk that holds a row with more than {@link #MAX_COLUMNS} fields. */
+    private static final class OverlongRowFound extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OverlongRowFound() {
+            super(null, null, false, false);
+        }
     }
 
     private static ChunkResult parseChunk(Path file, FileChannel ch, Chunk c, Header h, IngestOptions opt,
-                                          WorkerDictionaries dicts, AtomicLong firstFailLine, long openQuoteLine) {
+                                          WorkerDictionaries dicts, AtomicLong firstFailLine, long openQuoteLine,
+                                          OverlongRows overlong) {
         ChunkResult res = new ChunkResult(dicts, c.end() - c.start());
         InputStream in = new FileRangeInputStream(ch, c.start(), c.end());
+        if (overlong != null) {
+            in = overlong.blank(in, c.start());
+        }
+        int ov = 0;
         Utf8ChunkReader reader = new Utf8ChunkReader(in);
         CsvParser parser = new CsvParser(settings(h.required()));
         int[] col = h.required();
@@ -577,6 +629,9 @@ public final class ListeningsReader {
                 try {
                     r = parser.parseNext();
                 } catch (TextParsingException e) {
+                    if (overlong == null && tooManyFields(e)) {
+                        throw new OverlongRowFound();
+                    }
                     long line = lineBase + Math.max(prevEnd + 1, e.getLineIndex() + 1);
                     if (openQuoteLine > 0) {
                         res.rowsRead++;
@@ -586,10 +641,19 @@ public final class ListeningsReader {
                     throw new InputFormatException(file, line, null, describe(e));
                 }
                 if (r == null) {
+                    if (overlong != null) {
+                        flushOverlong(res, overlong, ov, Long.MAX_VALUE, lineBase, fail, firstFailLine);
+                    }
                     break;
                 }
-                res.rowsRead++;
                 long end = parser.getContext().currentLine();
+                if (overlong != null) {
+                    ov = flushOverlong(res, overlong, ov, end, lineBase, fail, firstFailLine);
+                    if (ov < 0) {
+                        break;
+                    }
+                }
+                res.rowsRead++;
                 long start = prevEnd + 1;
                 prevEnd = end;
                 if (fail && lineBase + end > firstFailLine.get()) {
@@ -645,6 +709,32 @@ public final class ListeningsReader {
         return res;
     }
 
+    /**
+     * Counts the overlong rows that end before chunk line {@code before} as malformed, from {@code from} on; returns
+     * the next one's position, or -1 when the policy is FAIL and one was found (the chunk stops there).
+     */
+    private static int flushOverlong(ChunkResult res, OverlongRows o, int from, long before, long lineBase,
+                                     boolean fail, AtomicLong firstFailLine) {
+        int j = from;
+        while (j < o.count && o.lastLine[j] < before) {
+            res.rowsRead++;
+            BadRow bad = new BadRow(lineBase + o.lastLine[j], DropReason.TOO_MANY_FIELDS,
+                o.fields[j] + " fields, more than the " + MAX_COLUMNS + " a row may have");
+            res.bad(bad);
+            j++;
+            if (fail) {
+                firstFailLine.accumulateAndGet(bad.line(), Math::min);
+                return -1;
+            }
+        }
+        return j;
+    }
+
+    private static boolean tooManyFields(TextParsingException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("maxColumns") || e.getCause() instanceof ArrayIndexOutOfBoundsException;
+    }
+
     private static String get(String[] r, int c) {
         if (c >= r.length) {
             return null;
@@ -668,7 +758,7 @@ public final class ListeningsReader {
         if (m.contains("maxCharsPerColumn") || m.contains("exceeds the maximum")) {
             return "a field is longer than " + MAX_FIELD_CHARS + " characters (a quote that never closes?)";
         }
-        if (m.contains("maxColumns") || e.getCause() instanceof ArrayIndexOutOfBoundsException) {
+        if (tooManyFields(e)) {
             return "a row has more than " + MAX_COLUMNS + " fields";
         }
         int nl = m.indexOf('\n');

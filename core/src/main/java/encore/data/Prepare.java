@@ -52,6 +52,8 @@ public final class Prepare {
         if (counts.pairs() == 0) {
             throw new InputFormatException(data, 0, null, "no pairs left after --limit " + options.limit());
         }
+        encore.internal.Memory.require(encore.internal.Memory.indexedPairs(counts.pairs(), counts.userLabels().length,
+            counts.itemLabels().length), "indexing and splitting " + counts.pairs() + " (user, item) pairs");
         LabelIndex.Fit users = LabelIndex.fit(counts.userLabels(), counts.userFrequencies());
         LabelIndex.Fit items = LabelIndex.fit(counts.itemLabels(), counts.itemFrequencies());
         IndexedPlays plays = IndexedPlays.of(counts, users, items, options.ingest().threads());

@@ -1,6 +1,8 @@
 package encore.data;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.util.regex.Pattern;
 import java.io.IOException;
 import encore.io.TextFields;
 
@@ -147,24 +149,21 @@ public final class TriplesReader {
         Lines out = new Lines();
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (BufferedReader r = new BufferedReader(
-            new java.io.InputStreamReader(Files.newInputStream(file), decoder), 1 << 16)) {
-            String line;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            ByteLines lines = new ByteLines(in);
             long no = 0;
             char sep = 0;
             boolean first = true;
-            while (true) {
-                try {
-                    line = r.readLine();
-                } catch (CharacterCodingException e) {
-                    throw new InputFormatException(file, no + 1, null, "not valid UTF-8");
-                }
-                if (line == null) {
-                    break;
-                }
+            while (lines.next()) {
                 no++;
-                if (line.length() > MAX_LINE_CHARS) {
-                    throw new InputFormatException(file, no, null, "line longer than " + MAX_LINE_CHARS + " characters");
+                if (lines.tooLong) {
+                    throw new InputFormatException(file, no, null, "line longer than " + MAX_LINE_CHARS + " bytes");
+                }
+                String line;
+                try {
+                    line = decoder.decode(java.nio.ByteBuffer.wrap(lines.buf, 0, lines.len)).toString();
+                } catch (CharacterCodingException e) {
+                    throw new InputFormatException(file, no, null, "not valid UTF-8");
                 }
                 if (no == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
                     line = line.substring(1);
@@ -180,19 +179,20 @@ public final class TriplesReader {
                     throw new InputFormatException(file, no, null, "expected user, item and value separated by "
                         + describe(sep) + ", found " + f.length + " field" + (f.length == 1 ? "" : "s"));
                 }
-                float v;
-                try {
-                    v = Float.parseFloat(f[2].strip());
-                } catch (NumberFormatException e) {
-                    if (first) { // a header line
+                String text = f[2].strip();
+                if (!DECIMAL.matcher(text).matches()) {
+                    if (first && !NON_FINITE.matcher(text).matches()) { // a header line
                         first = false;
                         continue;
                     }
-                    throw new InputFormatException(file, no, "value", "'" + f[2] + "' is not a number");
+                    throw new InputFormatException(file, no, "value", "'" + f[2] + "' is not "
+                        + (NON_FINITE.matcher(text).matches() ? "a finite number" : "a decimal number"));
                 }
                 first = false;
+                float v = Float.parseFloat(text);
                 if (!Float.isFinite(v)) {
-                    throw new InputFormatException(file, no, "value", "'" + f[2] + "' is not a finite number");
+                    throw new InputFormatException(file, no, "value", "'" + f[2] + "' is not a finite number"
+                        + " (beyond the float range)");
                 }
                 String u = sep == '\t' ? TextFields.unTsv(f[0]) : f[0].strip();
                 String i = sep == '\t' ? TextFields.unTsv(f[1]) : f[1].strip();
@@ -203,6 +203,46 @@ public final class TriplesReader {
             }
         }
         return out;
+    }
+
+    /** A plain decimal number (no hex, no {@code f}/{@code d} suffix, no NaN or Infinity). */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern NON_FINITE = Pattern.compile("(?i)[+-]?(nan|inf|infinity)");
+
+    /** Reads LF- or CRLF-terminated lines as bytes, so a decoding error names its own line. */
+    private static final class ByteLines {
+        private final InputStream in;
+        byte[] buf = new byte[256];
+        int len;
+        boolean tooLong;
+
+        ByteLines(InputStream in) {
+            this.in = in;
+        }
+
+        boolean next() throws IOException {
+            len = 0;
+            tooLong = false;
+            int b = in.read();
+            if (b < 0) {
+                return false;
+            }
+            while (b >= 0 && b != '\n') {
+                if (len == buf.length) {
+                    if (len >= MAX_LINE_CHARS) {
+                        tooLong = true;
+                        return true;
+                    }
+                    buf = Arrays.copyOf(buf, Math.min(MAX_LINE_CHARS, len * 2));
+                }
+                buf[len++] = (byte) b;
+                b = in.read();
+            }
+            if (len > 0 && buf[len - 1] == '\r') {
+                len--;
+            }
+            return true;
+        }
     }
 
     private static String describe(char sep) {

@@ -1,10 +1,14 @@
 package encore.io;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -40,7 +45,18 @@ public final class AtomicOutput implements AutoCloseable {
         this.target = target;
         this.temp = temp;
         this.channel = channel;
-        this.stream = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), bufferSize);
+        OutputStream raw = java.nio.channels.Channels.newOutputStream(channel);
+        this.stream = new BufferedOutputStream(new FilterOutputStream(raw) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    // "No space left on device" alone does not say which file
+                    throw new IOException(target + ": cannot write (" + e.getMessage() + ")", e);
+                }
+            }
+        }, bufferSize);
     }
 
     /** Opens a temporary file next to {@code target}, with a 1 MiB write buffer. */
@@ -58,10 +74,74 @@ public final class AtomicOutput implements AutoCloseable {
         if (Files.isDirectory(abs)) {
             throw new IOException(abs + ": is a directory, cannot write a file there");
         }
-        Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        removeStaleTemps(abs);
+        Path temp;
+        try {
+            temp = Files.createTempFile(dir, tempPrefix(abs) + ProcessHandle.current().pid() + ".", ".tmp");
+        } catch (AccessDeniedException e) {
+            throw new AccessDeniedException(abs.toString(), null, "cannot create files in " + dir);
+        } catch (IOException e) {
+            throw new IOException(abs + ": cannot create a file in " + dir + " (" + e.getMessage() + ")", e);
+        }
         keepUsualPermissions(temp, abs);
         FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         return new AtomicOutput(abs, temp, channel, bufferSize);
+    }
+
+    /**
+     * Fails early, before any work, when files cannot be created in {@code dir} (or the directories to create on the
+     * way): the nearest existing ancestor must be a writable directory. Creates nothing.
+     */
+    public static void checkWritableDirectory(Path dir) throws IOException {
+        Path p = dir.toAbsolutePath();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            return;
+        }
+        if (!Files.isDirectory(p)) {
+            throw new FileAlreadyExistsException(p.toString(), null, "not a directory");
+        }
+        if (!Files.isWritable(p)) {
+            throw new AccessDeniedException(p.toString(), null, "cannot create files here");
+        }
+    }
+
+    private static String tempPrefix(Path target) {
+        return "." + target.getFileName() + ".";
+    }
+
+    /**
+     * Deletes temporary files of {@code target} left by a process that no longer runs (killed before it could
+     * commit or clean up). Temp names carry the writer's process id: {@code .NAME.PID.RANDOM.tmp}.
+     */
+    static void removeStaleTemps(Path target) {
+        Path dir = target.getParent();
+        String prefix = tempPrefix(target);
+        long self = ProcessHandle.current().pid();
+        DirectoryStream.Filter<Path> ours = p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp");
+        };
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ours)) {
+            for (Path p : ds) {
+                String rest = p.getFileName().toString().substring(prefix.length());
+                int dot = rest.indexOf('.');
+                long pid;
+                try {
+                    pid = Long.parseLong(dot < 0 ? rest : rest.substring(0, dot));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (pid == self || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue; // being written: by this process or another live one
+                }
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: a stale temp file is only wasted space
+        }
     }
 
     /** The stream to write the new content to. Do not close it; close this object instead. */
@@ -76,19 +156,57 @@ public final class AtomicOutput implements AutoCloseable {
 
     /** Flushes, fsyncs and renames the temporary file over the target. */
     public void commit() throws IOException {
+        stage();
+        publish();
+        syncDirectory(target.getParent());
+    }
+
+    /** Flushes and fsyncs the temporary file and closes it for writing; {@link #publish()} renames it later. */
+    private void stage() throws IOException {
         if (closed || committed) {
             throw new IllegalStateException("already " + (committed ? "committed" : "closed") + ": " + target);
         }
-        stream.flush();
-        channel.force(true);
-        channel.close();
+        if (channel.isOpen()) {
+            try {
+                stream.flush();
+                channel.force(true);
+            } catch (IOException e) {
+                throw new IOException(target + ": cannot write (" + e.getMessage() + ")", e);
+            }
+            channel.close();
+        }
+    }
+
+    private void publish() throws IOException {
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
         committed = true;
-        syncDirectory(target.getParent());
+    }
+
+    /**
+     * Commits several files of one directory as one result whose last file, {@code marker} (a report such as
+     * {@code metrics.json}), says the result is complete: every file is written and fsynced first; then the old
+     * marker is removed, the files are renamed over their targets, and the new marker is renamed last. An
+     * interruption at any point leaves either the previous result (with its marker), or the new one (with its
+     * marker), or, only inside the few renames of the commit itself, files without a marker, which no reader should
+     * take for a result. Files that are not committed are deleted on {@link #close()}, as usual.
+     */
+    public static void commitAll(List<AtomicOutput> files, AtomicOutput marker) throws IOException {
+        for (AtomicOutput f : files) {
+            f.stage();
+        }
+        marker.stage();
+        Files.deleteIfExists(marker.target);
+        syncDirectory(marker.target.getParent());
+        for (AtomicOutput f : files) {
+            f.publish();
+        }
+        syncDirectory(marker.target.getParent());
+        marker.publish();
+        syncDirectory(marker.target.getParent());
     }
 
     /**

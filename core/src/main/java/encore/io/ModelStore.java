@@ -276,6 +276,8 @@ public final class ModelStore {
     public static Stored load(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            // factors load as they are stored, labels as strings about twice their bytes
+            encore.internal.Memory.require(2 * ch.size(), "loading " + file + " (" + ch.size() + " bytes)");
             return new Reader(file, ch).read();
         }
     }

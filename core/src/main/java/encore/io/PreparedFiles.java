@@ -44,20 +44,37 @@ public final class PreparedFiles {
         throws IOException {
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
-        writeIndex(dir.resolve(USERS), p.plays().users());
-        writeIndex(dir.resolve(ITEMS), p.plays().items());
-        if (splitFiles) {
-            writeTsv(dir.resolve(TRAIN), p.split().train());
-            writeTsv(dir.resolve(TEST), p.split().test());
+        List<AtomicOutput> files = new ArrayList<>();
+        try {
+            writeIndex(open(files, dir.resolve(USERS)), p.plays().users());
+            writeIndex(open(files, dir.resolve(ITEMS)), p.plays().items());
+            if (splitFiles) {
+                writeTsv(open(files, dir.resolve(TRAIN)), p.split().train());
+                writeTsv(open(files, dir.resolve(TEST)), p.split().test());
+            }
+            double writeSecs = (System.nanoTime() - t0) / 1e9;
+            Map<String, Object> report = report(p, splitFiles);
+            report.putAll(extra);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> timings = (Map<String, Object>) report.get("timings_s");
+            timings.put("write", writeSecs);
+            List<AtomicOutput> data = List.copyOf(files);
+            open(files, dir.resolve(REPORT)).write(Json.write(report).getBytes(StandardCharsets.UTF_8));
+            // prepare.json, written last, marks the set complete
+            AtomicOutput.commitAll(data, files.get(files.size() - 1));
+            return report;
+        } finally {
+            for (AtomicOutput f : files) {
+                f.close();
+            }
         }
-        double writeSecs = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> report = report(p, splitFiles);
-        report.putAll(extra);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> timings = (Map<String, Object>) report.get("timings_s");
-        timings.put("write", writeSecs);
-        AtomicOutput.write(dir.resolve(REPORT), Json.write(report).getBytes(StandardCharsets.UTF_8));
-        return report;
+    }
+
+    /** Opens an uncommitted atomic output for {@code file}, adds it to {@code files}, and returns its stream. */
+    public static OutputStream open(List<AtomicOutput> files, Path file) throws IOException {
+        AtomicOutput out = AtomicOutput.create(file);
+        files.add(out);
+        return out.stream();
     }
 
     /** The prepare.json content (without the write timing). */
@@ -104,39 +121,47 @@ public final class PreparedFiles {
     /** Writes {@code index,label,frequency} for every label, atomically. */
     public static void writeIndex(Path file, LabelIndex index) throws IOException {
         try (AtomicOutput out = AtomicOutput.create(file)) {
-            OutputStream os = out.stream();
-            os.write("index,label,frequency\n".getBytes(StandardCharsets.UTF_8));
-            StringBuilder sb = new StringBuilder(256);
-            for (int i = 0; i < index.size(); i++) {
-                sb.setLength(0);
-                sb.append(i).append(',').append(TextFields.csv(index.label(i))).append(',')
-                    .append(index.frequency(i)).append('\n');
-                os.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-            }
+            writeIndex(out.stream(), index);
             out.commit();
+        }
+    }
+
+    /** Writes {@code index,label,frequency} for every label to {@code os}. */
+    public static void writeIndex(OutputStream os, LabelIndex index) throws IOException {
+        os.write("index,label,frequency\n".getBytes(StandardCharsets.UTF_8));
+        StringBuilder sb = new StringBuilder(256);
+        for (int i = 0; i < index.size(); i++) {
+            sb.setLength(0);
+            sb.append(i).append(',').append(TextFields.csv(index.label(i))).append(',')
+                .append(index.frequency(i)).append('\n');
+            os.write(sb.toString().getBytes(StandardCharsets.UTF_8));
         }
     }
 
     /** Writes {@code user_label<TAB>item_label<TAB>count} lines (TSV-escaped labels), atomically. */
     public static void writeTsv(Path file, IndexedPlays plays) throws IOException {
+        try (AtomicOutput out = AtomicOutput.create(file)) {
+            writeTsv(out.stream(), plays);
+            out.commit();
+        }
+    }
+
+    /** Writes {@code user_label<TAB>item_label<TAB>count} lines (TSV-escaped labels) to {@code os}. */
+    public static void writeTsv(OutputStream os, IndexedPlays plays) throws IOException {
         byte[][] users = encodedTsv(plays.users());
         byte[][] items = encodedTsv(plays.items());
-        try (AtomicOutput out = AtomicOutput.create(file)) {
-            OutputStream os = out.stream();
-            byte[] num = new byte[12];
-            for (int u = 0; u < plays.users().size(); u++) {
-                byte[] ul = users[u];
-                for (int k = plays.rowStart(u); k < plays.rowEnd(u); k++) {
-                    os.write(ul);
-                    os.write('\t');
-                    os.write(items[plays.item(k)]);
-                    os.write('\t');
-                    int len = digits(plays.count(k), num);
-                    os.write(num, num.length - len, len);
-                    os.write('\n');
-                }
+        byte[] num = new byte[12];
+        for (int u = 0; u < plays.users().size(); u++) {
+            byte[] ul = users[u];
+            for (int k = plays.rowStart(u); k < plays.rowEnd(u); k++) {
+                os.write(ul);
+                os.write('\t');
+                os.write(items[plays.item(k)]);
+                os.write('\t');
+                int len = digits(plays.count(k), num);
+                os.write(num, num.length - len, len);
+                os.write('\n');
             }
-            out.commit();
         }
     }
 

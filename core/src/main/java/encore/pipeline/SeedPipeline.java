@@ -15,6 +15,7 @@ import encore.data.TriplesReader;
 import encore.eval.PopularityBaseline;
 import encore.eval.RankingMetrics;
 import encore.eval.RegressionMetrics;
+import encore.internal.Memory;
 import encore.io.AtomicOutput;
 import encore.io.Json;
 import encore.io.PreparedFiles;
@@ -70,6 +71,7 @@ public final class SeedPipeline {
 
     /** Runs the recipe described by {@code o}, writes the output files into {@code out} and returns the outcome. */
     public static Result run(RunOptions o, Path out, Listener listener) throws IOException {
+        AtomicOutput.checkWritableDirectory(out); // before any work
         Map<String, Double> t = new LinkedHashMap<>();
         long start = System.nanoTime();
         Backends.Choice choice = Backends.choose(o.backend()); // an unavailable --backend fails before any work
@@ -105,6 +107,7 @@ public final class SeedPipeline {
             report.put("train_pairs", train.nnz());
             report.put("test_pairs", test.nnz());
         }
+        Memory.requireFit(train.users().size(), train.items().size(), o.als().rank());
         for (var e : t.entrySet()) {
             listener.stage(e.getKey(), e.getValue());
         }
@@ -134,6 +137,8 @@ public final class SeedPipeline {
         // recommend: the lists to write and, from the same scores, the lists to evaluate (without training items)
         t0 = System.nanoTime();
         Csr seen = train.userItems();
+        Memory.require(Memory.topK(train.users().size(), o.top(), o.excludeSeen() ? 1 : 2),
+            "the top-" + o.top() + " lists of " + train.users().size() + " users");
         Recommendations recs;
         Recommendations evalRecs;
         String recommendEngine;
@@ -185,16 +190,26 @@ public final class SeedPipeline {
         // write
         t0 = System.nanoTime();
         Files.createDirectories(out);
-        PreparedFiles.writeIndex(out.resolve(PreparedFiles.USERS), train.users());
-        PreparedFiles.writeIndex(out.resolve(PreparedFiles.ITEMS), train.items());
-        writeRecommendations(out.resolve(RECOMMENDATIONS), model, recs);
-        t.put("write", secs(t0));
-        t.put("total", secs(start));
-        Map<String, Object> timings = Json.object();
-        timings.putAll(t);
-        report.put("timings_s", timings);
-        report.put("iterations_s", new ArrayList<Object>(fit.iterationSeconds()));
-        AtomicOutput.write(out.resolve(METRICS), Json.write(report).getBytes(StandardCharsets.UTF_8));
+        List<AtomicOutput> files = new ArrayList<>();
+        try {
+            PreparedFiles.writeIndex(PreparedFiles.open(files, out.resolve(PreparedFiles.USERS)), train.users());
+            PreparedFiles.writeIndex(PreparedFiles.open(files, out.resolve(PreparedFiles.ITEMS)), train.items());
+            writeRecommendations(PreparedFiles.open(files, out.resolve(RECOMMENDATIONS)), model, recs);
+            t.put("write", secs(t0));
+            t.put("total", secs(start));
+            Map<String, Object> timings = Json.object();
+            timings.putAll(t);
+            report.put("timings_s", timings);
+            report.put("iterations_s", new ArrayList<Object>(fit.iterationSeconds()));
+            List<AtomicOutput> data = List.copyOf(files);
+            PreparedFiles.open(files, out.resolve(METRICS)).write(Json.write(report).getBytes(StandardCharsets.UTF_8));
+            // metrics.json, renamed last, marks the directory's result complete
+            AtomicOutput.commitAll(data, files.get(files.size() - 1));
+        } finally {
+            for (AtomicOutput f : files) {
+                f.close();
+            }
+        }
         return new Result(model, train, recs, report);
     }
 
@@ -240,32 +255,28 @@ public final class SeedPipeline {
     }
 
     /** {@code user_id,rank,item,score}: every user with factors, ranks from 1, labels as read, RFC-4180 quoting. */
-    static void writeRecommendations(Path file, AlsModel model, Recommendations recs) throws IOException {
+    static void writeRecommendations(OutputStream os, AlsModel model, Recommendations recs) throws IOException {
         List<byte[]> itemBytes = new ArrayList<>(model.items().size());
         for (int i = 0; i < model.items().size(); i++) {
             itemBytes.add(TextFields.csv(model.items().label(i)).getBytes(StandardCharsets.UTF_8));
         }
-        try (AtomicOutput a = AtomicOutput.create(file)) {
-            OutputStream os = a.stream();
-            os.write("user_id,rank,item,score\n".getBytes(StandardCharsets.UTF_8));
-            for (int u = 0; u < recs.rows(); u++) {
-                int n = recs.count(u);
-                if (n == 0) {
-                    continue;
-                }
-                byte[] user = TextFields.csv(model.users().label(u)).getBytes(StandardCharsets.UTF_8);
-                for (int r = 0; r < n; r++) {
-                    os.write(user);
-                    os.write(',');
-                    os.write(Integer.toString(r + 1).getBytes(StandardCharsets.US_ASCII));
-                    os.write(',');
-                    os.write(itemBytes.get(recs.id(u, r)));
-                    os.write(',');
-                    os.write(Float.toString(recs.score(u, r)).getBytes(StandardCharsets.US_ASCII));
-                    os.write('\n');
-                }
+        os.write("user_id,rank,item,score\n".getBytes(StandardCharsets.UTF_8));
+        for (int u = 0; u < recs.rows(); u++) {
+            int n = recs.count(u);
+            if (n == 0) {
+                continue;
             }
-            a.commit();
+            byte[] user = TextFields.csv(model.users().label(u)).getBytes(StandardCharsets.UTF_8);
+            for (int r = 0; r < n; r++) {
+                os.write(user);
+                os.write(',');
+                os.write(Integer.toString(r + 1).getBytes(StandardCharsets.US_ASCII));
+                os.write(',');
+                os.write(itemBytes.get(recs.id(u, r)));
+                os.write(',');
+                os.write(Float.toString(recs.score(u, r)).getBytes(StandardCharsets.US_ASCII));
+                os.write('\n');
+            }
         }
     }
 

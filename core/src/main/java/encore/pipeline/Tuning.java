@@ -102,6 +102,8 @@ public final class Tuning {
      */
     public static List<Trial> run(Interactions train, Csr validation, List<AlsParams> grid, Metric metric,
                                   String backend, Listener listener) {
+        encore.internal.Memory.requireFit(train.users().size(), train.items().size(),
+            grid.stream().mapToInt(AlsParams::rank).max().orElse(1));
         List<Trial> trials = new ArrayList<>();
         Backends.Choice choice = Backends.choose(backend);
         for (int i = 0; i < grid.size(); i++) {
