@@ -198,7 +198,7 @@ public final class Report {
         root.put("scenario", scenario);
         root.put("command", command);
         root.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        root.put("machine", new LinkedHashMap<>(machine));
+        root.put("machine", new LinkedHashMap<>(new java.util.TreeMap<>(machine)));
         root.put("encore", engine(encore, encoreMedian));
         if (spark != null) {
             root.put("spark", engine(spark, sparkMedian));
