@@ -2,6 +2,7 @@ package encore.bench;
 
 import encore.bench.vs.EncoreSide;
 import encore.bench.vs.Prep;
+import encore.bench.vs.RatingsGenerator;
 import encore.bench.vs.Report;
 
 import java.util.Arrays;
@@ -24,6 +25,8 @@ public final class BenchMain {
                 + "time per rank, CPU engine");
             System.out.println("usage: bench/run vs seed|explicit|implicit|scaling [options]   (see bench/run --help)");
             System.out.println("usage: bench/run jmh [JMH options]");
+            System.out.println("usage: bench/run ratings --out FILE [--users 300 --items 200 --per-user 40 --rank 5 "
+                + "--seed 7]   small planted explicit ratings (the CI smoke run)");
             System.exit(args.length == 0 ? 2 : 0);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -34,6 +37,7 @@ public final class BenchMain {
             case "vs-prep" -> System.exit(Prep.run(rest[0], tail(rest)));
             case "vs-encore" -> System.exit(EncoreSide.run(rest[0], tail(rest)));
             case "vs-report" -> System.exit(Report.run(rest[0], tail(rest)));
+            case "ratings" -> System.exit(RatingsGenerator.run(rest));
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
                 System.err.println("bench: unknown scenario '" + args[0] + "' (try --help)");
