@@ -14,7 +14,7 @@ public final class Scenario {
     /** The scenarios. */
     public static final List<String> NAMES = List.of("seed", "explicit", "implicit", "scaling");
 
-    /** Seed of both engines' ALS initialisation (the values differ anyway: see the README). */
+    /** Default seed of both engines' ALS initialisation (the values differ anyway: see the README). */
     public static final long ALS_SEED = 42;
 
     /** Seed of the split hash. */
@@ -48,6 +48,11 @@ public final class Scenario {
     /** Cores for both engines (Encore's threads, Spark's {@code local[N]}). */
     public static int cores(Opts o) {
         return o.integer("cores", Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The seed of both engines' ALS initialisation: {@code --als-seed} (default 42). */
+    public static long alsSeed(Opts o) {
+        return o.longValue("als-seed", ALS_SEED);
     }
 
     /** The seed recipe's ALS. */

@@ -232,7 +232,7 @@ public final class SparkSide {
 
     private ALSModel fit(Dataset<Row> train, Scenario.Als als, Map<String, Double> run, String stage) {
         ALS a = new ALS().setRank(als.rank()).setMaxIter(als.iters()).setRegParam(als.reg())
-            .setImplicitPrefs(als.implicit()).setAlpha(als.alpha()).setSeed(Scenario.ALS_SEED)
+            .setImplicitPrefs(als.implicit()).setAlpha(als.alpha()).setSeed(Scenario.alsSeed(o))
             .setUserCol("user").setItemCol("item").setRatingCol("rating").setColdStartStrategy("drop");
         long t0 = System.nanoTime();
         ALSModel model = a.fit(train); // eager: Spark materializes both factor sets before returning
