@@ -50,7 +50,8 @@ public final class EncoreSide {
         Path out = Scenario.out(o, scenario);
         Results res = new Results("encore", scenario);
         res.info("threads", cores).info("backend", Backends.choose(backend).provider().name())
-            .info("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
+            .info("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20)
+            .info("started", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         int warm = Scenario.warmup(o, "encore");
         int repeat = Scenario.repeat(o, "encore");
         Prep.SplitFiles split = Prep.files(o, scenario, out);

@@ -88,7 +88,8 @@ public final class SparkSide {
         Path out = Scenario.out(o, scenario);
         Results res = new Results("spark", scenario);
         res.info("spark_version", spark.version()).info("master", "local[" + cores + "]")
-            .info("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
+            .info("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20)
+            .info("started", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         if (o.has("spark-conf")) {
             res.info("spark_conf", o.get("spark-conf", ""));
         }
