@@ -1,5 +1,10 @@
 package encore.bench;
 
+import encore.bench.vs.EncoreSide;
+import encore.bench.vs.Prep;
+import encore.bench.vs.RatingsGenerator;
+import encore.bench.vs.Report;
+
 import java.util.Arrays;
 
 /** Entry point of {@code bench/run}: dispatches to a scenario. */
@@ -18,16 +23,33 @@ public final class BenchMain {
                 + "[--report FILE.md]");
             System.out.println("  als        seconds per ALS iteration (explicit and implicit) and recommend-all top-10 "
                 + "time per rank, CPU engine");
+            System.out.println("usage: bench/run vs seed|explicit|implicit|scaling [options]   (see bench/run --help)");
+            System.out.println("usage: bench/run jmh [JMH options]");
+            System.out.println("usage: bench/run ratings --out FILE [--users 300 --items 200 --per-user 40 --rank 5 "
+                + "--seed 7]   small planted explicit ratings (the CI smoke run)");
             System.exit(args.length == 0 ? 2 : 0);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "frontend" -> System.exit(FrontEndBenchmark.run(rest));
             case "als" -> System.exit(AlsBenchmark.run(rest));
+            // the steps of "bench/run vs SCENARIO" (the launcher runs them in order, each engine in its own JVM)
+            case "vs-prep" -> System.exit(Prep.run(rest[0], tail(rest)));
+            case "vs-encore" -> System.exit(EncoreSide.run(rest[0], tail(rest)));
+            case "vs-report" -> System.exit(Report.run(rest[0], tail(rest)));
+            case "ratings" -> System.exit(RatingsGenerator.run(rest));
+            case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
                 System.err.println("bench: unknown scenario '" + args[0] + "' (try --help)");
                 System.exit(2);
             }
         }
+    }
+
+    private static String[] tail(String[] a) {
+        if (a.length == 0) {
+            throw new IllegalArgumentException("a scenario name is needed");
+        }
+        return Arrays.copyOfRange(a, 1, a.length);
     }
 }
