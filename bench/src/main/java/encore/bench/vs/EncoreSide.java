@@ -41,35 +41,26 @@ public final class EncoreSide {
     }
 
     /** Runs Encore's side of {@code scenario} and writes {@code OUT/encore.tsv}. */
-    public static int run(String scenario, String[] args) throws IOException {
+    public static int run(String scenario, String[] args) throws Exception {
         Opts o = new Opts(args);
         return new EncoreSide(scenario, o).run();
     }
 
-    private int run() throws IOException {
+    private int run() throws Exception {
         Path out = Scenario.out(o, scenario);
         Results res = new Results("encore", scenario);
         res.info("threads", cores).info("backend", Backends.choose(backend).provider().name())
             .info("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20)
             .info("started", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-        int warm = Scenario.warmup(o, "encore");
-        int repeat = Scenario.repeat(o, "encore");
-        Prep.SplitFiles split = Prep.files(o, scenario, out);
-        for (int r = -warm; r < repeat; r++) {
-            boolean timed = r >= 0;
-            Map<String, Double> run = timed ? res.newRun() : new java.util.LinkedHashMap<>();
-            Results target = timed && r == 0 ? res : null;
-            long t0 = System.nanoTime();
+        Scenario.runAll(o, "encore", scenario, out, res, (data, split, run, target) -> {
             switch (scenario) {
-                case "seed" -> seed(timed ? Prep.data(o) : Prep.warmupData(o, out), timed ? split : null, run, target);
+                case "seed" -> seed(data, split, run, target);
                 case "explicit" -> explicit(split, run, target);
                 case "implicit" -> implicit(split, run, target);
                 case "scaling" -> scaling(split, run, target);
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario);
             }
-            System.out.printf(Locale.ROOT, "encore %s %s: %.2f s %s%n", scenario,
-                timed ? "run " + (r + 1) : "warm-up", secs(t0), round(run));
-        }
+        });
         res.write(out.resolve("encore.tsv"));
         return 0;
     }
@@ -196,12 +187,5 @@ public final class EncoreSide {
 
     static double secs(long t0) {
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    static String round(Map<String, Double> run) {
-        StringBuilder sb = new StringBuilder("{");
-        run.forEach((k, v) -> sb.append(sb.length() > 1 ? ", " : "").append(k).append('=')
-            .append(String.format(Locale.ROOT, "%.3f", v)));
-        return sb.append('}').toString();
     }
 }

@@ -94,4 +94,36 @@ public final class Scenario {
         }
         return out;
     }
+
+    /** One scenario run of one engine: the data (seed scenario only), the split files, the run's timings, and where
+     * the first timed run records what it learned (null otherwise). */
+    @FunctionalInterface
+    public interface Body {
+        void run(Path data, Prep.SplitFiles split, java.util.Map<String, Double> run, Results target)
+            throws Exception;
+    }
+
+    /**
+     * The warm-up and timed-run loop both engines share: {@link #warmup} untimed runs (the seed scenario warms up on
+     * a small file), then {@link #repeat} timed ones, each printed as one line.
+     */
+    public static void runAll(Opts o, String engine, String scenario, Path out, Results res, Body body)
+        throws Exception {
+        int warm = warmup(o, engine);
+        int repeat = repeat(o, engine);
+        Prep.SplitFiles split = Prep.files(o, scenario, out);
+        boolean seed = scenario.equals("seed");
+        for (int r = -warm; r < repeat; r++) {
+            boolean timed = r >= 0;
+            java.util.Map<String, Double> run = timed ? res.newRun() : new java.util.LinkedHashMap<>();
+            long t0 = System.nanoTime();
+            Path data = !seed ? null : timed ? Prep.data(o) : Prep.warmupData(o, out);
+            body.run(data, seed && !timed ? null : split, run, timed && r == 0 ? res : null);
+            StringBuilder sb = new StringBuilder("{");
+            run.forEach((k, v) -> sb.append(sb.length() > 1 ? ", " : "").append(k).append('=')
+                .append(String.format(java.util.Locale.ROOT, "%.3f", v)));
+            System.out.printf(java.util.Locale.ROOT, "%s %s %s: %.2f s %s}%n", engine, scenario,
+                timed ? "run " + (r + 1) : "warm-up", (System.nanoTime() - t0) / 1e9, sb);
+        }
+    }
 }

@@ -93,18 +93,11 @@ public final class SparkSide {
         if (o.has("spark-conf")) {
             res.info("spark_conf", o.get("spark-conf", ""));
         }
-        int warm = Scenario.warmup(o, "spark");
-        int repeat = Scenario.repeat(o, "spark");
-        Prep.SplitFiles split = Prep.files(o, scenario, out);
-        for (int r = -warm; r < repeat; r++) {
-            boolean timed = r >= 0;
-            Map<String, Double> run = timed ? res.newRun() : new LinkedHashMap<>();
-            Results target = timed && r == 0 ? res : null;
+        Scenario.runAll(o, "spark", scenario, out, res, (data, split, run, target) -> {
             trainPairs = -1;
             testPairs = -1;
-            long t0 = System.nanoTime();
             switch (scenario) {
-                case "seed" -> seed(timed ? Prep.data(o) : Prep.warmupData(o, out), timed ? split : null, run, target);
+                case "seed" -> seed(data, split, run, target);
                 case "explicit" -> explicit(split, run, target);
                 case "implicit" -> implicit(split, run, target);
                 case "scaling" -> scaling(split, run, target);
@@ -114,9 +107,7 @@ public final class SparkSide {
             if (target != null) { // the data check: the report compares these with Encore's counts
                 res.info("train_pairs", trainPairs).info("test_pairs", testPairs);
             }
-            System.out.printf(Locale.ROOT, "spark %s %s: %.2f s %s%n", scenario,
-                timed ? "run " + (r + 1) : "warm-up", secs(t0), run);
-        }
+        });
         res.write(out.resolve("spark.tsv"));
         return 0;
     }
