@@ -27,7 +27,7 @@ import java.util.Map;
  * {@code encore.tsv} for the report. The split files were written beforehand by {@link Prep} and are read here
  * exactly as the Spark side reads them.
  */
-public final class EncoreSide {
+public final class EncoreSide implements Scenario.Engine {
     private final Opts o;
     private final String scenario;
     private final int cores;
@@ -52,20 +52,13 @@ public final class EncoreSide {
         res.info("threads", cores).info("backend", Backends.choose(backend).provider().name())
             .info("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20)
             .info("started", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-        Scenario.runAll(o, "encore", scenario, out, res, (data, split, run, target) -> {
-            switch (scenario) {
-                case "seed" -> seed(data, split, run, target);
-                case "explicit" -> explicit(split, run, target);
-                case "implicit" -> implicit(split, run, target);
-                case "scaling" -> scaling(split, run, target);
-                default -> throw new IllegalArgumentException("unknown scenario " + scenario);
-            }
-        });
+        Scenario.runAll(o, "encore", scenario, out, res, this);
         res.write(out.resolve("encore.tsv"));
         return 0;
     }
 
-    private void seed(Path data, Prep.SplitFiles split, Map<String, Double> run, Results res) throws IOException {
+    @Override
+    public void seed(Path data, Prep.SplitFiles split, Map<String, Double> run, Results res) throws IOException {
         Scenario.Als als = Scenario.seed(o);
         Interactions train;
         Csr test;
@@ -105,7 +98,8 @@ public final class EncoreSide {
         }
     }
 
-    private void explicit(Prep.SplitFiles split, Map<String, Double> run, Results res) throws IOException {
+    @Override
+    public void explicit(Prep.SplitFiles split, Map<String, Double> run, Results res) throws IOException {
         long t0 = System.nanoTime();
         TriplesReader.TriplesSplit s = TriplesReader.read(split.train(), split.test());
         run.put("load", secs(t0));
@@ -122,7 +116,8 @@ public final class EncoreSide {
         }
     }
 
-    private void implicit(Prep.SplitFiles split, Map<String, Double> run, Results res) throws IOException {
+    @Override
+    public void implicit(Prep.SplitFiles split, Map<String, Double> run, Results res) throws IOException {
         long t0 = System.nanoTime();
         TriplesReader.TriplesSplit s = TriplesReader.read(split.train(), split.test());
         run.put("load", secs(t0));
@@ -142,7 +137,8 @@ public final class EncoreSide {
         }
     }
 
-    private void scaling(Prep.SplitFiles split, Map<String, Double> run, Results res) throws IOException {
+    @Override
+    public void scaling(Prep.SplitFiles split, Map<String, Double> run, Results res) throws IOException {
         long t0 = System.nanoTime();
         Interactions train = TriplesReader.readTrain(split.train());
         run.put("load", secs(t0));

@@ -95,19 +95,30 @@ public final class Scenario {
         return out;
     }
 
-    /** One scenario run of one engine: the data (seed scenario only), the split files, the run's timings, and where
-     * the first timed run records what it learned (null otherwise). */
-    @FunctionalInterface
-    public interface Body {
-        void run(Path data, Prep.SplitFiles split, java.util.Map<String, Double> run, Results target)
+    /**
+     * One engine's side of the scenarios. Each method runs its scenario once, recording stage times in {@code run};
+     * {@code target} is where the first timed run records what it learned (null otherwise).
+     */
+    public interface Engine {
+        void seed(Path data, Prep.SplitFiles split, java.util.Map<String, Double> run, Results target)
             throws Exception;
+
+        void explicit(Prep.SplitFiles split, java.util.Map<String, Double> run, Results target) throws Exception;
+
+        void implicit(Prep.SplitFiles split, java.util.Map<String, Double> run, Results target) throws Exception;
+
+        void scaling(Prep.SplitFiles split, java.util.Map<String, Double> run, Results target) throws Exception;
+
+        /** Called after every run (e.g. to drop cached data). */
+        default void afterRun(Results target) {
+        }
     }
 
     /**
      * The warm-up and timed-run loop both engines share: {@link #warmup} untimed runs (the seed scenario warms up on
      * a small file), then {@link #repeat} timed ones, each printed as one line.
      */
-    public static void runAll(Opts o, String engine, String scenario, Path out, Results res, Body body)
+    public static void runAll(Opts o, String engine, String scenario, Path out, Results res, Engine side)
         throws Exception {
         int warm = warmup(o, engine);
         int repeat = repeat(o, engine);
@@ -118,7 +129,15 @@ public final class Scenario {
             java.util.Map<String, Double> run = timed ? res.newRun() : new java.util.LinkedHashMap<>();
             long t0 = System.nanoTime();
             Path data = !seed ? null : timed ? Prep.data(o) : Prep.warmupData(o, out);
-            body.run(data, seed && !timed ? null : split, run, timed && r == 0 ? res : null);
+            Results target = timed && r == 0 ? res : null;
+            switch (scenario) {
+                case "seed" -> side.seed(data, timed ? split : null, run, target);
+                case "explicit" -> side.explicit(split, run, target);
+                case "implicit" -> side.implicit(split, run, target);
+                case "scaling" -> side.scaling(split, run, target);
+                default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+            }
+            side.afterRun(target);
             StringBuilder sb = new StringBuilder("{");
             run.forEach((k, v) -> sb.append(sb.length() > 1 ? ", " : "").append(k).append('=')
                 .append(String.format(java.util.Locale.ROOT, "%.3f", v)));

@@ -41,13 +41,13 @@ import static org.apache.spark.sql.functions.col;
  * evaluation never moves work into a later stage. Ranking metrics of Spark's model are computed from its factors by
  * the same code that evaluates Encore's (top-10 without training items, Spark's {@code RankingMetrics} definitions).
  */
-public final class SparkSide {
+public final class SparkSide implements Scenario.Engine {
     private static final StorageLevel CACHE = StorageLevel.MEMORY_AND_DISK();
     private final Opts o;
     private final String scenario;
     private final SparkSession spark;
-    private long trainPairs;
-    private long testPairs;
+    private long trainPairs = -1;
+    private long testPairs = -1;
 
     private SparkSide(String scenario, Opts o, SparkSession spark) {
         this.o = o;
@@ -93,26 +93,23 @@ public final class SparkSide {
         if (o.has("spark-conf")) {
             res.info("spark_conf", o.get("spark-conf", ""));
         }
-        Scenario.runAll(o, "spark", scenario, out, res, (data, split, run, target) -> {
-            trainPairs = -1;
-            testPairs = -1;
-            switch (scenario) {
-                case "seed" -> seed(data, split, run, target);
-                case "explicit" -> explicit(split, run, target);
-                case "implicit" -> implicit(split, run, target);
-                case "scaling" -> scaling(split, run, target);
-                default -> throw new IllegalArgumentException("unknown scenario " + scenario);
-            }
-            spark.catalog().clearCache();
-            if (target != null) { // the data check: the report compares these with Encore's counts
-                res.info("train_pairs", trainPairs).info("test_pairs", testPairs);
-            }
-        });
+        Scenario.runAll(o, "spark", scenario, out, res, this);
         res.write(out.resolve("spark.tsv"));
         return 0;
     }
 
-    private void seed(Path data, Prep.SplitFiles split, Map<String, Double> run, Results res) {
+    @Override
+    public void afterRun(Results target) {
+        spark.catalog().clearCache();
+        if (target != null) { // the data check: the report compares these with Encore's counts
+            target.info("train_pairs", trainPairs).info("test_pairs", testPairs);
+        }
+        trainPairs = -1;
+        testPairs = -1;
+    }
+
+    @Override
+    public void seed(Path data, Prep.SplitFiles split, Map<String, Double> run, Results res) {
         long t0 = System.nanoTime();
         Dataset<Row> clean = spark.read().option("header", "true").csv(data.toString()).drop("date").na().drop()
             .persist(CACHE);
@@ -158,7 +155,8 @@ public final class SparkSide {
         run.put("recommend_all", secs(t0));
     }
 
-    private void explicit(Prep.SplitFiles split, Map<String, Double> run, Results res) {
+    @Override
+    public void explicit(Prep.SplitFiles split, Map<String, Double> run, Results res) {
         long t0 = System.nanoTime();
         Loaded l = load(split, true);
         run.put("load", secs(t0));
@@ -168,7 +166,8 @@ public final class SparkSide {
         }
     }
 
-    private void implicit(Prep.SplitFiles split, Map<String, Double> run, Results res) throws Exception {
+    @Override
+    public void implicit(Prep.SplitFiles split, Map<String, Double> run, Results res) throws Exception {
         long t0 = System.nanoTime();
         Loaded l = load(split, true);
         run.put("load", secs(t0));
@@ -195,7 +194,8 @@ public final class SparkSide {
         }
     }
 
-    private void scaling(Prep.SplitFiles split, Map<String, Double> run, Results res) {
+    @Override
+    public void scaling(Prep.SplitFiles split, Map<String, Double> run, Results res) {
         long t0 = System.nanoTime();
         Loaded l = load(split, false);
         run.put("load", secs(t0));
