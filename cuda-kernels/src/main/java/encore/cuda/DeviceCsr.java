@@ -39,8 +39,8 @@ final class DeviceCsr implements AutoCloseable {
             v = dev.alloc(4L * m.nnz(), "CSR values");
             o = dev.alloc(4L * order.length, "row order");
             p.upload(ptr);
-            c.upload(java.util.Arrays.copyOf(m.colIdx(), m.nnz()));
-            v.upload(java.util.Arrays.copyOf(m.values(), m.nnz()));
+            c.upload(m.colIdx()); // a Csr's arrays hold exactly nnz entries
+            v.upload(m.values());
             o.upload(order);
             return new DeviceCsr(p, c, v, o, order.length);
         } catch (RuntimeException e) {

@@ -47,6 +47,7 @@ public final class GpuDevice implements AutoCloseable {
     }
 
     private final ExecutorService owner;
+    private final Thread ownerThread;
     private final CUdevice device;
     private final Info info;
     private final CUmodule[] modules;
@@ -54,8 +55,10 @@ public final class GpuDevice implements AutoCloseable {
     private volatile boolean broken;
     private boolean closed;
 
-    private GpuDevice(ExecutorService owner, CUdevice device, Info info, CUmodule[] modules, Kernels kernels) {
+    private GpuDevice(ExecutorService owner, Thread ownerThread, CUdevice device, Info info, CUmodule[] modules,
+                      Kernels kernels) {
         this.owner = owner;
+        this.ownerThread = ownerThread;
         this.device = device;
         this.info = info;
         this.modules = modules;
@@ -76,7 +79,7 @@ public final class GpuDevice implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Future<GpuDevice> f = owner.submit(() -> openOnOwner(owner));
+        Future<GpuDevice> f = owner.submit(() -> openOnOwner(owner, Thread.currentThread()));
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -93,7 +96,7 @@ public final class GpuDevice implements AutoCloseable {
         }
     }
 
-    private static GpuDevice openOnOwner(ExecutorService owner) throws GpuUnavailableException {
+    private static GpuDevice openOnOwner(ExecutorService owner, Thread ownerThread) throws GpuUnavailableException {
         int rc;
         try {
             rc = JCudaDriver.cuInit(0);
@@ -152,7 +155,7 @@ public final class GpuDevice implements AutoCloseable {
                 function(modules[0], "solve_rows", info), function(modules[0], "cg_rows", info),
                 function(modules[0], "squared_error", info),
                 function(modules[1], "topk_users", info));
-            return new GpuDevice(owner, dev, info, modules, k);
+            return new GpuDevice(owner, ownerThread, dev, info, modules, k);
         } catch (GpuUnavailableException | RuntimeException e) {
             for (CUmodule m : modules) {
                 if (m != null) {
@@ -378,8 +381,9 @@ public final class GpuDevice implements AutoCloseable {
         }
     }
 
+    /** Whether the caller is this device's owner thread (where its context is current). */
     boolean onOwnerThread() {
-        return Thread.currentThread().getName().equals("encore-gpu");
+        return Thread.currentThread() == ownerThread;
     }
 
     /**

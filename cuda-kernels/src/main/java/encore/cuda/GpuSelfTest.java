@@ -273,7 +273,10 @@ public final class GpuSelfTest {
         int k = 32;
         AlsParams p = AlsParams.builder().rank(k).regParam(0.05).implicitPrefs(implicit).alpha(1).threads(
             Runtime.getRuntime().availableProcessors()).build();
-        float[][] cpu = fit(new CpuBackendProvider().open(p), ui, iu, p);
+        float[][] cpu;
+        try (AlsBackend c = new CpuBackendProvider().open(p)) {
+            cpu = fit(c, ui, iu, p);
+        }
         float[][] gpu = fit(engine, ui, iu, p);
         double worst = 0;
         for (int side = 0; side < 2; side++) {
@@ -324,7 +327,10 @@ public final class GpuSelfTest {
         }
     }
 
-    /** Five iterations from the trainer's kind of start (unit random vectors); returns {users, items}. */
+    /**
+     * Five iterations from the trainer's kind of start (unit random vectors); returns {users, items}. The caller
+     * keeps ownership of {@code b}.
+     */
     private static float[][] fit(AlsBackend b, Csr ui, Csr iu, AlsParams p) {
         int k = p.rank();
         float[] u = new float[ui.rows() * k];
@@ -343,9 +349,6 @@ public final class GpuSelfTest {
         for (int i = 0; i < 5; i++) {
             b.solve(iu, u, it, p);
             b.solve(ui, it, u, p);
-        }
-        if (!(b instanceof GpuAlsEngine)) {
-            b.close();
         }
         return new float[][] {u, it};
     }
