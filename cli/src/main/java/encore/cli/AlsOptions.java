@@ -36,12 +36,27 @@ final class AlsOptions {
         description = "Seed of the initial factors. Default: Spark's, ${DEFAULT-VALUE}.")
     long alsSeed;
 
+    @Option(names = "--init", defaultValue = "encore", description = "Initial factors: encore (a random stream per "
+        + "user and item) or spark (Spark MLlib's exact draws for the same seed and --num-blocks, so a fit on the same "
+        + "indexed data follows Spark's). Default: ${DEFAULT-VALUE}.")
+    String init;
+
+    @Option(names = "--num-blocks", defaultValue = "10", description = "Spark's numUserBlocks/numItemBlocks; only "
+        + "changes the initial factors of --init spark. Default: ${DEFAULT-VALUE}.")
+    int numBlocks;
+
     /** The parameters, or a usage error naming the bad option. */
     AlsParams params(CommandLine cl, int threads) {
+        AlsParams.Init initMode;
+        try {
+            initMode = AlsParams.Init.parse(init);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, "invalid --init '" + init + "': expected encore or spark");
+        }
         try {
             return AlsParams.builder().rank(rank).maxIter(maxIter).regParam(reg).implicitPrefs(implicit).alpha(alpha)
                 .nonnegative(nonnegative).solver(AlsParams.Solver.parse(solver)).cgSteps(cgSteps).seed(alsSeed)
-                .threads(threads).build();
+                .init(initMode).numBlocks(numBlocks).threads(threads).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage().startsWith("No enum")
                 ? "invalid --solver '" + solver + "': expected cholesky or cg" : e.getMessage());

@@ -16,10 +16,13 @@ import java.util.Locale;
  * @param cgSteps           conjugate-gradient steps per solve (≥ 1), used by {@link Solver#CG}
  * @param threads           worker threads (≥ 1); results do not depend on it
  * @param coldStartStrategy what {@code transform} does with users/items that have no factors
+ * @param init              how the initial factors are drawn: Encore's per-entity streams or Spark's exact draws
+ * @param numBlocks         Spark's {@code numUserBlocks}/{@code numItemBlocks} (≥ 1), which only changes the
+ *                          initial factors; used by {@link Init#SPARK}; Spark default 10
  */
 public record AlsParams(int rank, int maxIter, double regParam, boolean implicitPrefs, double alpha,
                         boolean nonnegative, long seed, Solver solver, int cgSteps, int threads,
-                        ColdStartStrategy coldStartStrategy) {
+                        ColdStartStrategy coldStartStrategy, Init init, int numBlocks) {
 
     /** Spark's default seed: {@code "org.apache.spark.ml.recommendation.ALS".hashCode()}. */
     public static final long SPARK_DEFAULT_SEED = 1994790107L;
@@ -35,6 +38,25 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
 
         /** Parses {@code cholesky} or {@code cg}, case-insensitively. */
         public static Solver parse(String s) {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** How the initial factors are drawn; every variant gives unit vectors uniformly distributed on the sphere. */
+    public enum Init {
+        /**
+         * One random stream per entity ({@code SplittableRandom} seeded by seed, side and index): the factors do not
+         * depend on the thread count or on which other entities exist.
+         */
+        ENCORE,
+        /**
+         * Spark MLlib's draws, bit for bit: an XORShift stream per block of {@code numBlocks}, ids ascending within
+         * a block. With the same seed and ids a fit follows Spark's trajectory (see {@code SparkInit}).
+         */
+        SPARK;
+
+        /** Parses {@code encore} or {@code spark}, case-insensitively. */
+        public static Init parse(String s) {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         }
     }
@@ -66,8 +88,11 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
         if (!(alpha >= 0) || Double.isInfinite(alpha)) {
             throw new IllegalArgumentException("alpha must be a finite number >= 0, got " + alpha);
         }
-        if (solver == null || coldStartStrategy == null) {
-            throw new IllegalArgumentException("solver and coldStartStrategy must be set");
+        if (solver == null || coldStartStrategy == null || init == null) {
+            throw new IllegalArgumentException("solver, coldStartStrategy and init must be set");
+        }
+        if (numBlocks < 1) {
+            throw new IllegalArgumentException("numBlocks must be >= 1, got " + numBlocks);
         }
         if (cgSteps < 1) {
             throw new IllegalArgumentException("cgSteps must be >= 1, got " + cgSteps);
@@ -97,7 +122,7 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
     public Builder toBuilder() {
         return new Builder().rank(rank).maxIter(maxIter).regParam(regParam).implicitPrefs(implicitPrefs).alpha(alpha)
             .nonnegative(nonnegative).seed(seed).solver(solver).cgSteps(cgSteps).threads(threads)
-            .coldStartStrategy(coldStartStrategy);
+            .coldStartStrategy(coldStartStrategy).init(init).numBlocks(numBlocks);
     }
 
     /** Builder with Spark's defaults. */
@@ -113,6 +138,8 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
         private int cgSteps = 3;
         private int threads = Runtime.getRuntime().availableProcessors();
         private ColdStartStrategy coldStartStrategy = ColdStartStrategy.NAN;
+        private Init init = Init.ENCORE;
+        private int numBlocks = 10;
 
         /** Sets {@code rank}. */
         public Builder rank(int v) {
@@ -180,10 +207,22 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
             return this;
         }
 
+        /** Sets {@code init}. */
+        public Builder init(Init v) {
+            init = v;
+            return this;
+        }
+
+        /** Sets {@code numBlocks}. */
+        public Builder numBlocks(int v) {
+            numBlocks = v;
+            return this;
+        }
+
         /** Builds the parameters; the record constructor validates them. */
         public AlsParams build() {
             return new AlsParams(rank, maxIter, regParam, implicitPrefs, alpha, nonnegative, seed, solver, cgSteps,
-                threads, coldStartStrategy);
+                threads, coldStartStrategy, init, numBlocks);
         }
     }
 }

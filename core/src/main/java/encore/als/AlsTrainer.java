@@ -20,10 +20,10 @@ import java.util.SplittableRandom;
  *        users ← solve(user×item ratings, item factors)
  * </pre>
  * Entities without training ratings keep no factors (cold). With {@code maxIter = 0} the model holds the random
- * initial factors, as Spark's does. Each entity's initial vector comes from its own random stream
- * ({@code SplittableRandom(mix(seed, side, index))}), so the factors are identical whatever the thread count.
- * Spark's exact draws (XORShift per block) cannot be reproduced, so factor values differ from Spark's while the
- * fitted models behave alike.
+ * initial factors, as Spark's does. With {@link AlsParams.Init#ENCORE} (the default) each entity's initial vector comes
+ * from its own random stream ({@code SplittableRandom(mix(seed, side, index))}), so the factors are identical
+ * whatever the thread count and whichever other entities exist. With {@link AlsParams.Init#SPARK} they are Spark's
+ * own draws ({@link SparkInit}), so that a fit on the same indexed data starts where Spark's starts.
  */
 public final class AlsTrainer {
     private AlsTrainer() {
@@ -80,8 +80,13 @@ public final class AlsTrainer {
         BitSet itemHas = nonEmptyRows(itemUsers);
         float[] userF = new float[(int) uLen];
         float[] itemF = new float[(int) iLen];
-        initialise(userF, userHas, k, params.seed(), 0);
-        initialise(itemF, itemHas, k, params.seed(), 1);
+        if (params.init() == AlsParams.Init.SPARK) {
+            SparkInit.initialise(userF, userHas, k, params.seed(), params.numBlocks(), 0);
+            SparkInit.initialise(itemF, itemHas, k, params.seed(), params.numBlocks(), 1);
+        } else {
+            initialise(userF, userHas, k, params.seed(), 0);
+            initialise(itemF, itemHas, k, params.seed(), 1);
+        }
         List<Double> times = new ArrayList<>();
         for (int it = 1; it <= params.maxIter(); it++) {
             long t0 = System.nanoTime();

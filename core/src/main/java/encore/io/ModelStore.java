@@ -97,6 +97,10 @@ import java.util.zip.CRC32C;
  * <tr><td>9</td><td>seen (optional)</td><td>u32 rows (= users), u32 cols (= items), u32 nnz, i32 rowPtr[rows + 1]
  *     (rowPtr[0] = 0, non-decreasing, rowPtr[rows] = nnz), i32 colIdx[nnz] (in [0, cols), non-decreasing within a
  *     row). Values are not stored and read back as 1.0.</td></tr>
+ * <tr><td>{@code 0x8000000A}</td><td>initialisation (skippable; written after params since the Spark-compatible
+ *     initialisation was added, so earlier readers skip it)</td><td>exactly 5 bytes: u8 init (0 = Encore's per-entity
+ *     streams, 1 = Spark's draws), u32 numBlocks (≥ 1). A file without it was initialised the Encore way with 10
+ *     blocks.</td></tr>
  * <tr><td>0</td><td>end marker</td><td>empty ({@code L} = 0); nothing may follow its CRC.</td></tr>
  * </table>
  *
@@ -129,6 +133,9 @@ public final class ModelStore {
     private static final int LAST_MANDATORY = ITEM_FACTORS;
     private static final int LAST_KNOWN = SEEN;
     static final int PARAMS_BYTES = 40;
+    /** How the fit drew its initial factors; skippable, so readers older than it still read the file. */
+    static final int INIT = SKIPPABLE | 10;
+    static final int INIT_BYTES = 5;
 
     /** The largest array length every JVM accepts. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
@@ -220,6 +227,11 @@ public final class ModelStore {
             w.putByte(p.nonnegative() ? 1 : 0);
             w.putByte(p.solver() == AlsParams.Solver.CG ? 1 : 0);
             w.putByte(p.coldStartStrategy() == AlsParams.ColdStartStrategy.DROP ? 1 : 0);
+            w.end();
+
+            w.begin(INIT, INIT_BYTES);
+            w.putByte(p.init() == AlsParams.Init.SPARK ? 1 : 0);
+            w.putInt(p.numBlocks());
             w.end();
 
             w.begin(METADATA, metaLen);
@@ -526,6 +538,8 @@ public final class ModelStore {
                 return "item factors";
             case SEEN:
                 return "seen";
+            case INIT:
+                return "initialisation";
             default:
                 return String.format(Locale.ROOT, "0x%08x", id);
         }
@@ -672,6 +686,7 @@ public final class ModelStore {
             }
 
             AlsParams params = null;
+            boolean initRead = false;
             Map<String, String> metadata = null;
             Labels users = null;
             Labels items = null;
@@ -720,6 +735,14 @@ public final class ModelStore {
                         throw error(num(size - pos) + " unexpected bytes after the end marker");
                     }
                     break;
+                }
+                if (id == INIT) {
+                    if (params == null || expected != PARAMS + 1 || initRead) {
+                        throw corrupt(s, "must come once, right after section 'params'");
+                    }
+                    params = readInit(s, params);
+                    initRead = true;
+                    continue;
                 }
                 if (Integer.compareUnsigned(id, LAST_KNOWN) > 0) {
                     if ((id & SKIPPABLE) != 0) {
@@ -838,10 +861,28 @@ public final class ModelStore {
                 return new AlsParams(rank, maxIter, regParam, implicit == 1, alpha, nonneg == 1, seed,
                     solver == 1 ? AlsParams.Solver.CG : AlsParams.Solver.CHOLESKY, cgSteps,
                     Runtime.getRuntime().availableProcessors(),
-                    cold == 1 ? AlsParams.ColdStartStrategy.DROP : AlsParams.ColdStartStrategy.NAN);
+                    cold == 1 ? AlsParams.ColdStartStrategy.DROP : AlsParams.ColdStartStrategy.NAN,
+                    AlsParams.Init.ENCORE, 10); // until an 'initialisation' section says otherwise
             } catch (IllegalArgumentException e) {
                 throw error(s, "invalid parameters: " + e.getMessage());
             }
+        }
+
+        private AlsParams readInit(Section s, AlsParams p) throws IOException {
+            if (s.length() != INIT_BYTES) {
+                throw corrupt(s, num(s.length()) + " bytes, expected " + INIT_BYTES);
+            }
+            ByteBuffer b = readSmall(s);
+            byte init = b.get();
+            int blocks = b.getInt();
+            if (init != 0 && init != 1) {
+                throw error(s, "unknown initialisation code " + init);
+            }
+            if (blocks < 1) {
+                throw error(s, "numBlocks " + Integer.toUnsignedString(blocks) + " is not >= 1");
+            }
+            return p.toBuilder().init(init == 1 ? AlsParams.Init.SPARK : AlsParams.Init.ENCORE).numBlocks(blocks)
+                .build();
         }
 
         /** A non-negative u32 count or length that must fit in {@code remaining} bytes at {@code bytesEach}. */

@@ -248,6 +248,8 @@ public final class SeedPipeline {
         m.put("solver", p.solver().name().toLowerCase(Locale.ROOT));
         m.put("cg_steps", p.cgSteps());
         m.put("seed", p.seed());
+        m.put("init", p.init().name().toLowerCase(Locale.ROOT));
+        m.put("num_blocks", p.numBlocks());
         m.put("threads", p.threads());
         m.put("top", o.top());
         m.put("exclude_seen", o.excludeSeen());

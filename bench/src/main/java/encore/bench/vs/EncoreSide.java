@@ -157,7 +157,8 @@ public final class EncoreSide implements Scenario.Engine {
     /** Fits and records the fit's wall time (engine set-up and the iterations) under {@code stage}. */
     private AlsModel fit(Interactions train, Scenario.Als als, Map<String, Double> run, String stage) {
         AlsParams params = AlsParams.builder().rank(als.rank()).maxIter(als.iters()).regParam(als.reg())
-            .implicitPrefs(als.implicit()).alpha(als.alpha()).seed(Scenario.alsSeed(o)).threads(cores).build();
+            .implicitPrefs(als.implicit()).alpha(als.alpha()).seed(Scenario.alsSeed(o))
+            .init(Scenario.alsInit(o)).numBlocks(Scenario.numBlocks(o)).threads(cores).build();
         long t0 = System.nanoTime();
         AlsTrainer.Fit fit;
         try (AlsBackend b = Backends.choose(backend).provider().open(params)) {

@@ -1,5 +1,7 @@
 package encore.bench.vs;
 
+import encore.als.AlsParams;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,19 @@ public final class Scenario {
     /** The seed of both engines' ALS initialisation: {@code --als-seed} (default 42). */
     public static long alsSeed(Opts o) {
         return o.longValue("als-seed", ALS_SEED);
+    }
+
+    /**
+     * How Encore draws its initial factors: {@code --init spark} (default: Spark's own draws for the same seed and
+     * block count, so both engines start from identical factors and differ only in arithmetic) or {@code encore}.
+     */
+    public static AlsParams.Init alsInit(Opts o) {
+        return AlsParams.Init.parse(o.get("init", "spark"));
+    }
+
+    /** Spark's {@code numBlocks} (both sides; it only changes Spark's, and Encore's Spark-style, initial factors). */
+    public static int numBlocks(Opts o) {
+        return o.integer("num-blocks", 10);
     }
 
     /** The seed recipe's ALS. */

@@ -225,6 +225,7 @@ public final class SparkSide implements Scenario.Engine {
     private ALSModel fit(Dataset<Row> train, Scenario.Als als, Map<String, Double> run, String stage) {
         ALS a = new ALS().setRank(als.rank()).setMaxIter(als.iters()).setRegParam(als.reg())
             .setImplicitPrefs(als.implicit()).setAlpha(als.alpha()).setSeed(Scenario.alsSeed(o))
+            .setNumBlocks(Scenario.numBlocks(o))
             .setUserCol("user").setItemCol("item").setRatingCol("rating").setColdStartStrategy("drop");
         long t0 = System.nanoTime();
         ALSModel model = a.fit(train); // eager: Spark materializes both factor sets before returning
