@@ -76,6 +76,26 @@ class RunCommandTest {
         assertTrue(r.out().contains("\"train_ratings\": " + (train.toString().lines().count() - 1)), r.out());
     }
 
+    /** --init spark changes the starting point (so the factors), is recorded, and is reproducible. */
+    @Test
+    void sparkInitialisationIsSelectableAndRecorded() throws Exception {
+        String[] common = {"--data", csv.toString(), "--rank", "5", "--max-iter", "2", "--quiet", "--backend", "cpu"};
+        Path spark = dir.resolve("spark");
+        Path spark2 = dir.resolve("spark2");
+        Path own = dir.resolve("own");
+        assertEquals(0, run(concat(new String[] {"run", "--out", spark.toString(), "--init", "spark"}, common)).code());
+        assertEquals(0, run(concat(new String[] {"run", "--out", spark2.toString(), "--init", "SPARK"}, common))
+            .code());
+        assertEquals(0, run(concat(new String[] {"run", "--out", own.toString()}, common)).code());
+        String m = Files.readString(spark.resolve("metrics.json"));
+        assertTrue(m.contains("\"init\": \"spark\"") && m.contains("\"num_blocks\": 10"), m);
+        assertTrue(Files.readString(own.resolve("metrics.json")).contains("\"init\": \"encore\""));
+        assertEquals(Files.readString(spark.resolve("recommendations.csv")),
+            Files.readString(spark2.resolve("recommendations.csv")));
+        assertTrue(!Files.readString(spark.resolve("recommendations.csv"))
+            .equals(Files.readString(own.resolve("recommendations.csv"))), "a different starting point");
+    }
+
     @Test
     void unavailableBackendAndBadParametersAreClearErrors() {
         Path out = dir.resolve("never");
@@ -88,6 +108,10 @@ class RunCommandTest {
         }
         assertEquals(2, run("run", "--data", csv.toString(), "--out", out.toString(), "--rank", "0").code());
         assertEquals(2, run("run", "--data", csv.toString(), "--out", out.toString(), "--solver", "lu").code());
+        EncoreCliTest.Result init = run("run", "--data", csv.toString(), "--out", out.toString(), "--init", "mllib");
+        assertEquals(2, init.code());
+        assertTrue(init.err().contains("invalid --init 'mllib': expected encore or spark"), init.err());
+        assertEquals(2, run("run", "--data", csv.toString(), "--out", out.toString(), "--num-blocks", "0").code());
         assertEquals(2, run("run", "--out", out.toString()).code());
         assertEquals(2, run("run", "--data", csv.toString(), "--out", out.toString(), "--backend", "tpu").code());
         assertTrue(!Files.exists(out.resolve("metrics.json")));

@@ -136,6 +136,7 @@ class ModelStoreTest {
             .implicitPrefs(implicit).alpha(rnd.nextDouble() * 40).nonnegative(nonneg).seed(rnd.nextLong())
             .solver(solver).cgSteps(1 + rnd.nextInt(9)).threads(1 + rnd.nextInt(4))
             .coldStartStrategy(rnd.nextBoolean() ? AlsParams.ColdStartStrategy.NAN : AlsParams.ColdStartStrategy.DROP)
+            .init(rnd.nextBoolean() ? AlsParams.Init.SPARK : AlsParams.Init.ENCORE).numBlocks(1 + rnd.nextInt(40))
             .build();
     }
 
@@ -660,6 +661,40 @@ class ModelStoreTest {
         assertContains("after the end marker", rejected(splice(good, good.length, new byte[] {0}, 0)));
         assertContains("after the end marker",
             rejected(splice(good, good.length, Arrays.copyOfRange(good, end.start(), end.end()), 0)));
+    }
+
+    @Test
+    void initialisationSectionIsOptionalButChecked() throws IOException {
+        byte[] good = sample(21, 8, 9, 3);
+        Sec init = section(good, ModelStore.INIT);
+        Sec params = section(good, ModelStore.PARAMS);
+        Sec end = section(good, ModelStore.END);
+        AlsParams written = load(good).params();
+        // a file from before the section existed: Encore's initialisation, 10 blocks
+        AlsParams old = load(splice(good, init.start(), new byte[0], init.end() - init.start())).params();
+        assertEquals(written.toBuilder().init(AlsParams.Init.ENCORE).numBlocks(10).threads(old.threads()).build(),
+            old);
+        byte[] initBytes = Arrays.copyOfRange(good, init.start(), init.end());
+        assertContains("right after section 'params'", rejected(splice(good, end.start(), initBytes, 0)));
+        assertContains("right after section 'params'", rejected(splice(good, init.end(), initBytes, 0)));
+        assertContains("right after section 'params'",
+            rejected(splice(splice(good, init.start(), new byte[0], init.end() - init.start()), params.start(),
+                initBytes, 0)));
+        assertContains("unknown initialisation code 7",
+            rejected(splice(good, init.start(), encodeSection(ModelStore.INIT, new byte[] {7, 10, 0, 0, 0}),
+                init.end() - init.start())));
+        assertContains("numBlocks 0 is not >= 1",
+            rejected(splice(good, init.start(), encodeSection(ModelStore.INIT, new byte[] {1, 0, 0, 0, 0}),
+                init.end() - init.start())));
+        assertContains("expected 5",
+            rejected(splice(good, init.start(), encodeSection(ModelStore.INIT, new byte[] {1, 10, 0, 0}),
+                init.end() - init.start())));
+    }
+
+    private AlsModel load(byte[] file) throws IOException {
+        Path f = dir.resolve("init.encore");
+        Files.write(f, file);
+        return ModelStore.load(f).model();
     }
 
     // ------------------------------------------------------------------------------------------- atomicity
