@@ -67,8 +67,9 @@ final class CpuAlsBackend implements AlsBackend {
     }
 
     /**
-     * Cholesky factors U (B = UᵀU, upper, row-major) of B(n⁺) = YᵀY + λ·n⁺·I for n⁺ = 0 … {@link #lowRankLimit},
-     * shared by every row of this half-iteration; null where B(n⁺) is not positive definite.
+     * Cholesky factors U (B = UᵀU, upper, row-major, with Uᵀ mirrored into the strict lower triangle) of
+     * B(n⁺) = YᵀY + λ·n⁺·I for n⁺ = 0 … {@link #lowRankLimit}, shared by every row of this half-iteration; null where
+     * B(n⁺) is not positive definite.
      */
     static double[][] baseFactors(double[] gram, int k, double regParam) {
         int limit = lowRankLimit(k);
@@ -81,7 +82,10 @@ final class CpuAlsBackend implements AlsBackend {
                 }
                 b[i * k + i] += regParam * n;
             }
-            f[n] = DenseSolvers.choleskyFactor(b, k) ? b : null;
+            if (DenseSolvers.choleskyFactor(b, k)) {
+                DenseSolvers.mirrorFactor(b, k);
+                f[n] = b;
+            }
         }
         return f;
     }
@@ -156,7 +160,6 @@ final class CpuAlsBackend implements AlsBackend {
         private final double[] dualY;
         private final double[] dualG;
         private final double[] dualR;
-        private final int[] lowCols;
         private final double[] lowConf;
 
         RowSolver(int k) {
@@ -171,7 +174,6 @@ final class CpuAlsBackend implements AlsBackend {
             this.dualY = new double[k * k];
             this.dualG = new double[k * k];
             this.dualR = new double[k];
-            this.lowCols = new int[k];
             this.lowConf = new double[k];
         }
 
@@ -196,23 +198,9 @@ final class CpuAlsBackend implements AlsBackend {
             int n;
             if (p.implicitPrefs()) {
                 ne.addMatrix(gram);
-                double alpha = p.alpha();
-                n = 0;
-                for (int q = s; q < e; q++) {
-                    double v = val[q];
-                    double c1 = alpha * Math.abs(v);
-                    if (v > 0) {
-                        n++;
-                        ne.add(src, col[q] * k, 1 + c1, c1);
-                    } else {
-                        ne.add(src, col[q] * k, 0, c1);
-                    }
-                }
+                n = ne.addRatings(src, col, val, s, e, p.alpha());
             } else {
-                n = e - s;
-                for (int q = s; q < e; q++) {
-                    ne.add(src, col[q] * k, val[q], 1);
-                }
+                n = ne.addRatings(src, col, val, s, e, -1);
             }
             ne.addToDiagonal(p.regParam() * n);
             double[] a = ne.a();
@@ -287,9 +275,11 @@ final class CpuAlsBackend implements AlsBackend {
          * Woodbury identity around B = YᵀY + λn⁺I, whose Cholesky factor is shared by all rows with the same n⁺:
          * <pre>
          * A = B + UᵀCU   (U: the m × k rated factors, C = diag(c))      b = Uᵀw,  w_i = (1 + c_i)·[r_i &gt; 0]
-         * x = A⁻¹b = Z M⁻¹ C⁻¹ w     with  Z = B⁻¹Uᵀ (k × m),  M = C⁻¹ + U Z (m × m)
+         * x = A⁻¹b = B⁻¹Uᵀ M⁻¹ C⁻¹ w     with  M = C⁻¹ + U B⁻¹ Uᵀ (m × m)
+         * B = RᵀR (R the shared upper factor):  W = R⁻ᵀUᵀ (k × m, m forward solves),  M = C⁻¹ + WᵀW,
+         * x = R⁻¹ (W M⁻¹ C⁻¹ w)  (one backward solve)
          * </pre>
-         * about m·k² + m²·k work instead of m·k² / 2 + k³ / 6 (the k×k factorisation dominates at rank 64–128).
+         * about m·k²/2 + m²·k/2 work instead of m·k² / 2 + k³ / 6 (the k×k factorisation dominates at rank 64–128).
          *
          * @return false when the row does not qualify (too many entries, no usable factor): use the k×k system
          */
@@ -314,7 +304,7 @@ final class CpuAlsBackend implements AlsBackend {
                 return false;
             }
             double alpha = p.alpha();
-            double[] z = dualY;      // m × k, row j = (B⁻¹ u_j)ᵀ
+            double[] w = dualY;      // m × k, row j = W_j = U⁻ᵀ u_j
             double[] mm = dualG;     // m × m
             double[] v = dualR;      // m
             int j = 0;
@@ -323,25 +313,23 @@ final class CpuAlsBackend implements AlsBackend {
                     continue;
                 }
                 int so = col[q] * k;
+                int wo = j * k;
                 for (int d = 0; d < k; d++) {
-                    yv[d] = src[so + d];
+                    r[d] = src[so + d];
                 }
-                System.arraycopy(yv, 0, r, 0, k);
-                DenseSolvers.choleskySolveFactored(u, r, k);
-                System.arraycopy(r, 0, z, j * k, k);
+                DenseSolvers.forwardSolveMirrored(u, r, k);
+                System.arraycopy(r, 0, w, wo, k);
                 double c = alpha * Math.abs(val[q]);
                 v[j] = val[q] > 0 ? (1 + c) / c : 0; // C⁻¹ w
                 lowConf[j] = c;
-                lowCols[j] = col[q];
                 j++;
             }
-            // M = C⁻¹ + U Z (upper triangle): M_ab = u_a · z_b
+            // M = C⁻¹ + U_m B⁻¹ U_mᵀ = C⁻¹ + WᵀW (upper triangle)
             for (int a = 0; a < m; a++) {
-                int so = lowCols[a] * k;
                 for (int b = a; b < m; b++) {
                     double dot = 0;
                     for (int d = 0; d < k; d++) {
-                        dot += src[so + d] * z[b * k + d];
+                        dot += w[a * k + d] * w[b * k + d];
                     }
                     mm[a * m + b] = dot;
                 }
@@ -350,13 +338,18 @@ final class CpuAlsBackend implements AlsBackend {
             if (!DenseSolvers.choleskySolve(mm, v, m)) {
                 return false;
             }
-            int o = row * k;
+            // x = B⁻¹ U_mᵀ v = U⁻¹ (Σ_a W_a v_a): one backward solve
             for (int d = 0; d < k; d++) {
                 double sum = 0;
                 for (int a = 0; a < m; a++) {
-                    sum += z[a * k + d] * v[a];
+                    sum += w[a * k + d] * v[a];
                 }
-                dst[o + d] = (float) sum;
+                r[d] = sum;
+            }
+            DenseSolvers.backwardSolveUpper(u, r, k);
+            int o = row * k;
+            for (int d = 0; d < k; d++) {
+                dst[o + d] = (float) r[d];
             }
             return true;
         }

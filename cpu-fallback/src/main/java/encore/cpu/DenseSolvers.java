@@ -265,7 +265,8 @@ public final class DenseSolvers {
 
     /**
      * In-place Cholesky factorisation A = UᵀU of the k×k row-major SPD matrix (upper triangle read, U written to the
-     * upper triangle), for solving many right-hand sides with {@link #choleskySolveFactored}.
+     * upper triangle), for solving many right-hand sides with {@link #forwardSolveMirrored} and
+     * {@link #backwardSolveUpper}.
      *
      * @return false when a pivot is ≤ 0 or not finite (A not positive definite)
      */
@@ -295,18 +296,35 @@ public final class DenseSolvers {
         return true;
     }
 
-    /** Solves UᵀU x = b in place (b becomes x) with U from {@link #choleskyFactor}. */
-    public static void choleskySolveFactored(double[] u, double[] b, int k) {
-        for (int i = 0; i < k; i++) { // Uᵀ y = b
+    /**
+     * Copies the upper Cholesky factor U (row-major upper triangle of {@code u}) into the strict lower triangle as Uᵀ,
+     * so that both triangular solves below read contiguous rows.
+     */
+    public static void mirrorFactor(double[] u, int k) {
+        for (int i = 0; i < k; i++) {
+            for (int j = i + 1; j < k; j++) {
+                u[j * k + i] = u[i * k + j];
+            }
+        }
+    }
+
+    /** Solves Uᵀ y = b in place, for a factor {@link #mirrorFactor mirrored} into its lower triangle. */
+    public static void forwardSolveMirrored(double[] u, double[] b, int k) {
+        for (int i = 0; i < k; i++) {
+            final int ri = i * k;
             double sum = b[i];
             for (int p = 0; p < i; p++) {
-                sum -= u[p * k + i] * b[p];
+                sum -= u[ri + p] * b[p];
             }
-            b[i] = sum / u[i * k + i];
+            b[i] = sum / u[ri + i];
         }
-        for (int i = k - 1; i >= 0; i--) { // U x = y
+    }
+
+    /** Solves U x = y in place (U: the upper triangle of {@code u}, row-major). */
+    public static void backwardSolveUpper(double[] u, double[] b, int k) {
+        for (int i = k - 1; i >= 0; i--) {
+            final int ri = i * k;
             double sum = b[i];
-            int ri = i * k;
             for (int j = i + 1; j < k; j++) {
                 sum -= u[ri + j] * b[j];
             }

@@ -36,6 +36,11 @@ public final class NormalEquation {
     private final double[] atb;
     /** The current factor vector widened to double (Spark's {@code da}), so the k(k+1)/2 loop reads doubles. */
     private final double[] da;
+    /** Four factor vectors widened to double, for the four-at-a-time updates of {@link #addRatings}. */
+    private final double[] w0;
+    private final double[] w1;
+    private final double[] w2;
+    private final double[] w3;
 
     /** An all-zero accumulator for rank {@code k} (≥ 1). */
     public NormalEquation(int k) {
@@ -46,6 +51,10 @@ public final class NormalEquation {
         this.ata = new double[Math.multiplyExact(k, k)];
         this.atb = new double[k];
         this.da = new double[k];
+        this.w0 = new double[k];
+        this.w1 = new double[k];
+        this.w2 = new double[k];
+        this.w3 = new double[k];
     }
 
     /** The rank k. */
@@ -97,6 +106,85 @@ public final class NormalEquation {
                 for (int j = i; j < k; j++) {
                     m[row + j] += cai * a[j];
                 }
+            }
+        }
+    }
+
+    /**
+     * Adds every rating of a CSR row slice, q in [s, e), with a = {@code factors[cols[q]·k ..)}:
+     * <pre>
+     *   explicit (alpha &lt; 0):  A += a aᵀ,   b += r·a                                   (add(a, r, 1))
+     *   implicit (alpha ≥ 0):  A += c·a aᵀ, b += p·(1 + c)·a,  c = alpha·|r|, p = [r &gt; 0]  (add(a, p(1 + c), c))
+     * </pre>
+     * Four ratings go into A in one pass over its upper triangle, {@code A_ij += Σ_{t<4} c_t a_ti a_tj}, so A is
+     * loaded and stored once per four ratings instead of once per rating (at rank 10 that is most of the cost). The
+     * sums are the same as {@link #add}'s up to rounding (summation order), and still depend only on the row.
+     *
+     * @return the number of ratings with r &gt; 0 (implicit) or e − s (explicit)
+     */
+    public int addRatings(float[] factors, int[] cols, float[] vals, int s, int e, double alpha) {
+        final boolean implicit = alpha >= 0;
+        int q = s;
+        int positive = 0;
+        for (; q + 4 <= e; q += 4) {
+            double c0 = implicit ? alpha * Math.abs(vals[q]) : 1;
+            double c1 = implicit ? alpha * Math.abs(vals[q + 1]) : 1;
+            double c2 = implicit ? alpha * Math.abs(vals[q + 2]) : 1;
+            double c3 = implicit ? alpha * Math.abs(vals[q + 3]) : 1;
+            widen(factors, cols[q], w0, implicit ? (vals[q] > 0 ? 1 + c0 : 0) : vals[q]);
+            widen(factors, cols[q + 1], w1, implicit ? (vals[q + 1] > 0 ? 1 + c1 : 0) : vals[q + 1]);
+            widen(factors, cols[q + 2], w2, implicit ? (vals[q + 2] > 0 ? 1 + c2 : 0) : vals[q + 2]);
+            widen(factors, cols[q + 3], w3, implicit ? (vals[q + 3] > 0 ? 1 + c3 : 0) : vals[q + 3]);
+            addFour(c0, c1, c2, c3);
+        }
+        for (; q < e; q++) {
+            if (implicit) {
+                double c = alpha * Math.abs(vals[q]);
+                add(factors, cols[q] * k, vals[q] > 0 ? 1 + c : 0, c);
+            } else {
+                add(factors, cols[q] * k, vals[q], 1);
+            }
+        }
+        if (!implicit) {
+            return e - s;
+        }
+        for (q = s; q < e; q++) {
+            positive += vals[q] > 0 ? 1 : 0;
+        }
+        return positive;
+    }
+
+    /** w = factors[col·k ..) as doubles; b += target · w. */
+    private void widen(float[] factors, int col, double[] w, double target) {
+        int offset = col * k;
+        Objects.checkFromIndexSize(offset, k, factors.length);
+        final double[] v = atb;
+        for (int i = 0; i < k; i++) {
+            double x = factors[offset + i];
+            w[i] = x;
+            v[i] += target * x;
+        }
+    }
+
+    /** A += Σ_t c_t w_t w_tᵀ over the four widened vectors, upper triangle, one pass. */
+    private void addFour(double c0, double c1, double c2, double c3) {
+        if (!(c0 >= 0.0 && c1 >= 0.0 && c2 >= 0.0 && c3 >= 0.0)) {
+            throw new IllegalArgumentException("Encountered a negative (or NaN) weight");
+        }
+        final int k = this.k;
+        final double[] m = ata;
+        final double[] a0 = w0;
+        final double[] a1 = w1;
+        final double[] a2 = w2;
+        final double[] a3 = w3;
+        for (int i = 0; i < k; i++) {
+            final double x0 = c0 * a0[i];
+            final double x1 = c1 * a1[i];
+            final double x2 = c2 * a2[i];
+            final double x3 = c3 * a3[i];
+            final int row = i * k;
+            for (int j = i; j < k; j++) {
+                m[row + j] += x0 * a0[j] + x1 * a1[j] + x2 * a2[j] + x3 * a3[j];
             }
         }
     }

@@ -235,6 +235,32 @@ class DenseSolversTest {
         }
     }
 
+    /** Factor once, mirror, then forward + backward solves give A⁻¹b; the halves solve Uᵀy = b and Ux = y. */
+    @Test
+    void factoredHalfSolvesMatchTheFullSolve() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int k : RANKS) {
+            double[] a = randomSpd(rnd, k, 0.5);
+            double[] b = randomVector(rnd, k);
+            double[] u = a.clone();
+            assertTrue(DenseSolvers.choleskyFactor(u, k));
+            DenseSolvers.mirrorFactor(u, k);
+            double[] y = b.clone();
+            DenseSolvers.forwardSolveMirrored(u, y, k);
+            for (int i = 0; i < k; i++) { // (Uᵀy)_i = Σ_{p≤i} U_pi y_p = b_i
+                double s = 0;
+                for (int p = 0; p <= i; p++) {
+                    s += u[p * k + i] * y[p];
+                }
+                assertEquals(b[i], s, 1e-10 * (1 + Math.abs(b[i])), "k=" + k + " forward row " + i);
+            }
+            double[] x = y.clone();
+            DenseSolvers.backwardSolveUpper(u, x, k);
+            double res = relResidual(a, x, b, k);
+            assertTrue(res < 1e-10, "k=" + k + " residual " + res);
+        }
+    }
+
     @Test
     void readsOnlyTheUpperTriangle() {
         SplittableRandom rnd = new SplittableRandom(3);

@@ -46,6 +46,65 @@ class NormalEquationTest {
         assertArrayEquals(new double[2], ne.b());
     }
 
+    /** Hand-checked: six explicit ratings (one batch of four plus two singles) give Σ a aᵀ and Σ r a. */
+    @Test
+    void addRatingsExplicitByHand() {
+        float[] f = {1, 0, 0, 1, 1, 1, 2, -1, 0, 3, 1, 2};
+        NormalEquation ne = new NormalEquation(2);
+        assertEquals(6, ne.addRatings(f, new int[] {0, 1, 2, 3, 4, 5}, new float[] {1, 2, 3, 4, 5, 6}, 0, 6, -1));
+        ne.fill();
+        // a aᵀ summed: (1,0) (0,1) (1,1) (2,-1) (0,3) (1,2)
+        assertArrayEquals(new double[] {7, 1, 1, 16}, ne.a());
+        // r·a summed: 1(1,0) + 2(0,1) + 3(1,1) + 4(2,-1) + 5(0,3) + 6(1,2)
+        assertArrayEquals(new double[] {18, 28}, ne.b());
+    }
+
+    /** Property: the four-at-a-time path equals one add() per rating up to rounding, explicit and implicit. */
+    @Test
+    void addRatingsMatchesOneAddPerRating() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int trial = 0; trial < 200; trial++) {
+            int k = 1 + rnd.nextInt(40);
+            int items = 1 + rnd.nextInt(50);
+            float[] f = new float[items * k];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) rnd.nextGaussian();
+            }
+            int n = rnd.nextInt(30);
+            int[] cols = new int[n + 3];
+            float[] vals = new float[n + 3];
+            for (int q = 0; q < cols.length; q++) {
+                cols[q] = rnd.nextInt(items);
+                vals[q] = rnd.nextInt(4) == 0 ? 0 : (float) (rnd.nextInt(21) - 5);
+            }
+            int s = rnd.nextInt(3);
+            int e = s + n;
+            double alpha = rnd.nextBoolean() ? -1 : rnd.nextDouble() * 20;
+            NormalEquation fast = new NormalEquation(k);
+            NormalEquation ref = new NormalEquation(k);
+            int count = fast.addRatings(f, cols, vals, s, e, alpha);
+            int positive = 0;
+            for (int q = s; q < e; q++) {
+                if (alpha < 0) {
+                    ref.add(f, cols[q] * k, vals[q], 1);
+                } else {
+                    double c = alpha * Math.abs(vals[q]);
+                    ref.add(f, cols[q] * k, vals[q] > 0 ? 1 + c : 0, c);
+                    positive += vals[q] > 0 ? 1 : 0;
+                }
+            }
+            assertEquals(alpha < 0 ? n : positive, count);
+            fast.fill();
+            ref.fill();
+            for (int i = 0; i < k * k; i++) {
+                assertEquals(ref.a()[i], fast.a()[i], 1e-12 * (1 + Math.abs(ref.a()[i])) * (1 + n), "A " + i);
+            }
+            for (int i = 0; i < k; i++) {
+                assertEquals(ref.b()[i], fast.b()[i], 1e-12 * (1 + Math.abs(ref.b()[i])) * (1 + n), "b " + i);
+            }
+        }
+    }
+
     @Test
     void rejectsNegativeOrNaNWeight() {
         NormalEquation ne = new NormalEquation(2);
