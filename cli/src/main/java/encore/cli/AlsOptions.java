@@ -41,7 +41,7 @@ final class AlsOptions {
         + "indexed data follows Spark's). Default: ${DEFAULT-VALUE}.")
     String init;
 
-    @Option(names = "--num-blocks", defaultValue = "10", description = "Spark's numUserBlocks/numItemBlocks; only "
+    @Option(names = "--num-blocks", defaultValue = "" + AlsParams.SPARK_DEFAULT_NUM_BLOCKS, description = "Spark's numUserBlocks/numItemBlocks; only "
         + "changes the initial factors of --init spark. Default: ${DEFAULT-VALUE}.")
     int numBlocks;
 

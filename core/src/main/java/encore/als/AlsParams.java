@@ -26,6 +26,8 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
 
     /** Spark's default seed: {@code "org.apache.spark.ml.recommendation.ALS".hashCode()}. */
     public static final long SPARK_DEFAULT_SEED = 1994790107L;
+    /** Spark's default {@code numUserBlocks} and {@code numItemBlocks}. */
+    public static final int SPARK_DEFAULT_NUM_BLOCKS = 10;
     /** Rank above which a k×k solve per row stops making sense for this engine. */
     public static final int MAX_RANK = 1024;
 
@@ -139,7 +141,7 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
         private int threads = Runtime.getRuntime().availableProcessors();
         private ColdStartStrategy coldStartStrategy = ColdStartStrategy.NAN;
         private Init init = Init.ENCORE;
-        private int numBlocks = 10;
+        private int numBlocks = SPARK_DEFAULT_NUM_BLOCKS;
 
         /** Sets {@code rank}. */
         public Builder rank(int v) {

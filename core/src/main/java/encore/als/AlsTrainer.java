@@ -83,17 +83,9 @@ public final class AlsTrainer {
         // Items are solved first, and Cholesky and NNLS never read the factors they overwrite: the random item factors
         // are only read by a CG warm start or returned by a 0-iteration fit. Skipping them otherwise changes no result
         // (each side has its own streams) and saves one Gaussian per item and dimension (10⁷ at 1 M tracks, rank 10).
-        boolean itemInitRead = params.maxIter() == 0 || params.solver() == AlsParams.Solver.CG;
-        if (params.init() == AlsParams.Init.SPARK) {
-            SparkInit.initialise(userF, userHas, k, params.seed(), params.numBlocks(), 0);
-            if (itemInitRead) {
-                SparkInit.initialise(itemF, itemHas, k, params.seed(), params.numBlocks(), 1);
-            }
-        } else {
-            initialise(userF, userHas, k, params.seed(), 0);
-            if (itemInitRead) {
-                initialise(itemF, itemHas, k, params.seed(), 1);
-            }
+        initialise(userF, userHas, params, 0);
+        if (params.maxIter() == 0 || params.solver() == AlsParams.Solver.CG) {
+            initialise(itemF, itemHas, params, 1);
         }
         List<Double> times = new ArrayList<>();
         for (int it = 1; it <= params.maxIter(); it++) {
@@ -205,6 +197,15 @@ public final class AlsTrainer {
             }
         }
         return b;
+    }
+
+    /** One side's initial factors (side 0: users, 1: items), drawn as {@link AlsParams#init()} says. */
+    private static void initialise(float[] f, BitSet has, AlsParams p, int side) {
+        if (p.init() == AlsParams.Init.SPARK) {
+            SparkInit.initialise(f, has, p.rank(), p.seed(), p.numBlocks(), side);
+        } else {
+            initialise(f, has, p.rank(), p.seed(), side);
+        }
     }
 
     /** Unit-norm Gaussian vectors for the rows in {@code has}; zeros elsewhere. */

@@ -32,10 +32,13 @@ final class SparkInit {
         long itemSeed = seedGen.nextLong();
         long sideSeed = side == 0 ? userSeed : itemSeed;
         float[] v = new float[k];
+        int end = has.length();
         for (int b = 0; b < numBlocks; b++) {
             XorShiftRandom rng = new XorShiftRandom(byteswap64(sideSeed ^ b));
-            int first = firstOfBlock(has, b, numBlocks);
-            for (int id = first; id >= 0; id = nextOfBlock(has, id, numBlocks)) {
+            for (int id = b; id < end; id += numBlocks) {
+                if (!has.get(id)) {
+                    continue;
+                }
                 for (int d = 0; d < k; d++) {
                     v[d] = (float) rng.nextGaussian();
                 }
@@ -46,19 +49,6 @@ final class SparkInit {
                 }
             }
         }
-    }
-
-    private static int firstOfBlock(BitSet has, int b, int numBlocks) {
-        return b < has.length() ? (has.get(b) ? b : nextOfBlock(has, b, numBlocks)) : -1;
-    }
-
-    private static int nextOfBlock(BitSet has, int id, int numBlocks) {
-        for (long n = (long) id + numBlocks; n < has.length(); n += numBlocks) {
-            if (has.get((int) n)) {
-                return (int) n;
-            }
-        }
-        return -1;
     }
 
     /**
@@ -100,9 +90,9 @@ final class SparkInit {
         private static final long serialVersionUID = 1L;
         private long state;
 
+        /** Random's constructor calls {@link #setSeed}, which hashes the seed into {@code state}. */
         XorShiftRandom(long seed) {
             super(seed);
-            state = hashSeed(seed);
         }
 
         @Override

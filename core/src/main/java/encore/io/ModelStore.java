@@ -862,7 +862,7 @@ public final class ModelStore {
                     solver == 1 ? AlsParams.Solver.CG : AlsParams.Solver.CHOLESKY, cgSteps,
                     Runtime.getRuntime().availableProcessors(),
                     cold == 1 ? AlsParams.ColdStartStrategy.DROP : AlsParams.ColdStartStrategy.NAN,
-                    AlsParams.Init.ENCORE, 10); // until an 'initialisation' section says otherwise
+                    AlsParams.Init.ENCORE, AlsParams.SPARK_DEFAULT_NUM_BLOCKS); // until an 'initialisation' section says otherwise
             } catch (IllegalArgumentException e) {
                 throw error(s, "invalid parameters: " + e.getMessage());
             }

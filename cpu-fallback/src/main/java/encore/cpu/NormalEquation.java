@@ -89,16 +89,10 @@ public final class NormalEquation {
         if (!(c >= 0.0)) {
             throw new IllegalArgumentException("Encountered a negative (or NaN) weight c = " + c);
         }
-        Objects.checkFromIndexSize(offset, k, factors.length);
+        widen(factors, offset, da, target);
         final int k = this.k;
         final double[] a = this.da;
         final double[] m = this.ata;
-        final double[] v = this.atb;
-        for (int i = 0; i < k; i++) {
-            double ai = factors[offset + i];
-            a[i] = ai;
-            v[i] += target * ai;
-        }
         if (c != 0.0) {
             for (int i = 0; i < k; i++) {
                 final double cai = c * a[i];
@@ -123,29 +117,21 @@ public final class NormalEquation {
      * @return the number of ratings with r &gt; 0 (implicit) or e − s (explicit)
      */
     public int addRatings(float[] factors, int[] cols, float[] vals, int s, int e, double alpha) {
-        final boolean implicit = alpha >= 0;
-        int q = s;
+        final int k = this.k;
         int positive = 0;
+        int q = s;
         for (; q + 4 <= e; q += 4) {
-            double c0 = implicit ? alpha * Math.abs(vals[q]) : 1;
-            double c1 = implicit ? alpha * Math.abs(vals[q + 1]) : 1;
-            double c2 = implicit ? alpha * Math.abs(vals[q + 2]) : 1;
-            double c3 = implicit ? alpha * Math.abs(vals[q + 3]) : 1;
-            widen(factors, cols[q], w0, implicit ? (vals[q] > 0 ? 1 + c0 : 0) : vals[q]);
-            widen(factors, cols[q + 1], w1, implicit ? (vals[q + 1] > 0 ? 1 + c1 : 0) : vals[q + 1]);
-            widen(factors, cols[q + 2], w2, implicit ? (vals[q + 2] > 0 ? 1 + c2 : 0) : vals[q + 2]);
-            widen(factors, cols[q + 3], w3, implicit ? (vals[q + 3] > 0 ? 1 + c3 : 0) : vals[q + 3]);
-            addFour(c0, c1, c2, c3);
+            widen(factors, cols[q] * k, w0, target(vals[q], alpha));
+            widen(factors, cols[q + 1] * k, w1, target(vals[q + 1], alpha));
+            widen(factors, cols[q + 2] * k, w2, target(vals[q + 2], alpha));
+            widen(factors, cols[q + 3] * k, w3, target(vals[q + 3], alpha));
+            addFour(confidence(vals[q], alpha), confidence(vals[q + 1], alpha), confidence(vals[q + 2], alpha),
+                confidence(vals[q + 3], alpha));
         }
         for (; q < e; q++) {
-            if (implicit) {
-                double c = alpha * Math.abs(vals[q]);
-                add(factors, cols[q] * k, vals[q] > 0 ? 1 + c : 0, c);
-            } else {
-                add(factors, cols[q] * k, vals[q], 1);
-            }
+            add(factors, cols[q] * k, target(vals[q], alpha), confidence(vals[q], alpha));
         }
-        if (!implicit) {
+        if (alpha < 0) {
             return e - s;
         }
         for (q = s; q < e; q++) {
@@ -154,9 +140,18 @@ public final class NormalEquation {
         return positive;
     }
 
-    /** w = factors[col·k ..) as doubles; b += target · w. */
-    private void widen(float[] factors, int col, double[] w, double target) {
-        int offset = col * k;
+    /** The weight c of a rating in A: 1 (explicit, {@code alpha < 0}) or α|r| (implicit). */
+    private static double confidence(float r, double alpha) {
+        return alpha < 0 ? 1 : alpha * Math.abs(r);
+    }
+
+    /** The weight of a rating in b: r (explicit, {@code alpha < 0}) or [r &gt; 0]·(1 + α|r|) (implicit). */
+    private static double target(float r, double alpha) {
+        return alpha < 0 ? r : r > 0 ? 1 + alpha * r : 0;
+    }
+
+    /** w = {@code factors[offset .. offset+k)} as doubles; b += target · w. */
+    private void widen(float[] factors, int offset, double[] w, double target) {
         Objects.checkFromIndexSize(offset, k, factors.length);
         final double[] v = atb;
         for (int i = 0; i < k; i++) {

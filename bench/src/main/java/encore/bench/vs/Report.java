@@ -36,8 +36,9 @@ public final class Report {
     private final Results encore;
     private final Results spark;
     private final Map<String, Object> machine;
-    /** How Encore drew its initial factors, for the report. */
-    private final String init;
+    /** How Encore drew its initial factors, for the report: the flag, and its seed and block count. */
+    private final String initFlag;
+    private final String initDetail;
     private final String command;
     private final List<String> stages;
     private final double[] encoreMedian;
@@ -57,8 +58,8 @@ public final class Report {
         this.spark = spark;
         this.machine = machine;
         this.command = command;
-        this.init = "`--init " + Scenario.alsInit(o).name().toLowerCase(Locale.ROOT) + "` (seed " + Scenario.alsSeed(o)
-            + ", " + Scenario.numBlocks(o) + " blocks)";
+        this.initFlag = "--init " + Scenario.alsInit(o).name().toLowerCase(Locale.ROOT);
+        this.initDetail = "(seed " + Scenario.alsSeed(o) + ", " + Scenario.numBlocks(o) + " blocks)";
         List<String> s = new ArrayList<>(encore.stages());
         if (spark != null) {
             for (String st : spark.stages()) {
@@ -129,8 +130,8 @@ public final class Report {
         } else {
             sb.append("Spark: not run.\n\n");
         }
-        sb.append("ALS initial factors: Encore ").append(init).append(spark == null ? "" : "; Spark its own")
-            .append(".\n\n");
+        sb.append("ALS initial factors: Encore `").append(initFlag).append("` ").append(initDetail)
+            .append(spark == null ? "" : "; Spark its own").append(".\n\n");
         sb.append("## Stage times (median seconds of the timed runs)\n\n");
         sb.append("| stage | Encore | Spark | Encore/Spark | speed-up (Spark/Encore) |\n|---|---:|---:|---:|---:|\n");
         for (int i = 0; i < stages.size(); i++) {
@@ -205,7 +206,7 @@ public final class Report {
         root.put("command", command);
         root.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         root.put("machine", new LinkedHashMap<>(new java.util.TreeMap<>(machine)));
-        root.put("encore_init", init.replace("`", ""));
+        root.put("encore_init", initFlag + " " + initDetail);
         root.put("encore", engine(encore, encoreMedian));
         if (spark != null) {
             root.put("spark", engine(spark, sparkMedian));

@@ -67,7 +67,7 @@ public final class Scenario {
 
     /** Spark's {@code numBlocks} (both sides; it only changes Spark's, and Encore's Spark-style, initial factors). */
     public static int numBlocks(Opts o) {
-        return o.integer("num-blocks", 10);
+        return o.integer("num-blocks", AlsParams.SPARK_DEFAULT_NUM_BLOCKS);
     }
 
     /** The seed recipe's ALS. */
