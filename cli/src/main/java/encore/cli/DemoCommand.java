@@ -6,7 +6,7 @@ import encore.data.IngestOptions;
 import encore.data.ItemKey;
 import encore.data.PrepareOptions;
 import encore.data.SplitSpec;
-import encore.io.Json;
+import encore.util.Json;
 import encore.pipeline.RunOptions;
 import encore.pipeline.SeedPipeline;
 import encore.synth.GeneratorConfig;

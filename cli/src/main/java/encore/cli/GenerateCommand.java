@@ -57,7 +57,7 @@ final class GenerateCommand implements Callable<Integer> {
         GeneratorSummary s = gen.write(out);
         PrintWriter w = cl.getOut();
         if (output.json) {
-            java.util.Map<String, Object> m = encore.io.Json.object();
+            java.util.Map<String, Object> m = encore.util.Json.object();
             m.put("out", out.toString());
             m.put("rows", s.rows());
             m.put("valid_plays", s.validPlays());
@@ -65,7 +65,7 @@ final class GenerateCommand implements Callable<Integer> {
             m.put("tracks", gen.tracks());
             m.put("bytes", s.bytes());
             m.put("seconds", s.seconds());
-            w.print(encore.io.Json.write(m));
+            w.print(encore.util.Json.write(m));
             w.flush();
             return 0;
         }

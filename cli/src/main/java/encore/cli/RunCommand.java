@@ -3,7 +3,7 @@ package encore.cli;
 import encore.als.AlsParams;
 import encore.data.PrepareOptions;
 import encore.data.SplitSpec;
-import encore.io.Json;
+import encore.util.Json;
 import encore.pipeline.RunOptions;
 import encore.pipeline.SeedPipeline;
 import picocli.CommandLine;

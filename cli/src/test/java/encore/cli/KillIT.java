@@ -1,6 +1,6 @@
 package encore.cli;
 
-import encore.io.ModelStore;
+import encore.als.io.ModelStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,6 @@
 package encore.als;
 
-import encore.data.Csr;
+import encore.matrix.Csr;
 
 /**
  * An ALS engine as the {@link AlsTrainer} drives it: one half-iteration at a time, "solve one side given the other".

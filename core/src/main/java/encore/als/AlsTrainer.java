@@ -1,6 +1,7 @@
 package encore.als;
 
-import encore.data.Csr;
+import encore.internal.Hashing;
+import encore.matrix.Csr;
 import encore.data.Interactions;
 import encore.data.LabelIndex;
 
@@ -21,7 +22,7 @@ import java.util.SplittableRandom;
  * </pre>
  * Entities without training ratings keep no factors (cold). With {@code maxIter = 0} the model holds the random
  * initial factors, as Spark's does. With {@link AlsParams.Init#ENCORE} (the default) each entity's initial vector comes
- * from its own random stream ({@code SplittableRandom(mix(seed, side, index))}), so the factors are identical
+ * from its own random stream ({@code SplittableRandom(Hashing.mix64(seed, side, index))}), so the factors are identical
  * whatever the thread count and whichever other entities exist. With {@link AlsParams.Init#SPARK} they are Spark's
  * own draws ({@link SparkInit}), so that a fit on the same indexed data starts where Spark's starts.
  */
@@ -211,7 +212,7 @@ public final class AlsTrainer {
     /** Unit-norm Gaussian vectors for the rows in {@code has}; zeros elsewhere. */
     static void initialise(float[] f, BitSet has, int k, long seed, int side) {
         for (int r = has.nextSetBit(0); r >= 0; r = has.nextSetBit(r + 1)) {
-            SplittableRandom rng = new SplittableRandom(mix(seed * 0x9E3779B97F4A7C15L + side) ^ mix(r + 1L));
+            SplittableRandom rng = new SplittableRandom(Hashing.mix64(seed * 0x9E3779B97F4A7C15L + side) ^ Hashing.mix64(r + 1L));
             double norm = 0;
             int o = r * k;
             for (int d = 0; d < k; d++) {
@@ -224,12 +225,6 @@ public final class AlsTrainer {
                 f[o + d] *= inv;
             }
         }
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
     }
 
     private static void checkFinite(float[] f, BitSet has, int k, LabelIndex labels, String side, int iteration) {

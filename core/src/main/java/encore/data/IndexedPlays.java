@@ -1,5 +1,7 @@
 package encore.data;
 
+import encore.matrix.Csr;
+
 /**
  * Exact play counts per (user index, item index), grouped by user index, items ascending within a user — the
  * indexed, aggregated table the seed recipe feeds to ALS. Counts stay {@code int} here (exact, for files other

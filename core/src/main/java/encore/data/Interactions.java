@@ -1,5 +1,7 @@
 package encore.data;
 
+import encore.matrix.Csr;
+
 /**
  * What the engines train on: the user×item matrix and its transpose (item×user), both CSR with float values, and the
  * label indices that name rows and columns. Row {@code u} of {@link #userItems()} is user index {@code u}.

@@ -1,5 +1,7 @@
 package encore.data;
 
+import encore.internal.Hashing;
+
 /**
  * Deterministic train/test splits of indexed plays.
  *
@@ -64,13 +66,13 @@ public final class Splitter {
     private static long[] labelHashes(LabelIndex index, long seed) {
         long[] h = new long[index.size()];
         for (int i = 0; i < h.length; i++) {
-            h[i] = mix64(stringHash64(index.label(i)) ^ mix64(seed));
+            h[i] = Hashing.mix64(stringHash64(index.label(i)) ^ Hashing.mix64(seed));
         }
         return h;
     }
 
     static long pairHash(long userHash, long itemHash) {
-        return mix64(userHash * 0x9E3779B97F4A7C15L + itemHash);
+        return Hashing.mix64(userHash * 0x9E3779B97F4A7C15L + itemHash);
     }
 
     /** The top 53 bits as a double in [0, 1). */
@@ -86,12 +88,5 @@ public final class Splitter {
             h *= 0x100000001b3L;
         }
         return h;
-    }
-
-    /** SplitMix64's finalizer: a bijective 64-bit mix. */
-    static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
     }
 }

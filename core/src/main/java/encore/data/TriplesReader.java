@@ -1,10 +1,12 @@
 package encore.data;
 
+import encore.matrix.Csr;
+
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.util.regex.Pattern;
 import java.io.IOException;
-import encore.io.TextFields;
+import encore.util.TextFields;
 
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

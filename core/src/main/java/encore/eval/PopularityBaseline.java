@@ -1,6 +1,6 @@
 package encore.eval;
 
-import encore.data.Csr;
+import encore.matrix.Csr;
 
 import java.util.Arrays;
 

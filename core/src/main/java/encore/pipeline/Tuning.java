@@ -6,7 +6,7 @@ import encore.als.AlsParams;
 import encore.als.AlsTrainer;
 import encore.als.Backends;
 import encore.als.Recommendations;
-import encore.data.Csr;
+import encore.matrix.Csr;
 import encore.data.Interactions;
 import encore.eval.RankingMetrics;
 import encore.eval.RegressionMetrics;

@@ -1,7 +1,7 @@
 package encore.synth;
 
 import encore.internal.Parallel;
-import encore.io.AtomicOutput;
+import encore.util.AtomicOutput;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,7 @@
 package encore.synth;
 
+import encore.internal.Hashing;
+
 /**
  * A tiny SplitMix64 generator with fully specified derived draws.
  *
@@ -17,20 +19,13 @@ final class SplitMix {
         this.state = seed;
     }
 
-    /** The SplitMix64 / Stafford "mix13" finaliser: a bijective, well-avalanching 64-bit mixer. */
-    static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
-    }
-
     /** A generator for stream {@code index} of {@code seed} under a purpose {@code salt}; streams are independent. */
     static SplitMix stream(long seed, long salt, long index) {
-        return new SplitMix(mix64(mix64(seed ^ salt) + GOLDEN * (index + 1)));
+        return new SplitMix(Hashing.mix64(Hashing.mix64(seed ^ salt) + GOLDEN * (index + 1)));
     }
 
     long nextLong() {
-        return mix64(state += GOLDEN);
+        return Hashing.mix64(state += GOLDEN);
     }
 
     /** Uniform in [0, 1) with 53 random bits. */

@@ -1,6 +1,6 @@
 package encore.als;
 
-import encore.data.Csr;
+import encore.matrix.Csr;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

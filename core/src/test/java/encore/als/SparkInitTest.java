@@ -110,7 +110,7 @@ class SparkInitTest {
             }
 
             @Override
-            public void solve(encore.data.Csr ratings, float[] src, float[] dst, AlsParams params) {
+            public void solve(encore.matrix.Csr ratings, float[] src, float[] dst, AlsParams params) {
                 throw new AssertionError("maxIter = 0 solves nothing");
             }
 

@@ -1,6 +1,6 @@
 package encore.eval;
 
-import encore.data.Csr;
+import encore.matrix.Csr;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,6 +1,6 @@
 package encore.eval;
 
-import encore.data.Csr;
+import encore.matrix.Csr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -3,7 +3,7 @@ package encore.cpu;
 import encore.als.AlsBackend;
 import encore.als.AlsParams;
 import encore.als.SingularSystemException;
-import encore.data.Csr;
+import encore.matrix.Csr;
 import encore.internal.Parallel;
 
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,7 +1,7 @@
 package encore.cpu;
 
 import encore.als.AlsParams;
-import encore.data.Csr;
+import encore.matrix.Csr;
 
 /**
  * The CPU engine's own per-row solve, for a few chosen rows and a given YᵀY — what the GPU backend's spot-check

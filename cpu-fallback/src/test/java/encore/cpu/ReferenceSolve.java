@@ -1,7 +1,7 @@
 package encore.cpu;
 
 import encore.als.AlsParams;
-import encore.data.Csr;
+import encore.matrix.Csr;
 
 /** A deliberately plain double-precision reference for one row's normal equations (full matrices, elimination). */
 final class ReferenceSolve {

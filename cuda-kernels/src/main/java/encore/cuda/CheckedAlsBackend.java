@@ -4,7 +4,7 @@ import encore.als.AlsBackend;
 import encore.als.AlsException;
 import encore.als.AlsParams;
 import encore.als.SingularSystemException;
-import encore.data.Csr;
+import encore.matrix.Csr;
 
 import java.util.function.Supplier;
 

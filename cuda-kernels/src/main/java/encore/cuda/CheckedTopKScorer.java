@@ -3,7 +3,7 @@ package encore.cuda;
 import encore.als.AlsException;
 import encore.als.Recommendations;
 import encore.als.TopKScorer;
-import encore.data.Csr;
+import encore.matrix.Csr;
 
 import java.util.BitSet;
 import java.util.Locale;

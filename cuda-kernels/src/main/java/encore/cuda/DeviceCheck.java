@@ -5,7 +5,7 @@ import encore.als.AlsParams;
 import encore.als.Recommendations;
 import encore.als.TopKScorer;
 import encore.cpu.CpuBackendProvider;
-import encore.data.Csr;
+import encore.matrix.Csr;
 import encore.data.IngestOptions;
 import encore.data.Interactions;
 import encore.data.Prepare;

@@ -1,6 +1,6 @@
 package encore.cuda;
 
-import encore.data.Csr;
+import encore.matrix.Csr;
 
 /**
  * A CSR matrix resident on the device (64-bit row offsets, int columns, float values) plus its non-empty rows in

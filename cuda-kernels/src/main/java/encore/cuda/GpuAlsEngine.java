@@ -2,7 +2,7 @@ package encore.cuda;
 
 import encore.als.AlsParams;
 import encore.als.SingularSystemException;
-import encore.data.Csr;
+import encore.matrix.Csr;
 
 import java.util.IdentityHashMap;
 import java.util.Map;

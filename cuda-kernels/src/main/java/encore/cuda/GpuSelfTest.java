@@ -5,7 +5,7 @@ import encore.als.AlsParams;
 import encore.als.Recommendations;
 import encore.als.TopKScorer;
 import encore.cpu.CpuBackendProvider;
-import encore.data.Csr;
+import encore.matrix.Csr;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package encore.cuda;
 
 import encore.als.AlsParams;
 import encore.cpu.RowReference;
-import encore.data.Csr;
+import encore.matrix.Csr;
 
 import java.util.Locale;
 import java.util.SplittableRandom;

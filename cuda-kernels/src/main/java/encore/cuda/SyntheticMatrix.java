@@ -1,6 +1,6 @@
 package encore.cuda;
 
-import encore.data.Csr;
+import encore.matrix.Csr;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;

@@ -6,7 +6,7 @@ import encore.als.AlsParams;
 import encore.als.AlsTrainer;
 import encore.als.SingularSystemException;
 import encore.cpu.CpuBackendProvider;
-import encore.data.Csr;
+import encore.matrix.Csr;
 import encore.data.Interactions;
 import encore.data.LabelIndex;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package encore.cuda;
 import encore.als.AlsException;
 import encore.als.Recommendations;
 import encore.als.TopKScorer;
-import encore.data.Csr;
+import encore.matrix.Csr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -3,7 +3,7 @@ package encore.cuda;
 import encore.als.AlsBackend;
 import encore.als.AlsParams;
 import encore.cpu.CpuBackendProvider;
-import encore.data.Csr;
+import encore.matrix.Csr;
 
 import java.util.function.IntPredicate;
 

@@ -87,7 +87,7 @@ class GpuProbeTest {
 
     @Test
     void rowsAreSolvedLongestFirst() {
-        encore.data.Csr m = encore.data.Csr.fromCoordinates(5, 3, new int[] {0, 1, 1, 3, 3, 3, 4, 4},
+        encore.matrix.Csr m = encore.matrix.Csr.fromCoordinates(5, 3, new int[] {0, 1, 1, 3, 3, 3, 4, 4},
             new int[] {0, 0, 1, 0, 1, 2, 0, 2}, new float[8]);
         org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {3, 1, 4, 0}, DeviceCsr.longestFirst(m));
     }

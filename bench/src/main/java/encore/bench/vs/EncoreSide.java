@@ -5,7 +5,7 @@ import encore.als.AlsModel;
 import encore.als.AlsParams;
 import encore.als.AlsTrainer;
 import encore.als.Backends;
-import encore.data.Csr;
+import encore.matrix.Csr;
 import encore.data.IngestOptions;
 import encore.data.Interactions;
 import encore.data.Prepare;

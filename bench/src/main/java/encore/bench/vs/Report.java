@@ -1,6 +1,6 @@
 package encore.bench.vs;
 
-import encore.io.Json;
+import encore.util.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package encore.bench.vs;
 
-import encore.data.Csr;
+import encore.matrix.Csr;
 import encore.data.IngestOptions;
 import encore.data.Interactions;
 import encore.data.Prepare;
@@ -8,8 +8,8 @@ import encore.data.PrepareOptions;
 import encore.data.Prepared;
 import encore.data.SplitSpec;
 import encore.data.TriplesReader;
-import encore.io.PreparedFiles;
-import encore.io.TextFields;
+import encore.data.PreparedFiles;
+import encore.util.TextFields;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;

@@ -10,7 +10,7 @@ import encore.bench.vs.Scenario;
 import encore.data.LabelIndex;
 import encore.data.TriplesReader;
 import encore.eval.RankingMetrics;
-import encore.io.TextFields;
+import encore.util.TextFields;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.StringIndexerModel;

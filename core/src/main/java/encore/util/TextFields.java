@@ -1,4 +1,4 @@
-package encore.io;
+package encore.util;
 
 /** Escaping of label fields for the CSV and TSV files Encore writes. */
 public final class TextFields {

@@ -1,4 +1,4 @@
-package encore.io;
+package encore.util;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package encore.io;
+package encore.util;
 
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;

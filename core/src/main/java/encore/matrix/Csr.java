@@ -1,4 +1,4 @@
-package encore.data;
+package encore.matrix;
 
 /**
  * A compressed sparse row matrix: row {@code r} holds columns {@code colIdx[rowPtr[r] .. rowPtr[r+1])}, ascending,

@@ -1,4 +1,4 @@
-package encore.io;
+package encore.util;
 
 import java.util.LinkedHashMap;
 import java.util.List;

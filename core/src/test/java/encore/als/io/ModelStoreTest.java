@@ -1,9 +1,9 @@
-package encore.io;
+package encore.als.io;
 
 import encore.als.AlsModel;
 import encore.als.AlsParams;
 import encore.als.Recommendations;
-import encore.data.Csr;
+import encore.matrix.Csr;
 import encore.data.LabelIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package encore.io;
+package encore.als.io;
 
 import java.io.IOException;
 import java.nio.file.Path;

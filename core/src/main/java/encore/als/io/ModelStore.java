@@ -1,8 +1,10 @@
-package encore.io;
+package encore.als.io;
+
+import encore.util.AtomicOutput;
 
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.data.Csr;
+import encore.matrix.Csr;
 import encore.data.LabelIndex;
 import encore.internal.Parallel;
 

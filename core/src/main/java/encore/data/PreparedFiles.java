@@ -1,10 +1,9 @@
-package encore.io;
+package encore.data;
 
-import encore.data.DropReason;
-import encore.data.IndexedPlays;
-import encore.data.IngestStats;
-import encore.data.LabelIndex;
-import encore.data.Prepared;
+import encore.util.AtomicOutput;
+import encore.util.Json;
+import encore.util.TextFields;
+
 
 import java.io.IOException;
 import java.io.OutputStream;
