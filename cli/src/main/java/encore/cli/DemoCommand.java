@@ -8,7 +8,7 @@ import encore.data.PrepareOptions;
 import encore.data.SplitSpec;
 import encore.util.Json;
 import encore.pipeline.RunOptions;
-import encore.pipeline.SeedPipeline;
+import encore.pipeline.RunPipeline;
 import encore.synth.GeneratorConfig;
 import encore.synth.GeneratorSummary;
 import encore.synth.ListeningsGenerator;
@@ -115,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
                 + "20%% of each user's tracks held out%n", rank, maxIter);
             w.flush();
         }
-        SeedPipeline.Result r = SeedPipeline.run(options, target, Progress.of(w, !talk));
+        RunPipeline.Result r = RunPipeline.run(options, target, Progress.of(w, !talk));
         if (output.json) {
             w.print(Json.write(r.metrics()));
         } else if (!output.quiet) {

@@ -2,14 +2,14 @@ package encore.cli;
 
 import encore.als.AlsModel;
 import encore.als.Backends;
-import encore.als.TopKScorer;
+import encore.als.spi.TopKScorer;
 import encore.als.Recommendations;
 import encore.data.TriplesReader;
 import encore.eval.RankingMetrics;
 import encore.eval.RegressionMetrics;
 import encore.util.Json;
 import encore.als.io.ModelStore;
-import encore.pipeline.SeedPipeline;
+import encore.pipeline.RunPipeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,7 +54,7 @@ final class EvaluateCommand implements Callable<Integer> {
         ModelStore.Stored stored = ModelStore.load(model);
         AlsModel m = stored.model();
         TriplesReader.Against t = TriplesReader.readAgainst(test, m.users(), m.items());
-        SeedPipeline.PairScores scored = SeedPipeline.scorePairs(m, t.pairs());
+        RunPipeline.PairScores scored = RunPipeline.scorePairs(m, t.pairs());
         RegressionMetrics reg = scored.metrics();
         long cold = t.coldLines() + scored.coldPairs();
         Recommendations recs;

@@ -1,6 +1,6 @@
 package encore.cli;
 
-import encore.pipeline.SeedPipeline;
+import encore.pipeline.RunPipeline;
 
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -9,7 +9,7 @@ import java.util.Locale;
  * Progress of a pipeline run: on an interactive terminal one line per stage and an in-place bar for the iterations;
  * plain log lines when output is not a terminal; nothing when quiet.
  */
-final class Progress implements SeedPipeline.Listener {
+final class Progress implements RunPipeline.Listener {
     private static final int BAR = 24;
     private final PrintWriter w;
     private final boolean tty;
@@ -19,9 +19,9 @@ final class Progress implements SeedPipeline.Listener {
         this.tty = tty;
     }
 
-    static SeedPipeline.Listener of(PrintWriter w, boolean quiet) {
+    static RunPipeline.Listener of(PrintWriter w, boolean quiet) {
         if (quiet) {
-            return SeedPipeline.Listener.SILENT;
+            return RunPipeline.Listener.SILENT;
         }
         return new Progress(w, System.console() != null && System.getenv("ENCORE_NO_TTY") == null);
     }

@@ -2,7 +2,7 @@ package encore.cli;
 
 import encore.als.AlsModel;
 import encore.als.Backends;
-import encore.als.TopKScorer;
+import encore.als.spi.TopKScorer;
 import encore.als.Recommendations;
 import encore.matrix.Csr;
 import encore.internal.Memory;

@@ -5,7 +5,7 @@ import encore.data.PrepareOptions;
 import encore.data.SplitSpec;
 import encore.util.Json;
 import encore.pipeline.RunOptions;
-import encore.pipeline.SeedPipeline;
+import encore.pipeline.RunPipeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         RunOptions options = options(cl);
         PrintWriter w = cl.getOut();
-        SeedPipeline.Result r = SeedPipeline.run(options, out, Progress.of(w, output.json || output.quiet));
+        RunPipeline.Result r = RunPipeline.run(options, out, Progress.of(w, output.json || output.quiet));
         if (output.json) {
             w.print(Json.write(r.metrics()));
         } else if (!output.quiet) {

@@ -5,7 +5,7 @@ import encore.als.AlsParams;
 import encore.als.Recommendations;
 import encore.data.ItemKey;
 import encore.pipeline.RunOptions;
-import encore.pipeline.SeedPipeline;
+import encore.pipeline.RunPipeline;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ final class RunSummary {
     private RunSummary() {
     }
 
-    static void print(PrintWriter w, SeedPipeline.Result r, RunOptions o, Path out, int show) {
+    static void print(PrintWriter w, RunPipeline.Result r, RunOptions o, Path out, int show) {
         Map<String, Object> m = r.metrics();
         int k = o.top();
         w.println();

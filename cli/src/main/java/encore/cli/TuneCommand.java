@@ -1,6 +1,6 @@
 package encore.cli;
 
-import encore.als.AlsBackend;
+import encore.als.spi.AlsBackend;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
 import encore.als.AlsTrainer;

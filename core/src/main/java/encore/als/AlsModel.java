@@ -1,39 +1,38 @@
 package encore.als;
 
-import encore.matrix.Csr;
+import encore.als.spi.TopKScorer;
 import encore.data.LabelIndex;
+import encore.matrix.Csr;
+import encore.matrix.Factors;
 
-import java.util.Arrays;
 import java.util.BitSet;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
- * A fitted ALS model: user and item factors ({@code float}, row-major, {@code rank} per row) plus the label indices.
- * Users or items without training ratings have no factors ("cold"): their predictions are NaN and they get no
- * recommendation lists, as in Spark. Immutable after construction and safe for any number of concurrent readers.
+ * A fitted ALS model: user and item {@link Factors} plus the label indices that name their rows. Users or items
+ * without training ratings have no factors ("cold"): their predictions are NaN and they get no recommendation lists,
+ * as in Spark. A model is an immutable value (its factors are read-only values too), safe for any number of concurrent
+ * readers. Recommendations come from a {@link Recommender}: {@link #recommender(String)} opens one on an engine
+ * (closeable, it may hold a GPU); the {@code recommendFor…} methods here are shortcuts that use the CPU scorer on all
+ * cores.
  */
 public final class AlsModel {
     private final AlsParams params;
     private final LabelIndex users;
     private final LabelIndex items;
-    private final float[] userFactors;
-    private final float[] itemFactors;
-    private final BitSet userHas;
-    private final BitSet itemHas;
-    private final TopKScorer scorer;
+    private final Factors userFactors;
+    private final Factors itemFactors;
 
     /**
-     * @param userFactors {@code users.size() × rank}
-     * @param itemFactors {@code items.size() × rank}
-     * @param userHas     users that have factors
-     * @param itemHas     items that have factors
+     * @param userFactors {@code users.size()} rows at {@code params.rank()}; kept, not copied (a {@link Factors} handed
+     *                    over is never written again)
+     * @param itemFactors {@code items.size()} rows at {@code params.rank()}; likewise
      */
-    public AlsModel(AlsParams params, LabelIndex users, LabelIndex items, float[] userFactors, float[] itemFactors,
-                    BitSet userHas, BitSet itemHas) {
+    public AlsModel(AlsParams params, LabelIndex users, LabelIndex items, Factors userFactors, Factors itemFactors) {
         int k = params.rank();
-        if (userFactors.length != (long) users.size() * k || itemFactors.length != (long) items.size() * k) {
-            throw new IllegalArgumentException("factor arrays do not match " + users.size() + " users, "
+        if (userFactors.rows() != users.size() || itemFactors.rows() != items.size() || userFactors.rank() != k
+            || itemFactors.rank() != k) {
+            throw new IllegalArgumentException("factors (" + userFactors.rows() + " × " + userFactors.rank() + ", "
+                + itemFactors.rows() + " × " + itemFactors.rank() + ") do not match " + users.size() + " users, "
                 + items.size() + " items and rank " + k);
         }
         this.params = params;
@@ -41,41 +40,29 @@ public final class AlsModel {
         this.items = items;
         this.userFactors = userFactors;
         this.itemFactors = itemFactors;
-        this.userHas = (BitSet) userHas.clone();
-        this.itemHas = (BitSet) itemHas.clone();
-        this.scorer = null;
-    }
-
-    private AlsModel(AlsModel m, TopKScorer scorer) {
-        this.params = m.params;
-        this.users = m.users;
-        this.items = m.items;
-        this.userFactors = m.userFactors;
-        this.itemFactors = m.itemFactors;
-        this.userHas = m.userHas;
-        this.itemHas = m.itemHas;
-        this.scorer = scorer;
     }
 
     /**
-     * This model with its recommend and similar-items methods computed by {@code scorer} (e.g. the GPU's), sharing
-     * the factors; null restores the built-in CPU scorer. The caller keeps ownership of the scorer.
+     * Opens a recommender on backend {@code auto}, {@code cpu} or {@code gpu} (as {@link Als#backend}), on all cores;
+     * the caller closes it.
      */
-    public AlsModel withScorer(TopKScorer scorer) {
-        return new AlsModel(this, scorer);
+    public Recommender recommender(String backend) {
+        return recommender(backend, Runtime.getRuntime().availableProcessors());
     }
 
-    /** The engine that computed the latest recommendations of this model ("cpu" unless a scorer was given). */
-    public String scorerName() {
-        return scorer == null ? "cpu" : scorer.name();
+    /** {@link #recommender(String)} with {@code threads} CPU worker threads. */
+    public Recommender recommender(String backend, int threads) {
+        return recommender(Backends.choose(backend), threads);
     }
 
-    private Recommendations score(float[] q, BitSet qHas, int nq, float[] c, BitSet cHas, int nc, int k, Csr exclude,
-                                  int[] rows, int threads) {
-        if (scorer == null) {
-            return BlockedScorer.topK(q, qHas, nq, c, cHas, nc, rank(), k, exclude, rows, threads);
-        }
-        return scorer.topK(q, qHas, nq, c, cHas, nc, rank(), k, exclude, rows);
+    /** {@link #recommender(String, int)} on a backend already chosen (see {@link Als#backend(Backends.Choice)}). */
+    public Recommender recommender(Backends.Choice choice, int threads) {
+        TopKScorer scorer = choice.openScorer(threads);
+        return new Recommender(this, scorer, choice.fallbackReason(scorer));
+    }
+
+    private Recommender cpu() {
+        return new Recommender(this, new CpuTopKScorer(Runtime.getRuntime().availableProcessors()), null);
     }
 
     /** The parameters the model was fitted with. */
@@ -98,44 +85,44 @@ public final class AlsModel {
         return items;
     }
 
-    /** A copy of the user factors (row-major). */
-    public float[] userFactors() {
-        return userFactors.clone();
+    /** The user factors (row = user index; a read-only value). */
+    public Factors userFactors() {
+        return userFactors;
     }
 
-    /** A copy of the item factors (row-major). */
-    public float[] itemFactors() {
-        return itemFactors.clone();
+    /** The item factors (row = item index; a read-only value). */
+    public Factors itemFactors() {
+        return itemFactors;
     }
 
     /** A copy of user {@code u}'s factor vector, or null when the user is cold. */
     public float[] userFactor(int u) {
-        return userHas.get(u) ? Arrays.copyOfRange(userFactors, u * rank(), (u + 1) * rank()) : null;
+        return userFactors.row(u);
     }
 
     /** A copy of item {@code i}'s factor vector, or null when the item is cold. */
     public float[] itemFactor(int i) {
-        return itemHas.get(i) ? Arrays.copyOfRange(itemFactors, i * rank(), (i + 1) * rank()) : null;
+        return itemFactors.row(i);
     }
 
     /** True when user index {@code u} exists and has factors. */
     public boolean hasUser(int u) {
-        return u >= 0 && u < users.size() && userHas.get(u);
+        return userFactors.has(u);
     }
 
     /** True when item index {@code i} exists and has factors. */
     public boolean hasItem(int i) {
-        return i >= 0 && i < items.size() && itemHas.get(i);
+        return itemFactors.has(i);
     }
 
     /** Number of users with factors. */
     public int usersWithFactors() {
-        return userHas.cardinality();
+        return userFactors.presentCount();
     }
 
     /** Number of items with factors. */
     public int itemsWithFactors() {
-        return itemHas.cardinality();
+        return itemFactors.presentCount();
     }
 
     /** xᵤᵀ yᵢ in float, as Spark's transform; NaN when either side is cold or out of range. */
@@ -144,11 +131,13 @@ public final class AlsModel {
             return Float.NaN;
         }
         int k = rank();
+        float[] uf = userFactors.data();
+        float[] itf = itemFactors.data();
         int uo = user * k;
         int io = item * k;
         float s = 0;
         for (int d = 0; d < k; d++) {
-            s += userFactors[uo + d] * itemFactors[io + d];
+            s += uf[uo + d] * itf[io + d];
         }
         return s;
     }
@@ -205,120 +194,45 @@ public final class AlsModel {
         return new Csr(pairs.rows(), pairs.cols(), ptr, idx, val);
     }
 
-    /**
-     * Top-{@code k} items for every user (row = user index). Users without factors get no list.
-     *
-     * @param exclude users × items entries never to recommend (e.g. the training matrix: already-seen items), or null
-     *                to include everything (Spark's behaviour)
-     */
+    /** {@link Recommender#recommendForAllUsers(int, Csr)} on the CPU. */
     public Recommendations recommendForAllUsers(int k, Csr exclude) {
-        checkExclude(exclude, users.size(), items.size());
-        return score(userFactors, userHas, users.size(), itemFactors, itemHas, items.size(), k, exclude, null,
-            params.threads());
+        try (Recommender r = cpu()) {
+            return r.recommendForAllUsers(k, exclude);
+        }
     }
 
-    /**
-     * {@link #recommendForAllUsers(int, Csr)} with a global blacklist: items in {@code blocked} (by index) are never
-     * recommended to anyone (e.g. unavailable tracks); ids past the catalogue are ignored.
-     */
+    /** {@link Recommender#recommendForAllUsers(int, Csr, BitSet)} on the CPU. */
     public Recommendations recommendForAllUsers(int k, Csr exclude, BitSet blocked) {
-        checkExclude(exclude, users.size(), items.size());
-        BitSet allowed = (BitSet) itemHas.clone();
-        allowed.andNot(blocked);
-        return score(userFactors, userHas, users.size(), itemFactors, allowed, items.size(), k, exclude, null,
-            params.threads());
-    }
-
-    /** Both lists of every user from one scoring pass: without and with the excluded entries. */
-    public record ListsWithAndWithoutExclusion(Recommendations all, Recommendations excluded) {
-    }
-
-    /**
-     * {@link #recommendForAllUsers} twice — with every item, and without the entries of {@code exclude} — for the
-     * price of one scoring pass (e.g. lists to show and lists to evaluate).
-     */
-    public ListsWithAndWithoutExclusion recommendForAllUsersBoth(int k, Csr exclude) {
-        if (exclude == null) {
-            throw new IllegalArgumentException("an exclusion matrix is required");
+        try (Recommender r = cpu()) {
+            return r.recommendForAllUsers(k, exclude, blocked);
         }
-        checkExclude(exclude, users.size(), items.size());
-        if (scorer != null) {
-            return new ListsWithAndWithoutExclusion(
-                score(userFactors, userHas, users.size(), itemFactors, itemHas, items.size(), k, null, null, 1),
-                score(userFactors, userHas, users.size(), itemFactors, itemHas, items.size(), k, exclude, null, 1));
+    }
+
+    /** {@link Recommender#recommendForAllUsersBoth} on the CPU (one scoring pass for both lists). */
+    public Recommender.ListsWithAndWithoutExclusion recommendForAllUsersBoth(int k, Csr exclude) {
+        try (Recommender r = cpu()) {
+            return r.recommendForAllUsersBoth(k, exclude);
         }
-        Recommendations[] r = BlockedScorer.topK(userFactors, userHas, users.size(), itemFactors, itemHas, items.size(),
-            rank(), k, exclude, true, null, params.threads());
-        return new ListsWithAndWithoutExclusion(r[1], r[0]);
     }
 
-    /**
-     * Top-{@code k} items for the given user labels, de-duplicated in first-seen order; unknown or cold labels are
-     * silently omitted, as in Spark. Row {@code r} of the result belongs to {@code result.users()[r]}.
-     */
-    public UserRecommendations recommendForUsers(String[] labels, int k, Csr exclude) {
-        checkExclude(exclude, users.size(), items.size());
-        Set<Integer> rows = new LinkedHashSet<>();
-        for (String l : labels) {
-            int u = users.indexOf(l);
-            if (hasUser(u)) {
-                rows.add(u);
-            }
+    /** {@link Recommender#recommendForUsers(String[], int, Csr)} on the CPU. */
+    public Recommender.UserRecommendations recommendForUsers(String[] labels, int k, Csr exclude) {
+        try (Recommender r = cpu()) {
+            return r.recommendForUsers(labels, k, exclude);
         }
-        int[] q = rows.stream().mapToInt(Integer::intValue).toArray();
-        Recommendations r = score(userFactors, userHas, users.size(), itemFactors, itemHas, items.size(), k, exclude,
-            q, params.threads());
-        return new UserRecommendations(q, r);
     }
 
-    /** Subset recommendations: {@code users()[r]} is the user index of result row {@code r}. */
-    public record UserRecommendations(int[] users, Recommendations lists) {
-    }
-
-    /**
-     * Top-{@code k} users for every item (row = item index).
-     *
-     * @param exclude items × users entries to skip (e.g. the item×user training matrix), or null
-     */
+    /** {@link Recommender#recommendForAllItems} on the CPU. */
     public Recommendations recommendForAllItems(int k, Csr exclude) {
-        checkExclude(exclude, items.size(), users.size());
-        return score(itemFactors, itemHas, items.size(), userFactors, userHas, users.size(), k, exclude, null,
-            params.threads());
+        try (Recommender r = cpu()) {
+            return r.recommendForAllItems(k, exclude);
+        }
     }
 
-    /**
-     * The {@code k} items most similar to {@code item} by cosine similarity of item factors, the item itself
-     * excluded; ties by item index descending. Empty when the item is cold.
-     */
+    /** {@link Recommender#similarItems} on the CPU. */
     public Recommendations similarItems(int item, int k) {
-        int n = items.size();
-        int r = rank();
-        if (!hasItem(item)) {
-            return new Recommendations(Math.max(1, k), new int[Math.max(1, k)], new float[Math.max(1, k)], new int[1]);
-        }
-        float[] unit = new float[n * r];
-        for (int i = 0; i < n; i++) {
-            double norm = 0;
-            for (int d = 0; d < r; d++) {
-                double v = itemFactors[i * r + d];
-                norm += v * v;
-            }
-            float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
-            for (int d = 0; d < r; d++) {
-                unit[i * r + d] = itemFactors[i * r + d] * inv;
-            }
-        }
-        Csr self = new Csr(1, n, new int[] {0, 1}, new int[] {item}, new float[] {1f});
-        float[] query = Arrays.copyOfRange(unit, item * r, (item + 1) * r);
-        BitSet one = new BitSet(1);
-        one.set(0);
-        return score(query, one, 1, unit, itemHas, n, k, self, null, 1);
-    }
-
-    private static void checkExclude(Csr exclude, int rows, int cols) {
-        if (exclude != null && (exclude.rows() != rows || exclude.cols() != cols)) {
-            throw new IllegalArgumentException("exclusion matrix is " + exclude.rows() + " × " + exclude.cols()
-                + ", expected " + rows + " × " + cols);
+        try (Recommender r = cpu()) {
+            return r.similarItems(item, k);
         }
     }
 }

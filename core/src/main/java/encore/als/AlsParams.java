@@ -1,6 +1,9 @@
 package encore.als;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * ALS hyper-parameters, with Spark MLlib's names and defaults.
@@ -14,14 +17,13 @@ import java.util.Locale;
  * @param seed              initialisation seed; Spark's default is the hash code of its class name, 1994790107
  * @param solver            Cholesky (exact, default) or conjugate gradient (implicit only, warm-started)
  * @param cgSteps           conjugate-gradient steps per solve (≥ 1), used by {@link Solver#CG}
- * @param threads           worker threads (≥ 1); results do not depend on it
  * @param coldStartStrategy what {@code transform} does with users/items that have no factors
  * @param init              how the initial factors are drawn: Encore's per-entity streams or Spark's exact draws
  * @param numBlocks         Spark's {@code numUserBlocks}/{@code numItemBlocks} (≥ 1), which only changes the
  *                          initial factors; used by {@link Init#SPARK}; Spark default 10
  */
 public record AlsParams(int rank, int maxIter, double regParam, boolean implicitPrefs, double alpha,
-                        boolean nonnegative, long seed, Solver solver, int cgSteps, int threads,
+                        boolean nonnegative, long seed, Solver solver, int cgSteps,
                         ColdStartStrategy coldStartStrategy, Init init, int numBlocks) {
 
     /** Spark's default seed: {@code "org.apache.spark.ml.recommendation.ALS".hashCode()}. */
@@ -99,9 +101,6 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
         if (cgSteps < 1) {
             throw new IllegalArgumentException("cgSteps must be >= 1, got " + cgSteps);
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        }
         if (solver == Solver.CG && !implicitPrefs) {
             throw new IllegalArgumentException("the cg solver is for implicit feedback; use cholesky for explicit");
         }
@@ -110,7 +109,82 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
         }
     }
 
-    /** Spark's defaults, all cores. */
+    /**
+     * The parameters as key/value pairs under Spark's names, in declaration order; values are exact ({@link
+     * Double#toString} round-trips every double) and enums are lower case. {@link #fromMap} reads them back.
+     */
+    public Map<String, String> toMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("rank", Integer.toString(rank));
+        m.put("maxIter", Integer.toString(maxIter));
+        m.put("regParam", Double.toString(regParam));
+        m.put("implicitPrefs", Boolean.toString(implicitPrefs));
+        m.put("alpha", Double.toString(alpha));
+        m.put("nonnegative", Boolean.toString(nonnegative));
+        m.put("seed", Long.toString(seed));
+        m.put("solver", solver.name().toLowerCase(Locale.ROOT));
+        m.put("cgSteps", Integer.toString(cgSteps));
+        m.put("coldStartStrategy", coldStartStrategy.name().toLowerCase(Locale.ROOT));
+        m.put("init", init.name().toLowerCase(Locale.ROOT));
+        m.put("numBlocks", Integer.toString(numBlocks));
+        return m;
+    }
+
+    /**
+     * Parameters from key/value pairs as {@link #toMap} writes them; keys that are absent keep Spark's defaults (so
+     * a map written before a parameter existed still reads).
+     *
+     * @throws IllegalArgumentException naming the key, for an unknown key or a value that does not parse or is out of
+     *                                  range
+     */
+    public static AlsParams fromMap(Map<String, String> m) {
+        Builder b = builder();
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            String v = e.getValue().trim();
+            try {
+                set(b, e.getKey(), v);
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("parameter " + e.getKey() + ": '" + e.getValue()
+                    + "' is not a number", ex);
+            }
+        }
+        return b.build();
+    }
+
+    private static void set(Builder b, String key, String v) {
+        switch (key) {
+            case "rank" -> b.rank(Integer.parseInt(v));
+            case "maxIter" -> b.maxIter(Integer.parseInt(v));
+            case "regParam" -> b.regParam(Double.parseDouble(v));
+            case "implicitPrefs" -> b.implicitPrefs(parseBoolean(key, v));
+            case "alpha" -> b.alpha(Double.parseDouble(v));
+            case "nonnegative" -> b.nonnegative(parseBoolean(key, v));
+            case "seed" -> b.seed(Long.parseLong(v));
+            case "solver" -> b.solver(parseEnum(key, v, Solver::parse));
+            case "cgSteps" -> b.cgSteps(Integer.parseInt(v));
+            case "coldStartStrategy" -> b.coldStartStrategy(parseEnum(key, v, ColdStartStrategy::parse));
+            case "init" -> b.init(parseEnum(key, v, Init::parse));
+            case "numBlocks" -> b.numBlocks(Integer.parseInt(v));
+            default -> throw new IllegalArgumentException("unknown parameter '" + key + "'");
+        }
+    }
+
+    private static boolean parseBoolean(String key, String v) {
+        if (v.equals("true") || v.equals("false")) {
+            return v.equals("true");
+        }
+        throw new IllegalArgumentException("parameter " + key + ": '" + v + "' is not true or false");
+    }
+
+    private static <E> E parseEnum(String key, String v, Function<String, E> parse) {
+        try {
+            return parse.apply(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("parameter " + key + ": unknown value '" + v + "'", e);
+        }
+    }
+
+    /** Spark's defaults. */
     public static AlsParams defaults() {
         return builder().build();
     }
@@ -123,7 +197,7 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
     /** A builder holding these parameters. */
     public Builder toBuilder() {
         return new Builder().rank(rank).maxIter(maxIter).regParam(regParam).implicitPrefs(implicitPrefs).alpha(alpha)
-            .nonnegative(nonnegative).seed(seed).solver(solver).cgSteps(cgSteps).threads(threads)
+            .nonnegative(nonnegative).seed(seed).solver(solver).cgSteps(cgSteps)
             .coldStartStrategy(coldStartStrategy).init(init).numBlocks(numBlocks);
     }
 
@@ -138,7 +212,6 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
         private long seed = SPARK_DEFAULT_SEED;
         private Solver solver = Solver.CHOLESKY;
         private int cgSteps = 3;
-        private int threads = Runtime.getRuntime().availableProcessors();
         private ColdStartStrategy coldStartStrategy = ColdStartStrategy.NAN;
         private Init init = Init.ENCORE;
         private int numBlocks = SPARK_DEFAULT_NUM_BLOCKS;
@@ -197,12 +270,6 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
             return this;
         }
 
-        /** Sets {@code threads}. */
-        public Builder threads(int v) {
-            threads = v;
-            return this;
-        }
-
         /** Sets {@code coldStartStrategy}. */
         public Builder coldStartStrategy(ColdStartStrategy v) {
             coldStartStrategy = v;
@@ -224,7 +291,7 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
         /** Builds the parameters; the record constructor validates them. */
         public AlsParams build() {
             return new AlsParams(rank, maxIter, regParam, implicitPrefs, alpha, nonnegative, seed, solver, cgSteps,
-                threads, coldStartStrategy, init, numBlocks);
+                coldStartStrategy, init, numBlocks);
         }
     }
 }

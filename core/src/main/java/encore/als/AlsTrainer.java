@@ -1,9 +1,12 @@
 package encore.als;
 
-import encore.internal.Hashing;
-import encore.matrix.Csr;
+import encore.als.spi.AlsBackend;
+import encore.als.spi.AlsFit;
 import encore.data.Interactions;
 import encore.data.LabelIndex;
+import encore.internal.Hashing;
+import encore.matrix.Csr;
+import encore.matrix.Factors;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -11,8 +14,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Fits an {@link AlsModel} by alternating least squares, driving an {@link AlsBackend} half-iteration by
- * half-iteration, in Spark's order:
+ * The ALS loop behind {@link Als#fit}: draws the initial factors and drives an engine's {@link AlsFit} half-iteration
+ * by half-iteration, in Spark's order:
  * <pre>
  * init:  every user and item with at least one training rating gets a random unit vector
  *        (k Gaussian draws, divided by their L2 norm; no 1/√k scaling), seeded per entity;
@@ -22,172 +25,85 @@ import java.util.SplittableRandom;
  * </pre>
  * Entities without training ratings keep no factors (cold). With {@code maxIter = 0} the model holds the random
  * initial factors, as Spark's does. With {@link AlsParams.Init#ENCORE} (the default) each entity's initial vector comes
- * from its own random stream ({@code SplittableRandom(Hashing.mix64(seed, side, index))}), so the factors are identical
- * whatever the thread count and whichever other entities exist. With {@link AlsParams.Init#SPARK} they are Spark's
- * own draws ({@link SparkInit}), so that a fit on the same indexed data starts where Spark's starts.
+ * from its own random stream, so the factors are identical whatever the thread count and whichever other entities
+ * exist. With {@link AlsParams.Init#SPARK} they are Spark's own draws ({@link SparkInit}), so that a fit on the same
+ * indexed data starts where Spark's starts.
  */
-public final class AlsTrainer {
+final class AlsTrainer {
     private AlsTrainer() {
     }
 
-    /** Called after each iteration. */
-    @FunctionalInterface
-    public interface Listener {
-        /** Iteration {@code iteration} of {@code maxIter} took {@code seconds}. */
-        void iteration(int iteration, int maxIter, double seconds);
-
-        /**
-         * Called after {@link #iteration} with the training objective when {@link #wantsLoss()} is true (computing it
-         * costs about one pass over the ratings).
-         */
-        default void loss(int iteration, double loss) {
-        }
-
-        /** Whether to compute the objective after each iteration. */
-        default boolean wantsLoss() {
-            return false;
-        }
-
-        /** A listener that ignores everything. */
-        Listener NONE = (i, n, s) -> { };
-    }
-
     /** The model and the time of each iteration. */
-    public record Fit(AlsModel model, List<Double> iterationSeconds) {
+    record Fit(AlsModel model, List<Double> iterationSeconds) {
     }
 
     /**
-     * Fits a model on {@code train} with the given backend.
+     * Fits a model on {@code train} with the given (open) backend.
      *
      * @throws IllegalArgumentException when there are no ratings
      * @throws AlsException             when a system is singular or factors stop being finite, naming the entity
      */
-    public static Fit fit(Interactions train, AlsParams params, AlsBackend backend, Listener listener) {
+    static Fit fit(Interactions train, AlsParams params, AlsBackend backend, FitListener listener) {
         if (train.nnz() == 0) {
             throw new IllegalArgumentException("no ratings to fit: the training set is empty");
         }
-        int k = params.rank();
-        LabelIndex users = train.users();
-        LabelIndex items = train.items();
         Csr userItems = train.userItems();
         Csr itemUsers = train.itemUsers();
-        long uLen = (long) users.size() * k;
-        long iLen = (long) items.size() * k;
-        if (uLen > Integer.MAX_VALUE - 16 || iLen > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("rank " + k + " × " + Math.max(users.size(), items.size())
+        int k = params.rank();
+        long limit = Integer.MAX_VALUE - 16;
+        if ((long) userItems.rows() * k > limit || (long) itemUsers.rows() * k > limit) {
+            throw new IllegalArgumentException("rank " + k + " × " + Math.max(userItems.rows(), itemUsers.rows())
                 + " rows is more factors than one Java array holds");
         }
-        BitSet userHas = nonEmptyRows(userItems);
-        BitSet itemHas = nonEmptyRows(itemUsers);
-        float[] userF = new float[(int) uLen];
-        float[] itemF = new float[(int) iLen];
-        // Items are solved first, and Cholesky and NNLS never read the factors they overwrite: the random item factors
-        // are only read by a CG warm start or returned by a 0-iteration fit. Skipping them otherwise changes no result
-        // (each side has its own streams) and saves one Gaussian per item and dimension (10⁷ at 1 M tracks, rank 10).
-        initialise(userF, userHas, params, 0);
-        if (params.maxIter() == 0 || params.solver() == AlsParams.Solver.CG) {
-            initialise(itemF, itemHas, params, 1);
-        }
+        AlsFit.State initial = new AlsFit.State(
+            initialise(userItems, params, AlsFit.Side.USERS, true),
+            // Items are solved first, and Cholesky and NNLS never read the factors they overwrite: only a CG warm
+            // start or a 0-iteration fit reads the random item factors, so they are drawn only then (each side has
+            // its own streams, so skipping them changes nothing else).
+            initialise(itemUsers, params, AlsFit.Side.ITEMS,
+                params.maxIter() == 0 || params.solver() == AlsParams.Solver.CG));
         List<Double> times = new ArrayList<>();
-        for (int it = 1; it <= params.maxIter(); it++) {
-            long t0 = System.nanoTime();
-            solve(backend, itemUsers, userF, itemF, params, items, "item");
-            solve(backend, userItems, itemF, userF, params, users, "user");
-            double secs = (System.nanoTime() - t0) / 1e9;
-            times.add(secs);
-            checkFinite(itemF, itemHas, k, items, "item", it);
-            checkFinite(userF, userHas, k, users, "user", it);
-            listener.iteration(it, params.maxIter(), secs);
-            if (listener.wantsLoss()) {
-                listener.loss(it, loss(userItems, userF, itemF, userHas, itemHas, params));
+        AlsFit.State last;
+        try (AlsFit fit = backend.startFit(userItems, itemUsers, initial, params)) {
+            for (int it = 1; it <= params.maxIter(); it++) {
+                long t0 = System.nanoTime();
+                halfIteration(fit, AlsFit.Side.ITEMS, train.items(), params);
+                halfIteration(fit, AlsFit.Side.USERS, train.users(), params);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                times.add(secs);
+                checkFinite(fit, AlsFit.Side.ITEMS, train.items(), it);
+                checkFinite(fit, AlsFit.Side.USERS, train.users(), it);
+                listener.iteration(it, params.maxIter(), secs);
+                if (listener.wantsLoss()) {
+                    listener.loss(it, fit.loss());
+                }
             }
+            last = fit.finish();
         }
-        return new Fit(new AlsModel(params, users, items, userF, itemF, userHas, itemHas), List.copyOf(times));
+        return new Fit(new AlsModel(params, train.users(), train.items(), last.users(), last.items()), times);
     }
 
-    private static void solve(AlsBackend backend, Csr ratings, float[] src, float[] dst, AlsParams p,
-                              LabelIndex dstLabels, String side) {
+    private static void halfIteration(AlsFit fit, AlsFit.Side side, LabelIndex labels, AlsParams p) {
         try {
-            backend.solve(ratings, src, dst, p);
+            if (side == AlsFit.Side.ITEMS) {
+                fit.solveItems();
+            } else {
+                fit.solveUsers();
+            }
         } catch (SingularSystemException e) {
-            throw new AlsException(side + " '" + dstLabels.label(e.row()) + "' (index " + e.row() + ", "
+            throw new AlsException(side.noun() + " '" + labels.label(e.row()) + "' (index " + e.row() + ", "
                 + e.entries() + " ratings): normal equations are not positive definite at rank " + p.rank()
                 + " and regParam " + p.regParam() + "; raise regParam or lower the rank", e);
         }
     }
 
-    /**
-     * The objective ALS minimises, for progress reports:
-     * <pre>
-     * explicit  Σ_(u,i) (r − xᵤ·yᵢ)² + λ(Σᵤ nᵤ‖xᵤ‖² + Σᵢ nᵢ‖yᵢ‖²)
-     * implicit  Σ_(u, all i) c (p − xᵤ·yᵢ)² + λ(Σᵤ nᵤ⁺‖xᵤ‖² + Σᵢ nᵢ⁺‖yᵢ‖²)
-     *         = Σᵤ [xᵤᵀ(YᵀY)xᵤ + Σ_{i∈Ωᵤ} (c (p − s)² − s²)] + …,  s = xᵤ·yᵢ, c = 1 + α|r|, p = [r &gt; 0]
-     * </pre>
-     */
-    static double loss(Csr userItems, float[] userF, float[] itemF, BitSet userHas, BitSet itemHas, AlsParams p) {
-        int k = p.rank();
-        boolean implicit = p.implicitPrefs();
-        double[] gram = new double[k * k];
-        if (implicit) {
-            for (int i = itemHas.nextSetBit(0); i >= 0; i = itemHas.nextSetBit(i + 1)) {
-                for (int a = 0; a < k; a++) {
-                    double ya = itemF[i * k + a];
-                    for (int b = 0; b < k; b++) {
-                        gram[a * k + b] += ya * itemF[i * k + b];
-                    }
-                }
-            }
+    private static void checkFinite(AlsFit fit, AlsFit.Side side, LabelIndex labels, int iteration) {
+        int r = fit.firstNonFinite(side);
+        if (r >= 0) {
+            throw new AlsException(side.noun() + " '" + labels.label(r) + "' (index " + r + ") has a non-finite "
+                + "factor after iteration " + iteration + "; the ratings may hold huge values — scale them or raise "
+                + "regParam", null);
         }
-        double loss = 0;
-        double[] itemCount = new double[itemHas.length()];
-        int[] col = userItems.colIdx();
-        float[] val = userItems.values();
-        for (int u = userHas.nextSetBit(0); u >= 0; u = userHas.nextSetBit(u + 1)) {
-            int uo = u * k;
-            int n = 0;
-            for (int q = userItems.rowStart(u); q < userItems.rowEnd(u); q++) {
-                int io = col[q] * k;
-                double s = 0;
-                for (int d = 0; d < k; d++) {
-                    s += (double) userF[uo + d] * itemF[io + d];
-                }
-                double r = val[q];
-                if (implicit) {
-                    double c = 1 + p.alpha() * Math.abs(r);
-                    double pref = r > 0 ? 1 : 0;
-                    loss += c * (pref - s) * (pref - s) - s * s;
-                    if (r > 0) {
-                        n++;
-                        itemCount[col[q]]++;
-                    }
-                } else {
-                    loss += (r - s) * (r - s);
-                    n++;
-                    itemCount[col[q]]++;
-                }
-            }
-            if (implicit) {
-                for (int a = 0; a < k; a++) {
-                    double xa = userF[uo + a];
-                    for (int b = 0; b < k; b++) {
-                        loss += xa * gram[a * k + b] * userF[uo + b];
-                    }
-                }
-            }
-            loss += p.regParam() * n * squaredNorm(userF, uo, k);
-        }
-        for (int i = itemHas.nextSetBit(0); i >= 0; i = itemHas.nextSetBit(i + 1)) {
-            loss += p.regParam() * itemCount[i] * squaredNorm(itemF, i * k, k);
-        }
-        return loss;
-    }
-
-    private static double squaredNorm(float[] f, int o, int k) {
-        double s = 0;
-        for (int d = 0; d < k; d++) {
-            s += (double) f[o + d] * f[o + d];
-        }
-        return s;
     }
 
     static BitSet nonEmptyRows(Csr m) {
@@ -200,19 +116,34 @@ public final class AlsTrainer {
         return b;
     }
 
-    /** One side's initial factors (side 0: users, 1: items), drawn as {@link AlsParams#init()} says. */
-    private static void initialise(float[] f, BitSet has, AlsParams p, int side) {
-        if (p.init() == AlsParams.Init.SPARK) {
-            SparkInit.initialise(f, has, p.rank(), p.seed(), p.numBlocks(), side);
-        } else {
-            initialise(f, has, p.rank(), p.seed(), side);
+    /**
+     * One side's initial factors: the non-empty rows of {@code ratings} present, drawn as {@link AlsParams#init()}
+     * says when {@code draw}, else left zero (for factors no solver reads before overwriting them).
+     */
+    static Factors initialise(Csr ratings, AlsParams p, AlsFit.Side side, boolean draw) {
+        int k = p.rank();
+        BitSet has = nonEmptyRows(ratings);
+        float[] f = new float[ratings.rows() * k];
+        if (draw) {
+            int s = side == AlsFit.Side.USERS ? 0 : 1;
+            if (p.init() == AlsParams.Init.SPARK) {
+                SparkInit.initialise(f, has, k, p.seed(), p.numBlocks(), s);
+            } else {
+                initialise(f, has, k, p.seed(), s);
+            }
         }
+        return Factors.wrap(f, ratings.rows(), k, has);
     }
 
-    /** Unit-norm Gaussian vectors for the rows in {@code has}; zeros elsewhere. */
+    /**
+     * Unit-norm Gaussian vectors for the rows in {@code has}; zeros elsewhere. The stream of row r of a side is
+     * {@code SplittableRandom(mix64(seed·φ + side) ^ mix64(r + 1))}: mixing the seed with the side and, separately,
+     * the row index gives every (seed, side, row) its own well-separated seed, independent of which rows exist.
+     */
     static void initialise(float[] f, BitSet has, int k, long seed, int side) {
         for (int r = has.nextSetBit(0); r >= 0; r = has.nextSetBit(r + 1)) {
-            SplittableRandom rng = new SplittableRandom(Hashing.mix64(seed * 0x9E3779B97F4A7C15L + side) ^ Hashing.mix64(r + 1L));
+            SplittableRandom rng = new SplittableRandom(
+                Hashing.mix64(seed * 0x9E3779B97F4A7C15L + side) ^ Hashing.mix64(r + 1L));
             double norm = 0;
             int o = r * k;
             for (int d = 0; d < k; d++) {
@@ -223,18 +154,6 @@ public final class AlsTrainer {
             float inv = (float) (1 / Math.sqrt(norm));
             for (int d = 0; d < k; d++) {
                 f[o + d] *= inv;
-            }
-        }
-    }
-
-    private static void checkFinite(float[] f, BitSet has, int k, LabelIndex labels, String side, int iteration) {
-        for (int r = has.nextSetBit(0); r >= 0; r = has.nextSetBit(r + 1)) {
-            for (int d = r * k, e = d + k; d < e; d++) {
-                if (!Float.isFinite(f[d])) {
-                    throw new AlsException(side + " '" + labels.label(r) + "' (index " + r + ") has a non-finite "
-                        + "factor after iteration " + iteration + "; the ratings may hold huge values — scale them "
-                        + "or raise regParam", null);
-                }
             }
         }
     }

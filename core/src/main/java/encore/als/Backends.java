@@ -1,5 +1,10 @@
 package encore.als;
 
+import encore.als.spi.AlsBackend;
+import encore.als.spi.AlsBackendProvider;
+import encore.als.spi.EngineOptions;
+import encore.als.spi.TopKScorer;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -31,21 +36,37 @@ public final class Backends {
         return m;
     }
 
-    /**
-     * The chosen provider and, for {@code auto}, why higher-priority ones were passed over.
-     *
-     * @param auto whether it was chosen by {@code auto} (which allows a checked backend to fall back to the CPU)
-     */
-    public record Choice(AlsBackendProvider provider, String skipped, boolean auto) {
+    /** The chosen provider and, for {@code auto}, why higher-priority ones were passed over. */
+    public static final class Choice {
+        private final AlsBackendProvider provider;
+        private final String skipped;
+        private final boolean auto;
+
+        private Choice(AlsBackendProvider provider, String skipped, boolean auto) {
+            this.provider = provider;
+            this.skipped = skipped;
+            this.auto = auto;
+        }
+
+        /** The chosen provider's name. */
+        public String name() {
+            return provider.name();
+        }
+
+        /** Whether it was chosen by {@code auto} (which lets a checked backend fall back to the CPU). */
+        public boolean auto() {
+            return auto;
+        }
+
         /** Opens the chosen backend, allowing a fallback to the CPU engine only when chosen by {@code auto}. */
-        public AlsBackend open(AlsParams params) {
-            return provider.open(params, auto);
+        public AlsBackend open(AlsParams params, int threads) {
+            return provider.open(params, new EngineOptions(threads, auto));
         }
 
         /** Opens the chosen backend's top-k scorer (the CPU scorer when it has none); the caller closes it. */
         public TopKScorer openScorer(int threads) {
-            TopKScorer s = provider.openScorer(threads, auto);
-            return s != null ? s : TopKScorer.cpu(threads);
+            TopKScorer s = provider.openScorer(new EngineOptions(threads, auto));
+            return s != null ? s : new CpuTopKScorer(threads);
         }
 
         /**
@@ -53,6 +74,12 @@ public final class Backends {
          * {@code auto} passed over higher-priority ones; null when neither applies.
          */
         public String fallbackReason(AlsBackend opened) {
+            String own = opened.fallbackReason();
+            return own != null ? own : skipped;
+        }
+
+        /** {@link #fallbackReason(AlsBackend)} for a scorer. */
+        public String fallbackReason(TopKScorer opened) {
             String own = opened.fallbackReason();
             return own != null ? own : skipped;
         }

@@ -1,10 +1,8 @@
 package encore.pipeline;
 
-import encore.als.AlsBackend;
+import encore.als.Als;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.als.AlsTrainer;
-import encore.als.Backends;
 import encore.als.Recommendations;
 import encore.matrix.Csr;
 import encore.data.Interactions;
@@ -23,7 +21,7 @@ import java.util.Locale;
  *
  * <p>Metrics: {@code rmse} and {@code mae} (lower is better; cold validation pairs skipped, Spark's {@code drop}),
  * and {@code precision_at_K}, {@code recall_at_K}, {@code map_at_K}, {@code ndcg_at_K} (higher is better; top-K lists
- * exclude each user's training items, as in {@link SeedPipeline}).
+ * exclude each user's training items, as in {@link RunPipeline}).
  */
 public final class Tuning {
     private Tuning() {
@@ -84,7 +82,7 @@ public final class Tuning {
     /** Scores one model on the validation matrix. */
     public static double score(AlsModel model, Csr trainUserItems, Csr validation, Metric metric) {
         if (!metric.largerIsBetter()) {
-            RegressionMetrics rm = SeedPipeline.scorePairs(model, validation).metrics();
+            RegressionMetrics rm = RunPipeline.scorePairs(model, validation).metrics();
             return metric.name().equals("rmse") ? rm.rmse() : rm.mae();
         }
         Recommendations recs = model.recommendForAllUsers(metric.k(), trainUserItems);
@@ -99,20 +97,20 @@ public final class Tuning {
 
     /**
      * Fits and scores every grid point; returns the trials sorted best first (ties: the earlier grid point).
+     *
+     * @param estimator the backend and threads to fit with (its parameters are replaced by each grid point); the
+     *                  backend is chosen once for the whole grid
      */
     public static List<Trial> run(Interactions train, Csr validation, List<AlsParams> grid, Metric metric,
-                                  String backend, Listener listener) {
+                                  Als estimator, Listener listener) {
         encore.internal.Memory.requireFit(train.users().size(), train.items().size(),
             grid.stream().mapToInt(AlsParams::rank).max().orElse(1));
         List<Trial> trials = new ArrayList<>();
-        Backends.Choice choice = Backends.choose(backend);
+        Als als = estimator.backend(estimator.choice());
         for (int i = 0; i < grid.size(); i++) {
             AlsParams p = grid.get(i);
             long t0 = System.nanoTime();
-            AlsModel m;
-            try (AlsBackend b = choice.open(p)) {
-                m = AlsTrainer.fit(train, p, b, AlsTrainer.Listener.NONE).model();
-            }
+            AlsModel m = als.withParams(p).fit(train).model();
             double fit = (System.nanoTime() - t0) / 1e9;
             Trial t = new Trial(p, score(m, train.userItems(), validation, metric), fit);
             trials.add(t);

@@ -1,11 +1,15 @@
 package encore.cpu;
 
-import encore.als.AlsBackend;
+import encore.als.spi.AlsBackend;
+import encore.als.spi.AlsFit;
+import encore.als.spi.HostFit;
 import encore.als.AlsParams;
 import encore.als.SingularSystemException;
 import encore.matrix.Csr;
+import encore.matrix.Factors;
 import encore.internal.Parallel;
 
+import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,13 +40,43 @@ final class CpuAlsBackend implements AlsBackend {
     }
 
     @Override
-    public void solve(Csr ratings, float[] src, float[] dst, AlsParams p) {
+    public AlsFit startFit(Csr userItems, Csr itemUsers, AlsFit.State initial, AlsParams params) {
+        return new HostFit(userItems, itemUsers, initial, params, (ratings, src, dst) -> solve(ratings, src.data(),
+            dst.data(), params));
+    }
+
+    @Override
+    public Factors solveRows(Csr ratings, Factors src, Factors warmStart, AlsParams params) {
+        int k = params.rank();
+        if (src.rank() != k || src.rows() != ratings.cols()) {
+            throw new IllegalArgumentException("src factors (" + src.rows() + " × " + src.rank() + ") do not match the "
+                + ratings.rows() + " × " + ratings.cols() + " ratings at rank " + k);
+        }
+        if (warmStart != null && (warmStart.rank() != k || warmStart.rows() != ratings.rows())) {
+            throw new IllegalArgumentException("warmStart has " + warmStart.rows() + " rows at rank "
+                + warmStart.rank() + ", expected " + ratings.rows() + " at rank " + k);
+        }
+        float[] dst = warmStart == null ? new float[ratings.rows() * k] : warmStart.data().clone();
+        solve(ratings, src.data(), dst, params);
+        BitSet present = new BitSet(ratings.rows());
+        for (int r = 0; r < ratings.rows(); r++) {
+            if (ratings.rowLength(r) > 0) {
+                present.set(r);
+            } else {
+                java.util.Arrays.fill(dst, r * k, (r + 1) * k, 0f);
+            }
+        }
+        return Factors.wrap(dst, ratings.rows(), k, present);
+    }
+
+    /** One half-iteration over host arrays: every non-empty row of {@code ratings} written into {@code dst}. */
+    void solve(Csr ratings, float[] src, float[] dst, AlsParams p) {
         int k = p.rank();
         if (src.length != (long) ratings.cols() * k || dst.length != (long) ratings.rows() * k) {
             throw new IllegalArgumentException("factor arrays do not match the " + ratings.rows() + " × "
                 + ratings.cols() + " ratings at rank " + k);
         }
-        double[] gram = p.implicitPrefs() ? gram(src, ratings.cols(), k) : null;
+        double[] gram = p.implicitPrefs() ? gram(src, ratings.cols(), k, threads) : null;
         double[][] baseFactors = p.implicitPrefs() && p.solver() == AlsParams.Solver.CHOLESKY && !p.nonnegative()
             ? baseFactors(gram, k, p.regParam()) : null;
         int[] chunks = balancedChunks(ratings, k, threads * 8);
@@ -91,10 +125,10 @@ final class CpuAlsBackend implements AlsBackend {
     }
 
     /** YᵀY of the {@code n × k} factors, upper triangle, summed per fixed block then in block order. */
-    static double[] gram(float[] y, int n, int k) {
+    static double[] gram(float[] y, int n, int k, int threads) {
         int blocks = (n + GRAM_BLOCK - 1) / GRAM_BLOCK;
         double[][] partial = new double[blocks][];
-        Parallel.forEachUnchecked(Runtime.getRuntime().availableProcessors(), blocks, b -> {
+        Parallel.forEachUnchecked(threads, blocks, b -> {
             double[] g = new double[k * k];
             double[] v = new double[k];
             for (int r = b * GRAM_BLOCK, e = Math.min(n, r + GRAM_BLOCK); r < e; r++) {

@@ -1,8 +1,9 @@
 package encore.cpu;
 
-import encore.als.AlsBackend;
-import encore.als.AlsBackendProvider;
+import encore.als.spi.AlsBackend;
+import encore.als.spi.AlsBackendProvider;
 import encore.als.AlsParams;
+import encore.als.spi.EngineOptions;
 
 /** Registers the CPU engine; always available, lowest priority (a GPU wins under {@code auto}). */
 public final class CpuBackendProvider implements AlsBackendProvider {
@@ -22,7 +23,12 @@ public final class CpuBackendProvider implements AlsBackendProvider {
     }
 
     @Override
-    public AlsBackend open(AlsParams params) {
-        return new CpuAlsBackend(params.threads());
+    public AlsBackend open(AlsParams params, EngineOptions options) {
+        return new CpuAlsBackend(options.threads());
+    }
+
+    /** The CPU engine on {@code threads} worker threads (what a checked GPU backend falls back to). */
+    public static AlsBackend open(int threads) {
+        return new CpuAlsBackend(threads);
     }
 }

@@ -1,6 +1,6 @@
 package encore.cpu;
 
-import encore.als.AlsBackend;
+import encore.als.spi.AlsBackend;
 import encore.als.AlsException;
 import encore.als.AlsModel;
 import encore.als.AlsParams;

@@ -7,7 +7,7 @@ import encore.data.ItemKey;
 import encore.data.PrepareOptions;
 import encore.data.SplitSpec;
 import encore.pipeline.RunOptions;
-import encore.pipeline.SeedPipeline;
+import encore.pipeline.RunPipeline;
 import encore.synth.GeneratorConfig;
 import encore.synth.ListeningsGenerator;
 import org.junit.jupiter.api.Test;
@@ -40,10 +40,10 @@ class PipelineDeterminismTest {
                 RunOptions o = new RunOptions(csv, new PrepareOptions(in, -1, SplitSpec.holdout(0.2, 3)), null, null,
                     als, "cpu", 10, false);
                 Path out = dir.resolve("out" + implicit + threads);
-                SeedPipeline.run(o, out, SeedPipeline.Listener.SILENT);
+                RunPipeline.run(o, out, RunPipeline.Listener.SILENT);
                 byte[][] files = {Files.readAllBytes(out.resolve("users.csv")),
                     Files.readAllBytes(out.resolve("items.csv")),
-                    Files.readAllBytes(out.resolve(SeedPipeline.RECOMMENDATIONS))};
+                    Files.readAllBytes(out.resolve(RunPipeline.RECOMMENDATIONS))};
                 if (ref == null) {
                     ref = files;
                 } else {

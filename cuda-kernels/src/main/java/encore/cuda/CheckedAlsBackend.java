@@ -1,12 +1,18 @@
 package encore.cuda;
 
-import encore.als.AlsBackend;
+import encore.als.spi.AlsBackend;
+import encore.als.spi.AlsFit;
+import encore.als.spi.EngineOptions;
+import encore.als.spi.HostFit;
+import encore.cpu.CpuHalfIteration;
 import encore.als.AlsException;
 import encore.als.AlsParams;
 import encore.als.SingularSystemException;
 import encore.matrix.Csr;
+import encore.matrix.Factors;
 
-import java.util.function.Supplier;
+import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * The "checked" GPU backend: each half-iteration runs on the GPU engine, then {@link SpotCheck} re-checks a sample
@@ -20,33 +26,39 @@ import java.util.function.Supplier;
  */
 final class CheckedAlsBackend implements AlsBackend {
     /** What the checked backend needs from an accelerated engine: its solve, and the Gram it used (implicit). */
-    interface Engine extends AlsBackend {
+    interface Engine extends AutoCloseable {
+        /** The engine's name ("gpu"). */
+        String name();
+
+        /** One half-iteration on host arrays, as {@link CpuHalfIteration#solve}. */
+        void solve(Csr ratings, float[] src, float[] dst, AlsParams p);
+
         /** The YᵀY of the last implicit half-iteration (k × k, row-major), or null. */
         double[] lastGram();
+
+        @Override
+        void close();
     }
 
-    private final Supplier<AlsBackend> cpuOpener;
+    private final int threads;
     private final FallbackPolicy policy;
     private final long seed;
     private final String engineName;
     private Engine engine;
-    private AlsBackend cpu;
     private long calls;
     private long checkedRows;
 
     /**
      * @param engine          the accelerated engine (null: start on the CPU with {@code reason})
      * @param reason          why there is no engine (with a null engine)
-     * @param cpuOpener       opens the CPU engine when it is needed
-     * @param fallbackAllowed whether to continue on the CPU (auto) or throw (gpu)
+     * @param options         CPU threads for the fallback, and whether to continue on the CPU (auto) or throw (gpu)
      * @param seed            seeds the spot-check's row sample
      */
-    CheckedAlsBackend(Engine engine, String reason, Supplier<AlsBackend> cpuOpener, boolean fallbackAllowed,
-                      long seed) {
+    CheckedAlsBackend(Engine engine, String reason, EngineOptions options, long seed) {
         this.engine = engine;
         this.engineName = engine == null ? "cpu" : engine.name();
-        this.cpuOpener = cpuOpener;
-        this.policy = new FallbackPolicy(fallbackAllowed);
+        this.threads = options.threads();
+        this.policy = new FallbackPolicy(options.fallbackAllowed());
         this.seed = seed;
         if (engine == null) {
             fallBack(reason);
@@ -68,8 +80,34 @@ final class CheckedAlsBackend implements AlsBackend {
         return checkedRows;
     }
 
+    /**
+     * A fit whose factors stay on the host: each half-iteration goes through {@link #solve}, which checks the
+     * engine's result and keeps the last good factors for the fallback.
+     */
     @Override
-    public void solve(Csr ratings, float[] src, float[] dst, AlsParams p) {
+    public AlsFit startFit(Csr userItems, Csr itemUsers, AlsFit.State initial, AlsParams params) {
+        return new HostFit(userItems, itemUsers, initial, params, (ratings, src, dst) -> solve(ratings, src.data(),
+            dst.data(), params));
+    }
+
+    @Override
+    public Factors solveRows(Csr ratings, Factors src, Factors warmStart, AlsParams params) {
+        int k = params.rank();
+        float[] dst = warmStart == null ? new float[ratings.rows() * k] : warmStart.data().clone();
+        solve(ratings, src.data(), dst, params);
+        BitSet present = new BitSet(ratings.rows());
+        for (int r = 0; r < ratings.rows(); r++) {
+            if (ratings.rowLength(r) > 0) {
+                present.set(r);
+            } else {
+                Arrays.fill(dst, r * k, (r + 1) * k, 0f);
+            }
+        }
+        return Factors.wrap(dst, ratings.rows(), k, present);
+    }
+
+    /** One checked half-iteration on host arrays. */
+    void solve(Csr ratings, float[] src, float[] dst, AlsParams p) {
         long call = calls++;
         if (engine != null) {
             String failure;
@@ -95,7 +133,7 @@ final class CheckedAlsBackend implements AlsBackend {
                 System.arraycopy(before, 0, dst, 0, dst.length);
             }
         }
-        cpu.solve(ratings, src, dst, p);
+        CpuHalfIteration.solve(ratings, src, dst, p, threads);
     }
 
     private void fallBack(String why) {
@@ -109,9 +147,6 @@ final class CheckedAlsBackend implements AlsBackend {
             engine.close();
             engine = null;
         }
-        if (cpu == null) {
-            cpu = cpuOpener.get();
-        }
     }
 
     @Override
@@ -119,9 +154,6 @@ final class CheckedAlsBackend implements AlsBackend {
         if (engine != null) {
             engine.close();
             engine = null;
-        }
-        if (cpu != null) {
-            cpu.close();
         }
     }
 }

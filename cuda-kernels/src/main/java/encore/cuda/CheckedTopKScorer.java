@@ -2,8 +2,9 @@ package encore.cuda;
 
 import encore.als.AlsException;
 import encore.als.Recommendations;
-import encore.als.TopKScorer;
+import encore.als.spi.TopKScorer;
 import encore.matrix.Csr;
+import encore.matrix.Factors;
 
 import java.util.BitSet;
 import java.util.Locale;
@@ -48,14 +49,14 @@ final class CheckedTopKScorer implements TopKScorer {
     }
 
     @Override
-    public Recommendations topK(float[] q, BitSet qHas, int nq, float[] c, BitSet cHas, int nc, int rank, int k,
-                                Csr exclude, int[] rows) {
+    public Recommendations topK(Factors queries, Factors candidates, int k, Csr exclude, int[] rows) {
         long call = calls++;
         if (engine != null) {
             String failure;
             try {
-                Recommendations r = engine.topK(q, qHas, nq, c, cHas, nc, rank, k, exclude, rows);
-                failure = check(r, q, qHas, nq, c, cHas, nc, rank, k, exclude, rows, seed * 31 + call);
+                Recommendations r = engine.topK(queries, candidates, k, exclude, rows);
+                failure = check(r, queries.data(), queries.present(), queries.rows(), candidates.data(),
+                    candidates.present(), candidates.rows(), queries.rank(), k, exclude, rows, seed * 31 + call);
                 if (failure == null) {
                     return r;
                 }
@@ -64,7 +65,7 @@ final class CheckedTopKScorer implements TopKScorer {
             }
             fallBack("GPU top-k call " + (call + 1) + ": " + failure);
         }
-        return cpu.topK(q, qHas, nq, c, cHas, nc, rank, k, exclude, rows);
+        return cpu.topK(queries, candidates, k, exclude, rows);
     }
 
     private void fallBack(String why) {

@@ -1,9 +1,9 @@
 package encore.cuda;
 
-import encore.als.AlsBackend;
+import encore.als.spi.AlsBackend;
 import encore.als.AlsParams;
 import encore.als.Recommendations;
-import encore.als.TopKScorer;
+import encore.als.spi.TopKScorer;
 import encore.cpu.CpuBackendProvider;
 import encore.matrix.Csr;
 import encore.data.IngestOptions;

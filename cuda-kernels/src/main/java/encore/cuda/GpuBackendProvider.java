@@ -1,10 +1,11 @@
 package encore.cuda;
 
-import encore.als.AlsBackend;
-import encore.als.AlsBackendProvider;
+import encore.als.spi.AlsBackend;
+import encore.als.spi.AlsBackendProvider;
 import encore.als.AlsParams;
-import encore.als.TopKScorer;
-import encore.cpu.CpuBackendProvider;
+import encore.als.spi.TopKScorer;
+import encore.als.CpuTopKScorer;
+import encore.als.spi.EngineOptions;
 
 /**
  * Registers the CUDA engine as backend "gpu" (priority above the CPU engine, so {@code auto} prefers it). Available
@@ -37,36 +38,28 @@ public final class GpuBackendProvider implements AlsBackendProvider {
     }
 
     @Override
-    public AlsBackend open(AlsParams params) {
-        return open(params, true);
-    }
-
-    @Override
-    public AlsBackend open(AlsParams params, boolean fallbackAllowed) {
-        CpuBackendProvider cpu = new CpuBackendProvider();
+    public AlsBackend open(AlsParams params, EngineOptions options) {
         String unsupported = unsupported(params);
         if (unsupported != null) {
-            return new CheckedAlsBackend(null, unsupported, () -> cpu.open(params), fallbackAllowed, params.seed());
+            return new CheckedAlsBackend(null, unsupported, options, params.seed());
         }
         GpuDevice dev;
         try {
             dev = GpuDevice.open();
         } catch (GpuUnavailableException e) {
-            return new CheckedAlsBackend(null, e.getMessage(), () -> cpu.open(params), fallbackAllowed,
-                params.seed());
+            return new CheckedAlsBackend(null, e.getMessage(), options, params.seed());
         }
-        return new CheckedAlsBackend(new GpuAlsEngine(dev, true), null, () -> cpu.open(params), fallbackAllowed,
-            params.seed());
+        return new CheckedAlsBackend(new GpuAlsEngine(dev, true), null, options, params.seed());
     }
 
     @Override
-    public TopKScorer openScorer(int threads, boolean fallbackAllowed) {
-        TopKScorer cpu = TopKScorer.cpu(threads);
+    public TopKScorer openScorer(EngineOptions options) {
+        TopKScorer cpu = new CpuTopKScorer(options.threads());
         try {
-            return new CheckedTopKScorer(new GpuTopKScorer(GpuDevice.open(), true), null, cpu, fallbackAllowed,
-                SPOT_CHECK_SEED);
+            return new CheckedTopKScorer(new GpuTopKScorer(GpuDevice.open(), true), null, cpu,
+                options.fallbackAllowed(), SPOT_CHECK_SEED);
         } catch (GpuUnavailableException e) {
-            return new CheckedTopKScorer(null, e.getMessage(), cpu, fallbackAllowed, SPOT_CHECK_SEED);
+            return new CheckedTopKScorer(null, e.getMessage(), cpu, options.fallbackAllowed(), SPOT_CHECK_SEED);
         }
     }
 

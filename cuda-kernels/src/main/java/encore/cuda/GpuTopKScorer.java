@@ -1,8 +1,9 @@
 package encore.cuda;
 
 import encore.als.Recommendations;
-import encore.als.TopKScorer;
+import encore.als.spi.TopKScorer;
 import encore.matrix.Csr;
+import encore.matrix.Factors;
 
 import java.util.BitSet;
 
@@ -54,8 +55,14 @@ final class GpuTopKScorer implements TopKScorer {
     }
 
     @Override
-    public Recommendations topK(float[] q, BitSet qHas, int nq, float[] c, BitSet cHas, int nc, int rank, int k,
-                                Csr exclude, int[] rows) {
+    public Recommendations topK(Factors queries, Factors candidates, int k, Csr exclude, int[] rows) {
+        float[] q = queries.data();
+        BitSet qHas = queries.present();
+        int nq = queries.rows();
+        float[] c = candidates.data();
+        BitSet cHas = candidates.present();
+        int nc = candidates.rows();
+        int rank = queries.rank();
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }

@@ -1,6 +1,6 @@
 package encore.cuda;
 
-import encore.als.AlsBackend;
+import encore.als.spi.AlsBackend;
 import encore.als.AlsException;
 import encore.als.AlsParams;
 import encore.als.AlsTrainer;

@@ -2,7 +2,7 @@ package encore.cuda;
 
 import encore.als.AlsException;
 import encore.als.Recommendations;
-import encore.als.TopKScorer;
+import encore.als.spi.TopKScorer;
 import encore.matrix.Csr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,7 +2,7 @@ package encore.cuda;
 
 import encore.als.AlsParams;
 import encore.cpu.CpuBackendProvider;
-import encore.als.AlsBackend;
+import encore.als.spi.AlsBackend;
 import encore.matrix.Csr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,6 @@
 package encore.bench.vs;
 
-import encore.als.AlsBackend;
+import encore.als.spi.AlsBackend;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
 import encore.als.AlsTrainer;
@@ -15,7 +15,7 @@ import encore.data.SplitSpec;
 import encore.data.TriplesReader;
 import encore.eval.PopularityBaseline;
 import encore.eval.RankingMetrics;
-import encore.pipeline.SeedPipeline;
+import encore.pipeline.RunPipeline;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -86,7 +86,7 @@ public final class EncoreSide implements Scenario.Engine {
         }
         AlsModel model = fit(train, als, run, "fit");
         long t0 = System.nanoTime();
-        SeedPipeline.PairScores ps = SeedPipeline.scorePairs(model, test);
+        RunPipeline.PairScores ps = RunPipeline.scorePairs(model, test);
         run.put("predict_rmse", secs(t0));
         t0 = System.nanoTime();
         model.recommendForAllUsers(Scenario.TOP, null);
@@ -107,7 +107,7 @@ public final class EncoreSide implements Scenario.Engine {
         for (Scenario.Als als : Scenario.explicit(o)) {
             AlsModel model = fit(s.train(), als, run, "fit_" + als.name());
             t0 = System.nanoTime();
-            SeedPipeline.PairScores ps = SeedPipeline.scorePairs(model, s.test());
+            RunPipeline.PairScores ps = RunPipeline.scorePairs(model, s.test());
             run.put("predict_rmse_" + als.name(), secs(t0));
             if (res != null) {
                 res.metric("rmse_" + als.name(), ps.metrics().rmse()).metric("mae_" + als.name(), ps.metrics().mae())

@@ -5,6 +5,7 @@ import encore.util.AtomicOutput;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
 import encore.matrix.Csr;
+import encore.matrix.Factors;
 import encore.data.LabelIndex;
 import encore.internal.Parallel;
 
@@ -249,12 +250,12 @@ public final class ModelStore {
             writePresence(w, USER_PRESENCE, users.count(), model::hasUser);
             writePresence(w, ITEM_PRESENCE, items.count(), model::hasItem);
 
-            float[] uf = model.userFactors();
+            float[] uf = model.userFactors().data();
             w.begin(USER_FACTORS, 4L * uf.length);
             w.putFloats(uf);
             w.end();
             uf = null;
-            float[] itf = model.itemFactors();
+            float[] itf = model.itemFactors().data();
             w.begin(ITEM_FACTORS, 4L * itf.length);
             w.putFloats(itf);
             w.end();
@@ -775,8 +776,9 @@ public final class ModelStore {
             LabelIndex userIndex = users.await();
             LabelIndex itemIndex = items.await();
             try {
-                AlsModel model = new AlsModel(params, userIndex, itemIndex, userFactors, itemFactors, userHas,
-                    itemHas);
+                AlsModel model = new AlsModel(params, userIndex, itemIndex,
+                    Factors.wrap(userFactors, userIndex.size(), params.rank(), userHas),
+                    Factors.wrap(itemFactors, itemIndex.size(), params.rank(), itemHas));
                 return new Stored(model, seen, metadata);
             } catch (IllegalArgumentException e) {
                 throw error("inconsistent model: " + e.getMessage());
@@ -862,7 +864,6 @@ public final class ModelStore {
             try {
                 return new AlsParams(rank, maxIter, regParam, implicit == 1, alpha, nonneg == 1, seed,
                     solver == 1 ? AlsParams.Solver.CG : AlsParams.Solver.CHOLESKY, cgSteps,
-                    Runtime.getRuntime().availableProcessors(),
                     cold == 1 ? AlsParams.ColdStartStrategy.DROP : AlsParams.ColdStartStrategy.NAN,
                     AlsParams.Init.ENCORE, AlsParams.SPARK_DEFAULT_NUM_BLOCKS); // until an 'initialisation' section says otherwise
             } catch (IllegalArgumentException e) {

@@ -1,11 +1,12 @@
 package encore.pipeline;
 
-import encore.als.AlsBackend;
+import encore.als.Als;
 import encore.als.AlsModel;
-import encore.als.AlsTrainer;
 import encore.als.Backends;
+import encore.als.FitListener;
+import encore.als.FitResult;
 import encore.als.Recommendations;
-import encore.als.TopKScorer;
+import encore.als.Recommender;
 import encore.matrix.Csr;
 import encore.data.IngestProgress;
 import encore.data.Interactions;
@@ -41,17 +42,17 @@ import java.util.Map;
  * user's training items; a user without factors, or a test item never seen in training, counts as a miss. The most-
  * popular baseline ranks items by training users and also excludes training items.
  */
-public final class SeedPipeline {
+public final class RunPipeline {
     /** Files written into the output directory. */
     public static final String RECOMMENDATIONS = "recommendations.csv";
     /** The metrics report, also written into the output directory. */
     public static final String METRICS = "metrics.json";
 
-    private SeedPipeline() {
+    private RunPipeline() {
     }
 
     /** Progress events, for the CLI. */
-    public interface Listener extends AlsTrainer.Listener, IngestProgress {
+    public interface Listener extends FitListener, IngestProgress {
         /** Stage {@code name} finished in {@code seconds}. */
         default void stage(String name, double seconds) {
         }
@@ -61,7 +62,7 @@ public final class SeedPipeline {
         }
 
         /** A listener that ignores every event. */
-        Listener SILENT = (i, n, s) -> { };
+        Listener SILENT = new Listener() { };
     }
 
     /** The outcome: the model, the metrics report (as written to metrics.json) and the output lists. */
@@ -74,7 +75,8 @@ public final class SeedPipeline {
         AtomicOutput.checkWritableDirectory(out); // before any work
         Map<String, Double> t = new LinkedHashMap<>();
         long start = System.nanoTime();
-        Backends.Choice choice = Backends.choose(o.backend()); // an unavailable --backend fails before any work
+        Backends.Choice choice = o.als().choice(); // an unavailable backend fails before any work
+        Als als = o.als().backend(choice).listener(listener);
         Map<String, Object> report = Json.object();
         Interactions train;
         Csr test;
@@ -107,21 +109,15 @@ public final class SeedPipeline {
             report.put("train_pairs", train.nnz());
             report.put("test_pairs", test.nnz());
         }
-        Memory.requireFit(train.users().size(), train.items().size(), o.als().rank());
-        for (var e : t.entrySet()) {
+                for (var e : t.entrySet()) {
             listener.stage(e.getKey(), e.getValue());
         }
 
         // fit
         long t0 = System.nanoTime();
-        AlsTrainer.Fit fit;
-        String engine;
-        String fallbackReason;
-        try (AlsBackend backend = choice.open(o.als())) {
-            fit = AlsTrainer.fit(train, o.als(), backend, listener);
-            engine = backend.name();
-            fallbackReason = choice.fallbackReason(backend);
-        }
+        FitResult fit = als.fit(train);
+        String engine = fit.engine();
+        String fallbackReason = fit.fallbackReason();
         AlsModel model = fit.model();
         t.put("fit", secs(t0));
         listener.stage("fit", t.get("fit"));
@@ -143,18 +139,17 @@ public final class SeedPipeline {
         Recommendations evalRecs;
         String recommendEngine;
         String recommendFallback;
-        try (TopKScorer scorer = choice.openScorer(o.als().threads())) {
-            AlsModel scoring = model.withScorer(scorer);
+        try (Recommender scoring = model.recommender(choice, als.threadCount())) {
             if (o.excludeSeen()) {
                 recs = scoring.recommendForAllUsers(o.top(), seen);
                 evalRecs = recs;
             } else {
-                AlsModel.ListsWithAndWithoutExclusion both = scoring.recommendForAllUsersBoth(o.top(), seen);
+                Recommender.ListsWithAndWithoutExclusion both = scoring.recommendForAllUsersBoth(o.top(), seen);
                 recs = both.all();
                 evalRecs = both.excluded();
             }
-            recommendEngine = scorer.name();
-            recommendFallback = scorer.fallbackReason();
+            recommendEngine = scoring.engine();
+            recommendFallback = scoring.fallbackReason();
         }
         t.put("recommend", secs(t0));
         listener.stage("recommend", t.get("recommend"));
@@ -237,7 +232,7 @@ public final class SeedPipeline {
     }
 
     private static Map<String, Object> params(RunOptions o) {
-        var p = o.als();
+        var p = o.als().params();
         Map<String, Object> m = Json.object();
         m.put("rank", p.rank());
         m.put("max_iter", p.maxIter());
@@ -250,7 +245,7 @@ public final class SeedPipeline {
         m.put("seed", p.seed());
         m.put("init", p.init().name().toLowerCase(Locale.ROOT));
         m.put("num_blocks", p.numBlocks());
-        m.put("threads", p.threads());
+        m.put("threads", o.als().threadCount());
         m.put("top", o.top());
         m.put("exclude_seen", o.excludeSeen());
         return m;

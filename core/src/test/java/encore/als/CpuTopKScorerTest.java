@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Blocked, norm-pruned top-k equals a brute-force reference (score every candidate, sort by score desc then id desc)
  * on random factors with widely varying norms, cold rows, exclusions, ties and k beyond the candidate count.
  */
-class BlockedScorerTest {
+class CpuTopKScorerTest {
     @ParameterizedTest(name = "{0} queries x {1} candidates, rank {2}, k {3}")
     @CsvSource({"70, 5000, 3, 10", "10, 300, 8, 1", "5, 40, 4, 100", "130, 4500, 16, 25", "3, 2100, 2, 2100"})
     void equalsBruteForce(int nq, int nc, int rank, int k) {
@@ -51,8 +51,8 @@ class BlockedScorerTest {
         }
         Csr exclude = Csr.fromCoordinates(nq, nc, r, col, new float[m]);
         for (int threads : new int[] {1, 3}) {
-            Recommendations[] both = BlockedScorer.topK(q, qHas, nq, c, cHas, nc, rank, k, exclude, true, null, threads);
-            Recommendations plain = BlockedScorer.topK(q, qHas, nq, c, cHas, nc, rank, k, null, null, threads);
+            Recommendations[] both = CpuTopKScorer.topK(q, qHas, nq, c, cHas, nc, rank, k, exclude, true, null, threads);
+            Recommendations plain = CpuTopKScorer.topK(q, qHas, nq, c, cHas, nc, rank, k, null, null, threads);
             for (int i = 0; i < nq; i++) {
                 assertArrayEquals(reference(q, i, c, qHas, cHas, nc, rank, k, exclude), both[0].ids(i), "excl " + i);
                 assertArrayEquals(reference(q, i, c, qHas, cHas, nc, rank, k, null), both[1].ids(i), "all " + i);

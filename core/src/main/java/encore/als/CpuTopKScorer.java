@@ -1,7 +1,9 @@
 package encore.als;
 
-import encore.matrix.Csr;
+import encore.als.spi.TopKScorer;
 import encore.internal.Parallel;
+import encore.matrix.Csr;
+import encore.matrix.Factors;
 
 import java.util.BitSet;
 
@@ -22,12 +24,50 @@ import java.util.BitSet;
  * </ul>
  * Each query's result depends only on its own data, so it is identical whatever the thread count.
  */
-final class BlockedScorer {
+public final class CpuTopKScorer implements TopKScorer {
     static final int QUERY_BLOCK = 64;
     static final int CANDIDATE_BLOCK = 2048;
     private static final double BOUND_MARGIN = 1 + 1e-4;
 
-    private BlockedScorer() {
+    private final int threads;
+
+    /** A scorer on {@code threads} worker threads (≥ 1); results do not depend on the count. */
+    public CpuTopKScorer(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        this.threads = threads;
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public Recommendations topK(Factors queries, Factors candidates, int k, Csr exclude, int[] rows) {
+        checkRank(queries, candidates);
+        return topK(queries.data(), queries.present(), queries.rows(), candidates.data(), candidates.present(),
+            candidates.rows(), queries.rank(), k, exclude, rows, threads);
+    }
+
+    @Override
+    public Recommendations[] topKWithAndWithoutExclusion(Factors queries, Factors candidates, int k, Csr exclude) {
+        checkRank(queries, candidates);
+        Recommendations[] r = topK(queries.data(), queries.present(), queries.rows(), candidates.data(),
+            candidates.present(), candidates.rows(), queries.rank(), k, exclude, true, null, threads);
+        return exclude == null ? new Recommendations[] {r[0], r[0]} : r;
+    }
+
+    private static void checkRank(Factors queries, Factors candidates) {
+        if (queries.rank() != candidates.rank()) {
+            throw new IllegalArgumentException("queries have rank " + queries.rank() + ", candidates "
+                + candidates.rank());
+        }
+    }
+
+    @Override
+    public void close() {
     }
 
     /**

@@ -1,0 +1,69 @@
+package encore.als.spi;
+
+import encore.als.AlsParams;
+import encore.als.SingularSystemException;
+import encore.matrix.Csr;
+import encore.matrix.Factors;
+
+/**
+ * An ALS engine (the SPI the estimator {@link encore.als.Als} drives). It offers two levels, both computing each row
+ * with the same code:
+ * <ul>
+ *   <li>{@link #startFit} — a {@link AlsFit fit handle} that owns both factor matrices for a whole fit, where the
+ *       engine computes them (host memory for the CPU, device memory for a GPU), and hands out host copies only when
+ *       asked;</li>
+ *   <li>{@link #solveRows} — a stateless row solve, "solve these rows of this ratings block given these source
+ *       factors", for folding in new users at serving time and for distributed executors.</li>
+ * </ul>
+ * Implementations are found with {@link java.util.ServiceLoader} through {@link AlsBackendProvider}; whoever opens a
+ * backend closes it.
+ *
+ * <p>The row math, identical for every engine (Spark's {@code computeFactors}): every row {@code r} of a ratings block
+ * (dst × src) that has at least one entry gets the least-squares factor
+ * <pre>
+ * explicit:  (Σ_i y_i y_iᵀ + λ·n_r·I) x = Σ_i r_i y_i                                  n_r = entries of row r
+ * implicit:  (YᵀY + Σ_i α|r_i| y_i y_iᵀ + λ·n_r⁺·I) x = Σ_{r_i>0} (1 + α r_i) y_i      n_r⁺ = entries with r_i &gt; 0
+ * </pre>
+ * where y_i are the src factors of the row's columns and YᵀY sums over all present src rows. Rows without entries are
+ * left untouched. Normal equations are accumulated in double; factors are stored as float. Other docs refer here for
+ * these equations.
+ */
+public interface AlsBackend extends AutoCloseable {
+    /**
+     * A short name of the engine that computed the latest result ("cpu", "gpu"). A checked GPU backend that fell back
+     * reports "cpu" from then on, and {@link #fallbackReason()} says why.
+     */
+    String name();
+
+    /** Why this backend now runs on another engine than the one chosen (null when it does not). */
+    default String fallbackReason() {
+        return null;
+    }
+
+    /**
+     * Starts a fit. The handle takes ownership of {@code initial} (its factors may be written in place) and of nothing
+     * else; the ratings are read-only and must stay unchanged until the handle is closed.
+     *
+     * @param userItems users × items ratings
+     * @param itemUsers items × users, the transpose of {@code userItems}
+     * @param initial   the initial factors ({@code userItems.rows()} users and {@code userItems.cols()} items at the
+     *                  parameters' rank); iterative solvers warm-start from them
+     * @param params    the parameters (rank, λ, implicit, α, solver, …)
+     */
+    AlsFit startFit(Csr userItems, Csr itemUsers, AlsFit.State initial, AlsParams params);
+
+    /**
+     * The stateless row solve: every row of {@code ratings} that has an entry, solved from {@code src} by the row math
+     * above; the other rows are absent (zeros) in the result, which the caller owns.
+     *
+     * @param ratings   a block of rows (dst × src), columns indexing {@code src}'s rows
+     * @param src       the fixed side's factors (YᵀY for implicit feedback is taken over all its present rows)
+     * @param warmStart starting points for iterative solvers ({@code ratings.rows()} rows), or null for zeros; exact
+     *                  solvers ignore it
+     * @throws SingularSystemException when a row's system is not positive definite
+     */
+    Factors solveRows(Csr ratings, Factors src, Factors warmStart, AlsParams params);
+
+    @Override
+    void close();
+}
