@@ -1,10 +1,9 @@
 package encore.bench;
 
-import encore.als.spi.AlsBackend;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.als.AlsTrainer;
-import encore.als.Backends;
+import encore.als.Als;
+import encore.als.FitResult;
 import encore.data.IngestOptions;
 import encore.data.Interactions;
 import encore.data.Prepare;
@@ -65,20 +64,14 @@ final class AlsBenchmark {
         md.append("| mode | rank | s / iteration | recommend-all top-10 s |\n|---|---:|---:|---:|\n");
         // warm the JIT once (a 2-iteration rank-10 fit of each mode and a recommend-all), untimed
         for (boolean implicit : new boolean[] {false, true}) {
-            AlsParams warm = AlsParams.builder().rank(10).maxIter(2).implicitPrefs(implicit).alpha(10)
-                .threads(threads).build();
-            try (AlsBackend b = Backends.choose("cpu").provider().open(warm)) {
-                AlsTrainer.fit(train, warm, b, AlsTrainer.Listener.NONE).model().recommendForAllUsers(10, null);
-            }
+            AlsParams warm = AlsParams.builder().rank(10).maxIter(2).implicitPrefs(implicit).alpha(10).build();
+            Als.with(warm).backend("cpu").threads(threads).fit(train).model().recommendForAllUsers(10, null);
         }
         for (boolean implicit : new boolean[] {false, true}) {
             for (int rank : ranks) {
                 AlsParams params = AlsParams.builder().rank(rank).maxIter(iters).regParam(implicit ? 0.1 : 0.01)
-                    .implicitPrefs(implicit).alpha(10).threads(threads).build();
-                AlsTrainer.Fit fit;
-                try (AlsBackend b = Backends.choose("cpu").provider().open(params)) {
-                    fit = AlsTrainer.fit(train, params, b, AlsTrainer.Listener.NONE);
-                }
+                    .implicitPrefs(implicit).alpha(10).build();
+                FitResult fit = Als.with(params).backend("cpu").threads(threads).fit(train);
                 double perIter = median(fit.iterationSeconds());
                 AlsModel m = fit.model();
                 long t0 = System.nanoTime();

@@ -46,7 +46,7 @@ final class AlsOptions {
     int numBlocks;
 
     /** The parameters, or a usage error naming the bad option. */
-    AlsParams params(CommandLine cl, int threads) {
+    AlsParams params(CommandLine cl) {
         AlsParams.Init initMode;
         try {
             initMode = AlsParams.Init.parse(init);
@@ -56,7 +56,7 @@ final class AlsOptions {
         try {
             return AlsParams.builder().rank(rank).maxIter(maxIter).regParam(reg).implicitPrefs(implicit).alpha(alpha)
                 .nonnegative(nonnegative).solver(AlsParams.Solver.parse(solver)).cgSteps(cgSteps).seed(alsSeed)
-                .init(initMode).numBlocks(numBlocks).threads(threads).build();
+                .init(initMode).numBlocks(numBlocks).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage().startsWith("No enum")
                 ? "invalid --solver '" + solver + "': expected cholesky or cg" : e.getMessage());

@@ -1,5 +1,6 @@
 package encore.cli;
 
+import encore.als.Als;
 import encore.als.AlsParams;
 import encore.data.BadRowPolicy;
 import encore.data.IngestOptions;
@@ -84,8 +85,7 @@ final class DemoCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--threads must be >= 1");
             }
             gen = GeneratorConfig.forRows(rows, seed);
-            als = AlsParams.builder().rank(rank).maxIter(maxIter).regParam(0.1).implicitPrefs(true).alpha(10)
-                .threads(t).build();
+            als = AlsParams.builder().rank(rank).maxIter(maxIter).regParam(0.1).implicitPrefs(true).alpha(10).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
@@ -108,7 +108,8 @@ final class DemoCommand implements Callable<Integer> {
         IngestOptions ingest = new IngestOptions(ItemKey.ARTIST_TRACK, BadRowPolicy.SKIP, t,
             IngestOptions.DEFAULT_CHUNK_BYTES);
         PrepareOptions prep = new PrepareOptions(ingest, -1, SplitSpec.holdout(0.2, 42));
-        RunOptions options = new RunOptions(data, prep, null, null, als, backendName, 10, true);
+        RunOptions options = new RunOptions(data, prep, null, null, Als.with(als).backend(backendName).threads(t), 10,
+            true);
         Path target = out != null ? out : dir.resolve("run");
         if (talk) {
             w.printf(Locale.ROOT, "Implicit ALS (rank %d, %d iterations, alpha 10) on (user, artist + track) play counts, "

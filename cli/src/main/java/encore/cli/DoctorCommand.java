@@ -60,7 +60,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         try {
             Backends.Choice c = Backends.choose("auto");
-            w.printf(Locale.ROOT, "auto      -> %s%s%n", c.provider().name(), c.skipped() == null ? "" : " (skipped: "
+            w.printf(Locale.ROOT, "auto      -> %s%s%n", c.name(), c.skipped() == null ? "" : " (skipped: "
                 + c.skipped() + ")");
             w.flush();
             return 0;

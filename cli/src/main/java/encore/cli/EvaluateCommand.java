@@ -1,8 +1,7 @@
 package encore.cli;
 
 import encore.als.AlsModel;
-import encore.als.Backends;
-import encore.als.spi.TopKScorer;
+import encore.als.Recommender;
 import encore.als.Recommendations;
 import encore.data.TriplesReader;
 import encore.eval.RankingMetrics;
@@ -58,8 +57,8 @@ final class EvaluateCommand implements Callable<Integer> {
         RegressionMetrics reg = scored.metrics();
         long cold = t.coldLines() + scored.coldPairs();
         Recommendations recs;
-        try (TopKScorer scorer = Backends.choose(backend.name(cl)).openScorer(m.params().threads())) {
-            recs = m.withScorer(scorer).recommendForAllUsers(top, stored.seen());
+        try (Recommender scorer = m.recommender(backend.name(cl))) {
+            recs = scorer.recommendForAllUsers(top, stored.seen());
         }
         RankingMetrics rank = RankingMetrics.evaluate(top, recs.idLists(), t.pairs());
         Map<String, Object> r = Json.object();

@@ -1,9 +1,9 @@
 package encore.cli;
 
 import encore.als.AlsModel;
-import encore.als.Backends;
-import encore.als.spi.TopKScorer;
 import encore.als.Recommendations;
+import encore.als.Recommender;
+import encore.pipeline.RecommendationsCsv;
 import encore.matrix.Csr;
 import encore.internal.Memory;
 import encore.util.AtomicOutput;
@@ -18,11 +18,9 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code encore recommend}: top-K lists (or similar items) from a saved model. */
@@ -72,8 +70,18 @@ final class RecommendCommand implements Callable<Integer> {
         String backendName = backend.name(cl);
         ModelStore.Stored stored = ModelStore.load(model);
         PrintWriter err = cl.getErr();
-        try (TopKScorer scorer = Backends.choose(backendName).openScorer(stored.model().params().threads())) {
-            write(cl, stored, stored.model().withScorer(scorer), err);
+        try (Recommender scorer = stored.model().recommender(backendName)) {
+            if (out == null) {
+                try (OutputStream os = new WriterOutputStream(cl.getOut())) {
+                    write(os, stored, scorer, err);
+                }
+            } else {
+                try (AtomicOutput a = AtomicOutput.create(out)) {
+                    write(a.stream(), stored, scorer, err);
+                    a.commit();
+                }
+                cl.getOut().printf(Locale.ROOT, "Wrote %s%n", out);
+            }
             if (scorer.fallbackReason() != null) {
                 err.printf("encore: recommendations computed on the CPU: %s%n", scorer.fallbackReason());
             }
@@ -82,92 +90,64 @@ final class RecommendCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void write(CommandLine cl, ModelStore.Stored stored, AlsModel m, PrintWriter err) throws IOException {
-        StringBuilder csv = new StringBuilder();
+    private void write(OutputStream os, ModelStore.Stored stored, Recommender rec, PrintWriter err)
+        throws IOException {
+        AlsModel m = stored.model();
         if (similarTo != null) {
-            int item = m.items().indexOf(similarTo);
-            if (!m.hasItem(item)) {
-                throw new IllegalArgumentException(item == m.items().size()
-                    ? "unknown item '" + similarTo + "': not in the model (cold start)"
-                    : "item '" + similarTo + "' has no factors (it had no training plays)");
-            }
-            Recommendations r = m.similarItems(item, top);
-            csv.append("item,rank,similar_item,similarity\n");
-            for (int q = 0; q < r.count(0); q++) {
-                csv.append(TextFields.csv(similarTo)).append(',').append(q + 1).append(',')
-                    .append(TextFields.csv(m.items().label(r.id(0, q)))).append(',').append(r.score(0, q)).append('\n');
-            }
-        } else {
-            Csr seen = null;
-            if (excludeSeen) {
-                seen = stored.seen();
-                if (seen == null) {
-                    throw new IllegalArgumentException(model + ": this model was saved without its training items, "
-                        + "so --exclude-seen cannot be applied");
-                }
-            }
-            int[] rows;
-            if (all) {
-                rows = null;
-            } else {
-                Set<Integer> known = new LinkedHashSet<>();
-                for (String u : users) {
-                    int idx = m.users().indexOf(u);
-                    if (idx == m.users().size()) {
-                        err.printf("encore: unknown user '%s': not in the model (cold start), skipped%n", u);
-                    } else if (!m.hasUser(idx)) {
-                        err.printf("encore: user '%s' has no factors (no training plays), skipped%n", u);
-                    } else {
-                        known.add(idx);
-                    }
-                }
-                if (known.isEmpty()) {
-                    throw new IllegalArgumentException("none of the given users is in the model");
-                }
-                rows = known.stream().mapToInt(Integer::intValue).toArray();
-            }
-            csv.append("user_id,rank,item,score\n");
-            if (rows == null) {
-                Memory.require(Memory.topK(m.users().size(), top, 1), "the top-" + top + " lists of "
-                    + m.users().size() + " users");
-                Recommendations r = m.recommendForAllUsers(top, seen);
-                for (int u = 0; u < r.rows(); u++) {
-                    append(csv, m, u, r, u);
-                }
-            } else {
-                String[] labels = new String[rows.length];
-                for (int i = 0; i < rows.length; i++) {
-                    labels[i] = m.users().label(rows[i]);
-                }
-                AlsModel.UserRecommendations r = m.recommendForUsers(labels, top, seen);
-                for (int q = 0; q < r.users().length; q++) {
-                    append(csv, m, r.users()[q], r.lists(), q);
-                }
+            writeSimilar(os, m, rec);
+            return;
+        }
+        Csr seen = null;
+        if (excludeSeen) {
+            seen = stored.seen();
+            if (seen == null) {
+                throw new IllegalArgumentException(model + ": this model was saved without its training items, "
+                    + "so --exclude-seen cannot be applied");
             }
         }
-        if (out == null) {
-            PrintWriter w = cl.getOut();
-            w.print(csv);
-            w.flush();
+        if (all) {
+            Memory.require(Memory.topK(m.users().size(), top, 1), "the top-" + top + " lists of "
+                + m.users().size() + " users");
+            RecommendationsCsv.write(os, m, rec.recommendForAllUsers(top, seen), null);
         } else {
-            write(out, csv.toString());
-            cl.getOut().printf(Locale.ROOT, "Wrote %s%n", out);
+            Recommender.UserRecommendations r = rec.recommendForUsers(knownUsers(m, err), top, seen);
+            RecommendationsCsv.write(os, m, r.lists(), r.users());
         }
     }
 
-    private static void append(StringBuilder csv, AlsModel m, int user, Recommendations r, int row) {
-        String label = TextFields.csv(m.users().label(user));
-        for (int q = 0; q < r.count(row); q++) {
-            csv.append(label).append(',').append(q + 1).append(',').append(TextFields.csv(m.items().label(r.id(row, q))))
-                .append(',').append(r.score(row, q)).append('\n');
+    /** The indices of the --users that have factors, in order; unknown and cold ones are reported and skipped. */
+    private int[] knownUsers(AlsModel m, PrintWriter err) {
+        int[] known = new int[users.size()];
+        int n = 0;
+        for (String u : users) {
+            int idx = m.users().indexOf(u);
+            if (idx == m.users().size()) {
+                err.printf("encore: unknown user '%s': not in the model (cold start), skipped%n", u);
+            } else if (!m.hasUser(idx)) {
+                err.printf("encore: user '%s' has no factors (no training plays), skipped%n", u);
+            } else {
+                known[n++] = idx;
+            }
         }
+        if (n == 0) {
+            throw new IllegalArgumentException("none of the given users is in the model");
+        }
+        return Arrays.copyOf(known, n);
     }
 
-    private static void write(Path file, String text) throws IOException {
-        try (AtomicOutput a = AtomicOutput.create(file)) {
-            OutputStream os = a.stream();
-            os.write(text.getBytes(StandardCharsets.UTF_8));
-            a.commit();
+    private void writeSimilar(OutputStream os, AlsModel m, Recommender rec) throws IOException {
+        int item = m.items().indexOf(similarTo);
+        if (!m.hasItem(item)) {
+            throw new IllegalArgumentException(item == m.items().size()
+                ? "unknown item '" + similarTo + "': not in the model (cold start)"
+                : "item '" + similarTo + "' has no factors (it had no training plays)");
         }
+        Recommendations r = rec.similarItems(item, top);
+        StringBuilder csv = new StringBuilder("item,rank,similar_item,similarity\n");
+        for (int q = 0; q < r.count(0); q++) {
+            csv.append(TextFields.csv(similarTo)).append(',').append(q + 1).append(',')
+                .append(TextFields.csv(m.items().label(r.id(0, q)))).append(',').append(r.score(0, q)).append('\n');
+        }
+        os.write(csv.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

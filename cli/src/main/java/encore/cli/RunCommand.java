@@ -1,5 +1,6 @@
 package encore.cli;
 
+import encore.als.Als;
 import encore.als.AlsParams;
 import encore.data.PrepareOptions;
 import encore.data.SplitSpec;
@@ -84,11 +85,11 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private RunOptions options(CommandLine cl) {
-        AlsParams als = alsOptions.params(cl, front.threads(cl));
+        AlsParams params = alsOptions.params(cl);
         if (top < 1) {
             throw new CommandLine.ParameterException(cl, "--top must be >= 1");
         }
-        String backendName = backend.name(cl);
+        Als als = Als.with(params).backend(backend.name(cl)).threads(front.threads(cl));
         switch (format.toLowerCase(Locale.ROOT)) {
             case "listenings" -> {
                 if (data == null) {
@@ -99,14 +100,14 @@ final class RunCommand implements Callable<Integer> {
                     throw new CommandLine.ParameterException(cl, "--train/--test need --format triples");
                 }
                 PrepareOptions prep = front.prepareOptions(cl, SplitSpec.random(0.5, front.seed));
-                return new RunOptions(data, prep, null, null, als, backendName, top, excludeSeen);
+                return new RunOptions(data, prep, null, null, als, top, excludeSeen);
             }
             case "triples" -> {
                 if (train == null || test == null || data != null) {
                     throw new CommandLine.ParameterException(cl, "--format triples needs --train FILE and --test FILE "
                         + "(and no --data)");
                 }
-                return new RunOptions(null, null, train, test, als, backendName, top, excludeSeen);
+                return new RunOptions(null, null, train, test, als, top, excludeSeen);
             }
             default -> throw new CommandLine.ParameterException(cl, "invalid --format '" + format
                 + "': expected listenings or triples");

@@ -31,7 +31,7 @@ final class RunSummary {
                 Format.count(num(m, "train_ratings")), Format.count(num(m, "test_ratings")),
                 Format.count(num(m, "users")), Format.count(num(m, "items")));
         }
-        AlsParams p = o.als();
+        AlsParams p = o.als().params();
         w.printf(Locale.ROOT, "model      %s ALS, rank %d, %d iterations, regParam %s%s on %s; %s users and %s items "
                 + "with factors%n", p.implicitPrefs() ? "implicit" : "explicit", p.rank(), p.maxIter(), p.regParam(),
             p.implicitPrefs() ? ", alpha " + p.alpha() : "", m.get("backend"),

@@ -1,9 +1,9 @@
 package encore.cli;
 
-import encore.als.spi.AlsBackend;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.als.AlsTrainer;
+import encore.als.Als;
+import encore.als.FitResult;
 import encore.als.Backends;
 import encore.data.Interactions;
 import encore.data.Prepare;
@@ -11,7 +11,6 @@ import encore.data.PrepareOptions;
 import encore.data.Prepared;
 import encore.data.SplitSpec;
 import encore.data.TriplesReader;
-import encore.internal.Memory;
 import encore.util.AtomicOutput;
 import encore.util.Json;
 import encore.als.io.ModelStore;
@@ -69,9 +68,11 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        AlsParams params = alsOptions.params(cl, front.threads(cl));
+        AlsParams params = alsOptions.params(cl);
         String backendName = backend.name(cl);
         Backends.Choice choice = Backends.choose(backendName); // an unavailable backend fails before any work
+        Als als = Als.with(params).backend(choice).threads(front.threads(cl))
+            .listener(Progress.of(cl.getOut(), output.quiet || output.json));
         PrintWriter w = cl.getOut();
         AtomicOutput.checkWritableDirectory(model.toAbsolutePath().getParent()); // before any work
         if (testOut != null) {
@@ -91,7 +92,6 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 prepared = Prepare.run(data, prep);
                 trainSet = prepared.train();
-                Memory.requireFit(trainSet.users().size(), trainSet.items().size(), params.rank());
                 source = data.toString();
             }
             case "triples" -> {
@@ -99,21 +99,16 @@ final class TrainCommand implements Callable<Integer> {
                     throw new CommandLine.ParameterException(cl, "--format triples needs --train FILE (and no --data)");
                 }
                 trainSet = TriplesReader.readTrain(train);
-                Memory.requireFit(trainSet.users().size(), trainSet.items().size(), params.rank());
                 source = train.toString();
             }
             default -> throw new CommandLine.ParameterException(cl, "invalid --format '" + format
                 + "': expected listenings or triples");
         }
         long t0 = System.nanoTime();
-        AlsModel m;
-        String engine;
-        String fallbackReason;
-        try (AlsBackend b = choice.open(params)) {
-            m = AlsTrainer.fit(trainSet, params, b, Progress.of(w, output.quiet || output.json)).model();
-            engine = b.name();
-            fallbackReason = choice.fallbackReason(b);
-        }
+        FitResult fit = als.fit(trainSet);
+        AlsModel m = fit.model();
+        String engine = fit.engine();
+        String fallbackReason = fit.fallbackReason();
         double fitSecs = (System.nanoTime() - t0) / 1e9;
         Map<String, String> meta = new java.util.LinkedHashMap<>();
         meta.put("created_by", "encore " + EncoreCli.version());

@@ -1,9 +1,8 @@
 package encore.cli;
 
-import encore.als.spi.AlsBackend;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.als.AlsTrainer;
+import encore.als.Als;
 import encore.als.Backends;
 import encore.data.Interactions;
 import encore.data.Prepare;
@@ -95,12 +94,13 @@ final class TuneCommand implements Callable<Integer> {
         int threads = front.threads(cl);
         try {
             m = Tuning.Metric.parse(metric);
-            AlsParams base = AlsParams.builder().maxIter(maxIter).implicitPrefs(implicit).threads(threads).build();
+            AlsParams base = AlsParams.builder().maxIter(maxIter).implicitPrefs(implicit).build();
             grid = Tuning.grid(base, ranks, regs, alphas);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
         String backendName = backend.name(cl);
+        Als als = Als.with(grid.get(0)).backend(Backends.choose(backendName)).threads(threads);
         PrintWriter w = quiet ? new PrintWriter(java.io.Writer.nullWriter()) : cl.getOut();
         PrepareOptions prep = front.prepareOptions(cl, SplitSpec.random(1 - trainRatio, front.seed));
         Prepared p = Prepare.run(data, prep);
@@ -108,7 +108,7 @@ final class TuneCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "%s: %s train and %s validation pairs; %d combinations, metric %s%n", data,
             Format.count(train.nnz()), Format.count(p.split().test().pairs()), grid.size(), m.name());
         w.flush();
-        List<Tuning.Trial> sorted = Tuning.run(train, p.split().test().toUserItems(), grid, m, backendName,
+        List<Tuning.Trial> sorted = Tuning.run(train, p.split().test().toUserItems(), grid, m, als,
             (i, n, t) -> {
                 w.printf(Locale.ROOT, "  [%d/%d] rank %d reg %s%s: %s %.6f (%s)%n", i, n, t.params().rank(),
                     t.params().regParam(), implicit ? " alpha " + t.params().alpha() : "", m.name(), t.score(),
@@ -131,10 +131,7 @@ final class TuneCommand implements Callable<Integer> {
         AtomicOutput.write(out.resolve("tuning.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
         AlsParams best = sorted.get(0).params();
         Interactions all = p.plays().toInteractions();
-        AlsModel bestModel;
-        try (AlsBackend b = Backends.choose(backendName).open(best)) {
-            bestModel = AlsTrainer.fit(all, best, b, AlsTrainer.Listener.NONE).model();
-        }
+        AlsModel bestModel = als.withParams(best).fit(all).model();
         Path target = model != null ? model : out.resolve("best.encore");
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("created_by", "encore " + EncoreCli.version() + " tune");

@@ -53,6 +53,11 @@ public final class Backends {
             return provider.name();
         }
 
+        /** For {@code auto}: the higher-priority backends passed over and why ("gpu: no CUDA driver"), or null. */
+        public String skipped() {
+            return skipped;
+        }
+
         /** Whether it was chosen by {@code auto} (which lets a checked backend fall back to the CPU). */
         public boolean auto() {
             return auto;

@@ -1,5 +1,6 @@
 package encore.data;
 
+import encore.util.AtomicFileSet;
 import encore.util.AtomicOutput;
 import encore.util.Json;
 import encore.util.TextFields;
@@ -43,13 +44,12 @@ public final class PreparedFiles {
         throws IOException {
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
-        List<AtomicOutput> files = new ArrayList<>();
-        try {
-            writeIndex(open(files, dir.resolve(USERS)), p.plays().users());
-            writeIndex(open(files, dir.resolve(ITEMS)), p.plays().items());
+        try (AtomicFileSet files = new AtomicFileSet()) {
+            writeIndex(files.open(dir.resolve(USERS)), p.plays().users());
+            writeIndex(files.open(dir.resolve(ITEMS)), p.plays().items());
             if (splitFiles) {
-                writeTsv(open(files, dir.resolve(TRAIN)), p.split().train());
-                writeTsv(open(files, dir.resolve(TEST)), p.split().test());
+                writeTsv(files.open(dir.resolve(TRAIN)), p.split().train());
+                writeTsv(files.open(dir.resolve(TEST)), p.split().test());
             }
             double writeSecs = (System.nanoTime() - t0) / 1e9;
             Map<String, Object> report = report(p, splitFiles);
@@ -57,23 +57,10 @@ public final class PreparedFiles {
             @SuppressWarnings("unchecked")
             Map<String, Object> timings = (Map<String, Object>) report.get("timings_s");
             timings.put("write", writeSecs);
-            List<AtomicOutput> data = List.copyOf(files);
-            open(files, dir.resolve(REPORT)).write(Json.write(report).getBytes(StandardCharsets.UTF_8));
             // prepare.json, written last, marks the set complete
-            AtomicOutput.commitAll(data, files.get(files.size() - 1));
+            files.commitWithMarker(dir.resolve(REPORT), Json.write(report).getBytes(StandardCharsets.UTF_8));
             return report;
-        } finally {
-            for (AtomicOutput f : files) {
-                f.close();
-            }
         }
-    }
-
-    /** Opens an uncommitted atomic output for {@code file}, adds it to {@code files}, and returns its stream. */
-    public static OutputStream open(List<AtomicOutput> files, Path file) throws IOException {
-        AtomicOutput out = AtomicOutput.create(file);
-        files.add(out);
-        return out.stream();
     }
 
     /** The prepare.json content (without the write timing). */

@@ -17,6 +17,7 @@ import encore.eval.PopularityBaseline;
 import encore.eval.RankingMetrics;
 import encore.eval.RegressionMetrics;
 import encore.internal.Memory;
+import encore.util.AtomicFileSet;
 import encore.util.AtomicOutput;
 import encore.util.Json;
 import encore.data.PreparedFiles;
@@ -185,25 +186,18 @@ public final class RunPipeline {
         // write
         t0 = System.nanoTime();
         Files.createDirectories(out);
-        List<AtomicOutput> files = new ArrayList<>();
-        try {
-            PreparedFiles.writeIndex(PreparedFiles.open(files, out.resolve(PreparedFiles.USERS)), train.users());
-            PreparedFiles.writeIndex(PreparedFiles.open(files, out.resolve(PreparedFiles.ITEMS)), train.items());
-            writeRecommendations(PreparedFiles.open(files, out.resolve(RECOMMENDATIONS)), model, recs);
+        try (AtomicFileSet files = new AtomicFileSet()) {
+            PreparedFiles.writeIndex(files.open(out.resolve(PreparedFiles.USERS)), train.users());
+            PreparedFiles.writeIndex(files.open(out.resolve(PreparedFiles.ITEMS)), train.items());
+            RecommendationsCsv.write(files.open(out.resolve(RECOMMENDATIONS)), model, recs, null);
             t.put("write", secs(t0));
             t.put("total", secs(start));
             Map<String, Object> timings = Json.object();
             timings.putAll(t);
             report.put("timings_s", timings);
             report.put("iterations_s", new ArrayList<Object>(fit.iterationSeconds()));
-            List<AtomicOutput> data = List.copyOf(files);
-            PreparedFiles.open(files, out.resolve(METRICS)).write(Json.write(report).getBytes(StandardCharsets.UTF_8));
             // metrics.json, renamed last, marks the directory's result complete
-            AtomicOutput.commitAll(data, files.get(files.size() - 1));
-        } finally {
-            for (AtomicOutput f : files) {
-                f.close();
-            }
+            files.commitWithMarker(out.resolve(METRICS), Json.write(report).getBytes(StandardCharsets.UTF_8));
         }
         return new Result(model, train, recs, report);
     }
@@ -249,32 +243,6 @@ public final class RunPipeline {
         m.put("top", o.top());
         m.put("exclude_seen", o.excludeSeen());
         return m;
-    }
-
-    /** {@code user_id,rank,item,score}: every user with factors, ranks from 1, labels as read, RFC-4180 quoting. */
-    static void writeRecommendations(OutputStream os, AlsModel model, Recommendations recs) throws IOException {
-        List<byte[]> itemBytes = new ArrayList<>(model.items().size());
-        for (int i = 0; i < model.items().size(); i++) {
-            itemBytes.add(TextFields.csv(model.items().label(i)).getBytes(StandardCharsets.UTF_8));
-        }
-        os.write("user_id,rank,item,score\n".getBytes(StandardCharsets.UTF_8));
-        for (int u = 0; u < recs.rows(); u++) {
-            int n = recs.count(u);
-            if (n == 0) {
-                continue;
-            }
-            byte[] user = TextFields.csv(model.users().label(u)).getBytes(StandardCharsets.UTF_8);
-            for (int r = 0; r < n; r++) {
-                os.write(user);
-                os.write(',');
-                os.write(Integer.toString(r + 1).getBytes(StandardCharsets.US_ASCII));
-                os.write(',');
-                os.write(itemBytes.get(recs.id(u, r)));
-                os.write(',');
-                os.write(Float.toString(recs.score(u, r)).getBytes(StandardCharsets.US_ASCII));
-                os.write('\n');
-            }
-        }
     }
 
     private static double secs(long t0) {

@@ -1,5 +1,10 @@
 package encore.als;
 
+import encore.als.spi.AlsBackend;
+import encore.als.spi.AlsFit;
+import encore.als.spi.HostFit;
+import encore.matrix.Csr;
+import encore.matrix.Factors;
 import org.junit.jupiter.api.Test;
 
 import java.util.BitSet;
@@ -102,7 +107,7 @@ class SparkInitTest {
             encore.data.LabelIndex.ofOrdered(u, new int[u.length]), encore.data.LabelIndex.ofOrdered(i, new int[4]),
             new int[] {0, 1, 2, 10, 13, 13}, new int[] {1, 0, 3, 1, 2, 0}, new float[] {1, 1, 1, 1, 1, 1});
         AlsParams p = AlsParams.builder().rank(5).maxIter(0).seed(42).numBlocks(3).init(AlsParams.Init.SPARK)
-            .threads(1).build();
+            .build();
         AlsBackend unused = new AlsBackend() {
             @Override
             public String name() {
@@ -110,22 +115,29 @@ class SparkInitTest {
             }
 
             @Override
-            public void solve(encore.matrix.Csr ratings, float[] src, float[] dst, AlsParams params) {
-                throw new AssertionError("maxIter = 0 solves nothing");
+            public AlsFit startFit(Csr userItems, Csr itemUsers, AlsFit.State initial, AlsParams params) {
+                return new HostFit(userItems, itemUsers, initial, params, (ratings, src, dst) -> {
+                    throw new AssertionError("maxIter = 0 solves nothing");
+                });
+            }
+
+            @Override
+            public Factors solveRows(Csr ratings, Factors src, Factors warmStart, AlsParams params) {
+                throw new AssertionError("the trainer never solves single rows");
             }
 
             @Override
             public void close() {
             }
         };
-        AlsModel m = AlsTrainer.fit(train, p, unused, AlsTrainer.Listener.NONE).model();
+        AlsModel m = AlsTrainer.fit(train, p, unused, FitListener.NONE).model();
         assertArrayEquals(new float[] {0.8778412f, 0.12324918f, 0.1166159f, 0.15424728f, 0.42049137f},
-            row(m.userFactors(), 10, 5));
+            m.userFactor(10));
         assertArrayEquals(new float[] {0.40795964f, -0.3484775f, -0.4311458f, -0.012234254f, 0.7253248f},
-            row(m.itemFactors(), 3, 5));
+            m.itemFactor(3));
         AlsModel own = AlsTrainer.fit(train, p.toBuilder().init(AlsParams.Init.ENCORE).build(), unused,
-            AlsTrainer.Listener.NONE).model();
-        assertEquals(false, java.util.Arrays.equals(row(own.userFactors(), 10, 5), row(m.userFactors(), 10, 5)));
+            FitListener.NONE).model();
+        assertEquals(false, java.util.Arrays.equals(own.userFactor(10), m.userFactor(10)));
     }
 
     private static BitSet bits(int... ids) {

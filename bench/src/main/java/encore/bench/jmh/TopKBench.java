@@ -2,6 +2,7 @@ package encore.bench.jmh;
 
 import encore.als.AlsModel;
 import encore.als.AlsParams;
+import encore.matrix.Factors;
 import encore.als.TopK;
 import encore.data.LabelIndex;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -67,8 +68,8 @@ public class TopKBench {
         uh.set(0, users);
         BitSet ih = new BitSet();
         ih.set(0, items);
-        model = new AlsModel(AlsParams.builder().rank(k).threads(1).build(), labels("u", users), labels("i", items),
-            u, v, uh, ih);
+        model = new AlsModel(AlsParams.builder().rank(k).build(), labels("u", users), labels("i", items),
+            Factors.wrap(u, users, k, uh), Factors.wrap(v, items, k, ih));
     }
 
     private static LabelIndex labels(String prefix, int n) {

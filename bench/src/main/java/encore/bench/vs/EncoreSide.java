@@ -1,9 +1,9 @@
 package encore.bench.vs;
 
-import encore.als.spi.AlsBackend;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.als.AlsTrainer;
+import encore.als.Als;
+import encore.als.FitResult;
 import encore.als.Backends;
 import encore.matrix.Csr;
 import encore.data.IngestOptions;
@@ -49,7 +49,7 @@ public final class EncoreSide implements Scenario.Engine {
     private int run() throws Exception {
         Path out = Scenario.out(o, scenario);
         Results res = new Results("encore", scenario);
-        res.info("threads", cores).info("backend", Backends.choose(backend).provider().name())
+        res.info("threads", cores).info("backend", Backends.choose(backend).name())
             .info("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20)
             .info("started", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         Scenario.runAll(o, "encore", scenario, out, res, this);
@@ -158,12 +158,9 @@ public final class EncoreSide implements Scenario.Engine {
     private AlsModel fit(Interactions train, Scenario.Als als, Map<String, Double> run, String stage) {
         AlsParams params = AlsParams.builder().rank(als.rank()).maxIter(als.iters()).regParam(als.reg())
             .implicitPrefs(als.implicit()).alpha(als.alpha()).seed(Scenario.alsSeed(o))
-            .init(Scenario.alsInit(o)).numBlocks(Scenario.numBlocks(o)).threads(cores).build();
+            .init(Scenario.alsInit(o)).numBlocks(Scenario.numBlocks(o)).build();
         long t0 = System.nanoTime();
-        AlsTrainer.Fit fit;
-        try (AlsBackend b = Backends.choose(backend).provider().open(params)) {
-            fit = AlsTrainer.fit(train, params, b, AlsTrainer.Listener.NONE);
-        }
+        FitResult fit = Als.with(params).backend(backend).threads(cores).fit(train);
         run.put(stage, secs(t0));
         return fit.model();
     }

@@ -1,10 +1,8 @@
 package encore.bench.spark;
 
-import encore.als.spi.AlsBackend;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.als.AlsTrainer;
-import encore.als.Backends;
+import encore.als.Als;
 import encore.data.Interactions;
 import encore.data.LabelIndex;
 import org.apache.spark.ml.recommendation.ALS;
@@ -64,17 +62,15 @@ public final class InitCheck {
                     rows.add(RowFactory.create(u[q], i[q], r[q]));
                 }
                 AlsParams p = AlsParams.builder().rank(ranks[c]).maxIter(0).seed(seeds[c]).numBlocks(blocks[c])
-                    .init(AlsParams.Init.SPARK).threads(2).build();
+                    .init(AlsParams.Init.SPARK).build();
                 AlsModel encore;
                 Interactions train = Interactions.fromCoordinates(labels("u", users), labels("i", items), u, i, r);
-                try (AlsBackend b = Backends.choose("cpu").provider().open(p)) {
-                    encore = AlsTrainer.fit(train, p, b, AlsTrainer.Listener.NONE).model();
-                }
+                encore = Als.with(p).backend("cpu").threads(2).fit(train).model();
                 Dataset<Row> df = spark.createDataFrame(rows, schema);
                 ALSModel model = new ALS().setRank(p.rank()).setMaxIter(0).setSeed(p.seed())
                     .setNumBlocks(p.numBlocks()).fit(df);
-                values += compare("user", model.userFactors(), encore.userFactors(), p, encore::hasUser, users);
-                values += compare("item", model.itemFactors(), encore.itemFactors(), p, encore::hasItem, items);
+                values += compare("user", model.userFactors(), encore.userFactors().data(), p, encore::hasUser, users);
+                values += compare("item", model.itemFactors(), encore.itemFactors().data(), p, encore::hasItem, items);
                 cases++;
             }
         } finally {

@@ -2,6 +2,7 @@ package encore.bench.spark;
 
 import encore.als.AlsModel;
 import encore.als.AlsParams;
+import encore.matrix.Factors;
 import encore.bench.vs.EncoreSide;
 import encore.bench.vs.Opts;
 import encore.bench.vs.Prep;
@@ -188,7 +189,8 @@ public final class SparkSide implements Scenario.Engine {
             BitSet ih = new BitSet();
             place(model.userFactors(), l.userLabels, users, uf, uh, k);
             place(model.itemFactors(), l.itemLabels, items, itf, ih, k);
-            AlsModel m = new AlsModel(AlsParams.builder().rank(k).build(), users, items, uf, itf, uh, ih);
+            AlsModel m = new AlsModel(AlsParams.builder().rank(k).build(), users, items,
+                Factors.wrap(uf, users.size(), k, uh), Factors.wrap(itf, items.size(), k, ih));
             EncoreSide.metrics(res, "", RankingMetrics.evaluate(Scenario.TOP,
                 m.recommendForAllUsers(Scenario.TOP, s.train().userItems()).idLists(), s.test()));
         }
