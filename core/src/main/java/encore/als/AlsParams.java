@@ -6,25 +6,39 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * ALS hyper-parameters, with Spark MLlib's names and defaults.
+ * ALS hyper-parameters, with Spark MLlib's names and defaults: an immutable value, built by {@link #builder()} (or
+ * {@link #fromMap}) and validated as a whole.
  *
- * @param rank              length of every factor vector (≥ 1); Spark default 10
- * @param maxIter           full iterations (items, then users) (≥ 0); Spark default 10
- * @param regParam          λ (≥ 0), scaled per entity by its rating count (ALS-WR); Spark default 0.1
- * @param implicitPrefs     implicit feedback (Hu–Koren–Volinsky, Spark's extension to any sign of r)
- * @param alpha             implicit confidence slope, c = 1 + α|r| (≥ 0); Spark default 1.0
- * @param nonnegative       constrain factors to be ≥ 0 (NNLS instead of Cholesky)
- * @param seed              initialisation seed; Spark's default is the hash code of its class name, 1994790107
- * @param solver            Cholesky (exact, default) or conjugate gradient (implicit only, warm-started)
- * @param cgSteps           conjugate-gradient steps per solve (≥ 1), used by {@link Solver#CG}
- * @param coldStartStrategy what {@code transform} does with users/items that have no factors
- * @param init              how the initial factors are drawn: Encore's per-entity streams or Spark's exact draws
- * @param numBlocks         Spark's {@code numUserBlocks}/{@code numItemBlocks} (≥ 1), which only changes the
- *                          initial factors; used by {@link Init#SPARK}; Spark default 10
+ * <ul>
+ *   <li>{@code rank}: length of every factor vector (≥ 1); Spark default 10</li>
+ *   <li>{@code maxIter}: full iterations (items, then users) (≥ 0); Spark default 10</li>
+ *   <li>{@code regParam}: λ (≥ 0), scaled per entity by its rating count (ALS-WR); Spark default 0.1</li>
+ *   <li>{@code implicitPrefs}: implicit feedback (Hu–Koren–Volinsky, Spark's extension to any sign of r)</li>
+ *   <li>{@code alpha}: implicit confidence slope, c = 1 + α|r| (≥ 0); Spark default 1.0</li>
+ *   <li>{@code nonnegative}: constrain factors to be ≥ 0 (NNLS instead of Cholesky)</li>
+ *   <li>{@code seed}: initialisation seed; Spark's default is the hash code of its class name, 1994790107</li>
+ *   <li>{@code solver}: Cholesky (exact, default) or conjugate gradient (implicit only, warm-started)</li>
+ *   <li>{@code cgSteps}: conjugate-gradient steps per solve (≥ 1), used by {@link Solver#CG}</li>
+ *   <li>{@code coldStartStrategy}: what {@code transform} does with users/items that have no factors</li>
+ *   <li>{@code init}: how the initial factors are drawn: Encore's per-entity streams or Spark's exact draws</li>
+ *   <li>{@code numBlocks}: Spark's {@code numUserBlocks}/{@code numItemBlocks} (≥ 1), which only changes the initial
+ *       factors; used by {@link Init#SPARK}; Spark default 10</li>
+ * </ul>
  */
-public record AlsParams(int rank, int maxIter, double regParam, boolean implicitPrefs, double alpha,
-                        boolean nonnegative, long seed, Solver solver, int cgSteps,
-                        ColdStartStrategy coldStartStrategy, Init init, int numBlocks) {
+public final class AlsParams {
+    private final int rank;
+    private final int maxIter;
+    private final double regParam;
+    private final boolean implicitPrefs;
+    private final double alpha;
+    private final boolean nonnegative;
+    private final long seed;
+    private final Solver solver;
+    private final int cgSteps;
+    private final ColdStartStrategy coldStartStrategy;
+    private final Init init;
+    private final int numBlocks;
+
 
     /** Spark's default seed: {@code "org.apache.spark.ml.recommendation.ALS".hashCode()}. */
     public static final long SPARK_DEFAULT_SEED = 1994790107L;
@@ -79,7 +93,20 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
     }
 
     /** Validates every parameter; see the class comment for the ranges. */
-    public AlsParams {
+    private AlsParams(Builder b) {
+        this.rank = b.rank;
+        this.maxIter = b.maxIter;
+        this.regParam = b.regParam;
+        this.implicitPrefs = b.implicitPrefs;
+        this.alpha = b.alpha;
+        this.nonnegative = b.nonnegative;
+        this.seed = b.seed;
+        this.solver = b.solver;
+        this.cgSteps = b.cgSteps;
+        this.coldStartStrategy = b.coldStartStrategy;
+        this.init = b.init;
+        this.numBlocks = b.numBlocks;
+
         if (rank < 1 || rank > MAX_RANK) {
             throw new IllegalArgumentException("rank must be in [1, " + MAX_RANK + "], got " + rank);
         }
@@ -107,6 +134,81 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
         if (solver == Solver.CG && nonnegative) {
             throw new IllegalArgumentException("nonnegative solves use NNLS; the cg solver cannot be combined with it");
         }
+    }
+
+    /** {@code rank}. */
+    public int rank() {
+        return rank;
+    }
+
+    /** {@code maxIter}. */
+    public int maxIter() {
+        return maxIter;
+    }
+
+    /** {@code regParam}. */
+    public double regParam() {
+        return regParam;
+    }
+
+    /** {@code implicitPrefs}. */
+    public boolean implicitPrefs() {
+        return implicitPrefs;
+    }
+
+    /** {@code alpha}. */
+    public double alpha() {
+        return alpha;
+    }
+
+    /** {@code nonnegative}. */
+    public boolean nonnegative() {
+        return nonnegative;
+    }
+
+    /** {@code seed}. */
+    public long seed() {
+        return seed;
+    }
+
+    /** {@code solver}. */
+    public Solver solver() {
+        return solver;
+    }
+
+    /** {@code cgSteps}. */
+    public int cgSteps() {
+        return cgSteps;
+    }
+
+    /** {@code coldStartStrategy}. */
+    public ColdStartStrategy coldStartStrategy() {
+        return coldStartStrategy;
+    }
+
+    /** {@code init}. */
+    public Init init() {
+        return init;
+    }
+
+    /** {@code numBlocks}. */
+    public int numBlocks() {
+        return numBlocks;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AlsParams && toMap().equals(((AlsParams) o).toMap());
+    }
+
+    @Override
+    public int hashCode() {
+        return toMap().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "AlsParams" + toMap();
     }
 
     /**
@@ -290,8 +392,7 @@ public record AlsParams(int rank, int maxIter, double regParam, boolean implicit
 
         /** Builds the parameters; the record constructor validates them. */
         public AlsParams build() {
-            return new AlsParams(rank, maxIter, regParam, implicitPrefs, alpha, nonnegative, seed, solver, cgSteps,
-                coldStartStrategy, init, numBlocks);
+            return new AlsParams(this);
         }
     }
 }

@@ -862,10 +862,12 @@ public final class ModelStore {
                 throw error(s, "unknown cold-start strategy code " + cold);
             }
             try {
-                return new AlsParams(rank, maxIter, regParam, implicit == 1, alpha, nonneg == 1, seed,
-                    solver == 1 ? AlsParams.Solver.CG : AlsParams.Solver.CHOLESKY, cgSteps,
-                    cold == 1 ? AlsParams.ColdStartStrategy.DROP : AlsParams.ColdStartStrategy.NAN,
-                    AlsParams.Init.ENCORE, AlsParams.SPARK_DEFAULT_NUM_BLOCKS); // until an 'initialisation' section says otherwise
+                // init and numBlocks keep their defaults until an 'initialisation' section says otherwise
+                return AlsParams.builder().rank(rank).maxIter(maxIter).regParam(regParam).implicitPrefs(implicit == 1)
+                    .alpha(alpha).nonnegative(nonneg == 1).seed(seed)
+                    .solver(solver == 1 ? AlsParams.Solver.CG : AlsParams.Solver.CHOLESKY).cgSteps(cgSteps)
+                    .coldStartStrategy(cold == 1 ? AlsParams.ColdStartStrategy.DROP : AlsParams.ColdStartStrategy.NAN)
+                    .build();
             } catch (IllegalArgumentException e) {
                 throw error(s, "invalid parameters: " + e.getMessage());
             }
