@@ -59,7 +59,7 @@ final class AlsOptions {
                 .init(initMode).numBlocks(numBlocks).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage().startsWith("No enum")
-                ? "invalid --solver '" + solver + "': expected cholesky or cg" : e.getMessage());
+                ? "invalid --solver '" + solver + "': expected cholesky or cg" : CliFlags.phrase(e.getMessage()));
         }
     }
 }

@@ -87,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
             gen = GeneratorConfig.forRows(rows, seed);
             als = AlsParams.builder().rank(rank).maxIter(maxIter).regParam(0.1).implicitPrefs(true).alpha(10).build();
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
+            throw new CommandLine.ParameterException(cl, CliFlags.phrase(e.getMessage()));
         }
         Path dir = home().resolve("demo");
         Path data = dir.resolve("listenings-" + rows + "-seed" + seed + ".csv");

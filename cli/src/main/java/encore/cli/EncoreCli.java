@@ -100,7 +100,10 @@ public final class EncoreCli implements Runnable {
             t = u.getCause();
         }
         if (t instanceof InputFormatException) {
-            return t.getMessage();
+            return CliFlags.phrase(t.getMessage());
+        }
+        if (t instanceof encore.internal.Memory.NotEnoughMemoryException e) {
+            return CliFlags.phrase(e);
         }
         if (t instanceof NoSuchFileException e) {
             return e.getFile() + ": no such file or directory";
@@ -122,7 +125,7 @@ public final class EncoreCli implements Runnable {
         }
         if (t instanceof IOException || t instanceof IllegalArgumentException || t instanceof IllegalStateException
             || t instanceof encore.als.AlsException) {
-            return String.valueOf(t.getMessage());
+            return String.valueOf(CliFlags.phrase(t.getMessage()));
         }
         return t.getClass().getSimpleName() + ": " + t.getMessage();
     }

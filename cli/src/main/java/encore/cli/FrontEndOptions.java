@@ -62,7 +62,7 @@ final class FrontEndOptions {
             }
             return fallback;
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
+            throw new CommandLine.ParameterException(cl, CliFlags.phrase(e.getMessage()));
         }
     }
 
@@ -70,7 +70,7 @@ final class FrontEndOptions {
         try {
             return ItemKey.parse(itemKey);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
+            throw new CommandLine.ParameterException(cl, CliFlags.phrase(e.getMessage()));
         }
     }
 

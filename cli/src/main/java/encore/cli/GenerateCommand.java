@@ -51,7 +51,7 @@ final class GenerateCommand implements Callable<Integer> {
                 config = config.withThreads(threads);
             }
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
+            throw new CommandLine.ParameterException(cl, CliFlags.phrase(e.getMessage()));
         }
         ListeningsGenerator gen = new ListeningsGenerator(config);
         GeneratorSummary s = gen.write(out);

@@ -97,7 +97,7 @@ final class TuneCommand implements Callable<Integer> {
             AlsParams base = AlsParams.builder().maxIter(maxIter).implicitPrefs(implicit).build();
             grid = Tuning.grid(base, ranks, regs, alphas);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
+            throw new CommandLine.ParameterException(cl, CliFlags.phrase(e.getMessage()));
         }
         String backendName = backend.name(cl);
         Als als = Als.with(grid.get(0)).backend(Backends.choose(backendName)).threads(threads);

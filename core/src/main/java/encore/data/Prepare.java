@@ -50,7 +50,7 @@ public final class Prepare {
             t2 = t3;
         }
         if (counts.pairs() == 0) {
-            throw new InputFormatException(data, 0, null, "no pairs left after --limit " + options.limit());
+            throw new InputFormatException(data, 0, null, "no pairs left after limit=" + options.limit());
         }
         encore.internal.Memory.require(encore.internal.Memory.indexedPairs(counts.pairs(), counts.userLabels().length,
             counts.itemLabels().length), "indexing and splitting " + counts.pairs() + " (user, item) pairs");

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Checks, before a large allocation, that the heap can hold it, so that a machine too small for the data gets one
- * clear line naming the {@code ENCORE_HEAP} to use instead of an {@link OutOfMemoryError} halfway through. The
+ * clear line naming the heap to use instead of an {@link OutOfMemoryError} halfway through. The
  * estimates are of the arrays a stage allocates (not exact); a stage is refused only when even a garbage-collected
  * heap cannot hold them. Not API.
  */
@@ -15,12 +15,19 @@ public final class Memory {
     private Memory() {
     }
 
-    /** Thrown when a stage would not fit in the heap; the message says which ENCORE_HEAP to use. */
+    /** Thrown when a stage would not fit in the heap; the message and {@link #suggestedHeap()} say what to use. */
     public static final class NotEnoughMemoryException extends IllegalStateException {
         private static final long serialVersionUID = 1L;
+        private final String suggestedHeap;
 
-        NotEnoughMemoryException(String message) {
+        NotEnoughMemoryException(String message, String suggestedHeap) {
             super(message);
+            this.suggestedHeap = suggestedHeap;
+        }
+
+        /** A maximum heap that would do, in the JVM's {@code -Xmx} notation ("5g", "768m"). */
+        public String suggestedHeap() {
+            return suggestedHeap;
         }
     }
 
@@ -50,10 +57,10 @@ public final class Memory {
             return;
         }
         long used = Runtime.getRuntime().maxMemory() - free;
+        String heap = suggest(used + bytes);
         throw new NotEnoughMemoryException(String.format(Locale.ROOT,
-            "not enough memory: %s need about %s but the heap has %s free of %s; run with a larger heap, e.g. "
-                + "ENCORE_HEAP=%s ./encore … (or java -Xmx%s)", what, size(bytes), size(Math.max(0, free)),
-            size(maxHeap), suggest(used + bytes), suggest(used + bytes)));
+            "not enough memory: %s need about %s but the heap has %s free of %s; run the JVM with a larger heap, e.g. "
+                + "-Xmx%s", what, size(bytes), size(Math.max(0, free)), size(maxHeap), heap), heap);
     }
 
     /** A heap size that holds {@code bytes} with room to spare: 1.5× rounded up to whole GiB (or 256 MiB steps). */
