@@ -1,11 +1,11 @@
 package encore.cuda;
 
-import encore.als.spi.AlsBackend;
 import encore.als.AlsParams;
 import encore.als.Recommendations;
 import encore.als.spi.TopKScorer;
-import encore.cpu.CpuBackendProvider;
+import encore.cpu.CpuHalfIteration;
 import encore.matrix.Csr;
+import encore.matrix.Factors;
 import encore.data.IngestOptions;
 import encore.data.Interactions;
 import encore.data.Prepare;
@@ -144,8 +144,7 @@ public final class DeviceCheck {
 
     private void bench(GpuDevice dev, String name, Csr ui, Csr iu, boolean implicit, int f, int iters, int cpuIters) {
         int threads = Runtime.getRuntime().availableProcessors();
-        AlsParams p = AlsParams.builder().rank(f).regParam(0.01).implicitPrefs(implicit).alpha(1).threads(threads)
-            .build();
+        AlsParams p = AlsParams.builder().rank(f).regParam(0.01).implicitPrefs(implicit).alpha(1).build();
         float[] u = init(ui.rows(), f, 1);
         float[] it = new float[iu.rows() * f];
         String mode = implicit ? "implicit" : "explicit";
@@ -177,14 +176,12 @@ public final class DeviceCheck {
         if (cpuIters > 0) {
             float[] cu = init(ui.rows(), f, 1);
             float[] ci = new float[iu.rows() * f];
-            try (AlsBackend c = new CpuBackendProvider().open(p)) {
-                long t0 = System.nanoTime();
-                for (int i = 0; i < cpuIters; i++) {
-                    c.solve(iu, cu, ci, p);
-                    c.solve(ui, ci, cu, p);
-                }
-                cpuMs = (System.nanoTime() - t0) / 1e6 / cpuIters;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < cpuIters; i++) {
+                CpuHalfIteration.solve(iu, cu, ci, p, threads);
+                CpuHalfIteration.solve(ui, ci, cu, p, threads);
             }
+            cpuMs = (System.nanoTime() - t0) / 1e6 / cpuIters;
         }
         out.printf(Locale.ROOT, "%s %s f=%d: GPU %.1f ms/iter (kernels %.1f), CPU %.1f ms/iter, top-10 %.3f s%n", name,
             mode, f, gpuMs, kernelMs, cpuMs, topkS);
@@ -208,9 +205,11 @@ public final class DeviceCheck {
         TopKScorer s = new GpuTopKScorer(dev, false);
         try {
             int[] warm = {0, 1, 2, 3};
-            s.topK(u, uHas, ui.rows(), it, iHas, ui.cols(), f, 10, null, warm);
+            Factors uf = Factors.wrap(u, ui.rows(), f, uHas);
+            Factors itf = Factors.wrap(it, ui.cols(), f, iHas);
+            s.topK(uf, itf, 10, null, warm);
             long t0 = System.nanoTime();
-            Recommendations r = s.topK(u, uHas, ui.rows(), it, iHas, ui.cols(), f, 10, null, null);
+            Recommendations r = s.topK(uf, itf, 10, null, null);
             double secs = (System.nanoTime() - t0) / 1e9;
             String check = CheckedTopKScorer.check(r, u, uHas, ui.rows(), it, iHas, ui.cols(), f, 10, null, null, 7);
             if (check != null) {

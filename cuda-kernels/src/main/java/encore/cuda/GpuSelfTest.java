@@ -1,11 +1,12 @@
 package encore.cuda;
 
-import encore.als.spi.AlsBackend;
 import encore.als.AlsParams;
+import encore.als.CpuTopKScorer;
 import encore.als.Recommendations;
 import encore.als.spi.TopKScorer;
-import encore.cpu.CpuBackendProvider;
+import encore.cpu.CpuHalfIteration;
 import encore.matrix.Csr;
+import encore.matrix.Factors;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -36,6 +37,13 @@ public final class GpuSelfTest {
     static final double SOLVE_TOL = 1e-4;
     /** Factors after 5 full iterations (rounding differences compound through the iterations). */
     static final double FIT_TOL = 1e-2;
+
+    private static final int THREADS = Runtime.getRuntime().availableProcessors();
+
+    /** One half-iteration on host arrays (the GPU engine's or the CPU's). */
+    private interface HalfStep {
+        void solve(Csr ratings, float[] src, float[] dst);
+    }
 
     private final PrintWriter out;
     private final List<String[]> rows = new ArrayList<>();
@@ -162,9 +170,8 @@ public final class GpuSelfTest {
         for (int i = 0; i < src.length; i++) {
             src[i] = (float) (rng.nextGaussian() / Math.sqrt(f));
         }
-        AlsParams p = AlsParams.builder().rank(f).regParam(0.05).implicitPrefs(implicit).alpha(2).threads(
-            Runtime.getRuntime().availableProcessors()).solver(cg ? AlsParams.Solver.CG : AlsParams.Solver.CHOLESKY)
-            .cgSteps(3).build();
+        AlsParams p = AlsParams.builder().rank(f).regParam(0.05).implicitPrefs(implicit).alpha(2)
+            .solver(cg ? AlsParams.Solver.CG : AlsParams.Solver.CHOLESKY).cgSteps(3).build();
         // CG warm-starts from dst: random factors in rows with entries; every other output is poisoned (NaN)
         float[] warm = poisoned(rowsN * f);
         if (cg) {
@@ -175,9 +182,7 @@ public final class GpuSelfTest {
             }
         }
         float[] cpu = warm.clone();
-        try (AlsBackend c = new CpuBackendProvider().open(p)) {
-            c.solve(m, src, cpu, p);
-        }
+        CpuHalfIteration.solve(m, src, cpu, p, THREADS);
         float[] gpu = warm.clone();
         engine.solve(m, src, gpu, p);
         float[] again = warm.clone();
@@ -271,13 +276,9 @@ public final class GpuSelfTest {
         Csr ui = SyntheticMatrix.random(quick ? 2000 : 20_000, quick ? 1500 : 8000, quick ? 40_000 : 600_000, 2, 11);
         Csr iu = ui.transpose();
         int k = 32;
-        AlsParams p = AlsParams.builder().rank(k).regParam(0.05).implicitPrefs(implicit).alpha(1).threads(
-            Runtime.getRuntime().availableProcessors()).build();
-        float[][] cpu;
-        try (AlsBackend c = new CpuBackendProvider().open(p)) {
-            cpu = fit(c, ui, iu, p);
-        }
-        float[][] gpu = fit(engine, ui, iu, p);
+        AlsParams p = AlsParams.builder().rank(k).regParam(0.05).implicitPrefs(implicit).alpha(1).build();
+        float[][] cpu = fit((r, s, d) -> CpuHalfIteration.solve(r, s, d, p, THREADS), ui, iu, p);
+        float[][] gpu = fit((r, s, d) -> engine.solve(r, s, d, p), ui, iu, p);
         double worst = 0;
         for (int side = 0; side < 2; side++) {
             Csr m = side == 0 ? ui : iu;
@@ -317,13 +318,14 @@ public final class GpuSelfTest {
             + "not returned"};
     }
 
-    private static void fit2(AlsBackend b, Csr ui, Csr iu, AlsParams p) {
+    private static void fit2(GpuAlsEngine e, Csr ui, Csr iu, AlsParams p) {
+        HalfStep b = (r, s, d) -> e.solve(r, s, d, p);
         float[] u = new float[ui.rows() * p.rank()];
         Arrays.fill(u, 0.1f);
         float[] it = new float[iu.rows() * p.rank()];
         for (int i = 0; i < 2; i++) {
-            b.solve(iu, u, it, p);
-            b.solve(ui, it, u, p);
+            b.solve(iu, u, it);
+            b.solve(ui, it, u);
         }
     }
 
@@ -331,7 +333,7 @@ public final class GpuSelfTest {
      * Five iterations from the trainer's kind of start (unit random vectors); returns {users, items}. The caller
      * keeps ownership of {@code b}.
      */
-    private static float[][] fit(AlsBackend b, Csr ui, Csr iu, AlsParams p) {
+    private static float[][] fit(HalfStep b, Csr ui, Csr iu, AlsParams p) {
         int k = p.rank();
         float[] u = new float[ui.rows() * k];
         float[] it = new float[iu.rows() * k];
@@ -347,8 +349,8 @@ public final class GpuSelfTest {
             }
         }
         for (int i = 0; i < 5; i++) {
-            b.solve(iu, u, it, p);
-            b.solve(ui, it, u, p);
+            b.solve(iu, u, it);
+            b.solve(ui, it, u);
         }
         return new float[][] {u, it};
     }
@@ -382,8 +384,10 @@ public final class GpuSelfTest {
             }
         }
         Csr seen = exclude ? SyntheticMatrix.random(users, items, users * 40L, 1.5, 3) : null;
-        Recommendations r = topk.topK(q, qHas, users, c, cHas, items, f, k, seen, null);
-        Recommendations again = topk.topK(q, qHas, users, c, cHas, items, f, k, seen, null);
+        Factors qf = Factors.wrap(q, users, f, qHas);
+        Factors cf = Factors.wrap(c, items, f, cHas);
+        Recommendations r = topk.topK(qf, cf, k, seen, null);
+        Recommendations again = topk.topK(qf, cf, k, seen, null);
         for (int i = 0; i < users; i++) {
             if (!Arrays.equals(r.ids(i), again.ids(i)) || !Arrays.equals(r.scores(i), again.scores(i))) {
                 return new String[] {"-", "-", "FAIL rerun not bit-identical"};
@@ -397,8 +401,10 @@ public final class GpuSelfTest {
                 return new String[] {"-", sci(CheckedTopKScorer.TIE), "FAIL " + f1};
             }
         }
-        TopKScorer cpu = TopKScorer.cpu(Runtime.getRuntime().availableProcessors());
-        Recommendations ref = cpu.topK(q, qHas, users, c, cHas, items, f, k, seen, null);
+        Recommendations ref;
+        try (TopKScorer cpu = new CpuTopKScorer(THREADS)) {
+            ref = cpu.topK(qf, cf, k, seen, null);
+        }
         int same = 0;
         for (int i = 0; i < users; i++) {
             if (Arrays.equals(ref.ids(i), r.ids(i))) {

@@ -91,7 +91,7 @@ final class GpuTopKScorer implements TopKScorer {
             allowed[j >>> 5] |= 1 << (j & 31);
         }
         int total = n;
-        int[] queries = java.util.Arrays.copyOf(active, n);
+        int[] activeQueries = java.util.Arrays.copyOf(active, n);
         dev.call(() -> {
             try (DeviceBuffer qb = dev.alloc(4L * q.length, "query factors");
                  DeviceBuffer cb = dev.alloc(4L * c.length, "candidate factors");
@@ -110,7 +110,7 @@ final class GpuTopKScorer implements TopKScorer {
                      DeviceBuffer oc = dev.alloc(4L * Math.min(batch, Math.max(1, total)), "result counts")) {
                     for (int b0 = 0; b0 < total; b0 += batch) {
                         int m = Math.min(batch, total - b0);
-                        int[] part = java.util.Arrays.copyOfRange(queries, b0, b0 + m);
+                        int[] part = java.util.Arrays.copyOfRange(activeQueries, b0, b0 + m);
                         ub.upload(part);
                         oc.fill32(0);
                         timer.start();

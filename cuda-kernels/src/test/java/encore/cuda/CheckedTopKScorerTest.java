@@ -1,9 +1,11 @@
 package encore.cuda;
 
 import encore.als.AlsException;
+import encore.als.CpuTopKScorer;
 import encore.als.Recommendations;
 import encore.als.spi.TopKScorer;
 import encore.matrix.Csr;
+import encore.matrix.Factors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -59,7 +61,7 @@ class CheckedTopKScorerTest {
 
     /** The CPU scorer with its result passed through {@code damage}; or throwing a device error. */
     static TopKScorer engine(UnaryOperator<Recommendations> damage) {
-        TopKScorer cpu = TopKScorer.cpu(1);
+        TopKScorer cpu = new CpuTopKScorer(1);
         return new TopKScorer() {
             @Override
             public String name() {
@@ -67,9 +69,8 @@ class CheckedTopKScorerTest {
             }
 
             @Override
-            public Recommendations topK(float[] q, BitSet qHas, int nq, float[] c, BitSet cHas, int nc, int rank,
-                                        int k, Csr exclude, int[] rows) {
-                return damage.apply(cpu.topK(q, qHas, nq, c, cHas, nc, rank, k, exclude, rows));
+            public Recommendations topK(Factors queries, Factors candidates, int k, Csr exclude, int[] rows) {
+                return damage.apply(cpu.topK(queries, candidates, k, exclude, rows));
             }
 
             @Override
@@ -98,7 +99,7 @@ class CheckedTopKScorerTest {
     }
 
     private Recommendations run(TopKScorer s, int k, Csr ex) {
-        return s.topK(q, qHas, NQ, c, cHas, NC, RANK, k, ex, null);
+        return s.topK(Factors.wrap(q, NQ, RANK, qHas), Factors.wrap(c, NC, RANK, cHas), k, ex, null);
     }
 
     private static void assertSame(Recommendations a, Recommendations b) {
@@ -112,19 +113,19 @@ class CheckedTopKScorerTest {
     @ParameterizedTest
     @CsvSource({"1", "10", "100", "700", "5000"})
     void aCorrectEnginePasses(int k) {
-        TopKScorer s = new CheckedTopKScorer(engine(r -> r), null, TopKScorer.cpu(1), true, 1);
+        TopKScorer s = new CheckedTopKScorer(engine(r -> r), null, new CpuTopKScorer(1), true, 1);
         for (Csr ex : new Csr[] {null, exclude}) {
             Recommendations r = run(s, k, ex);
             assertNull(s.fallbackReason());
             assertEquals("gpu", s.name());
-            assertSame(run(TopKScorer.cpu(2), k, ex), r);
+            assertSame(run(new CpuTopKScorer(2), k, ex), r);
         }
     }
 
     @Test
     void scoresThatDifferOnlyByRoundingPass() {
         TopKScorer s = new CheckedTopKScorer(engine(r -> edit(r, 0, (ids, sc) -> sc[0] = Math.nextDown(sc[0]))), null,
-            TopKScorer.cpu(1), true, 1);
+            new CpuTopKScorer(1), true, 1);
         run(s, 10, null);
         assertNull(s.fallbackReason());
     }
@@ -177,18 +178,18 @@ class CheckedTopKScorerTest {
                 throw new GpuException(701, "launch topk_users failed: CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES (701)");
             };
         };
-        TopKScorer s = new CheckedTopKScorer(engine(d), null, TopKScorer.cpu(1), true, 1);
+        TopKScorer s = new CheckedTopKScorer(engine(d), null, new CpuTopKScorer(1), true, 1);
         Recommendations r = run(s, 10, ex);
         assertEquals("cpu", s.name());
         assertTrue(s.fallbackReason().startsWith("GPU top-k call 1: "), s.fallbackReason());
         assertTrue(s.fallbackReason().contains(expected), s.fallbackReason());
-        assertSame(run(TopKScorer.cpu(1), 10, ex), r);
+        assertSame(run(new CpuTopKScorer(1), 10, ex), r);
     }
 
     @Test
     void withoutFallbackTheReasonIsAnError() {
         TopKScorer s = new CheckedTopKScorer(engine(r -> edit(r, 0, (ids, sc) -> ids[0] = ids[1])), null,
-            TopKScorer.cpu(1), false, 1);
+            new CpuTopKScorer(1), false, 1);
         AlsException e = assertThrows(AlsException.class, () -> run(s, 10, null));
         assertTrue(e.getMessage().startsWith("backend gpu failed: GPU top-k call 1: "), e.getMessage());
     }

@@ -1,8 +1,7 @@
 package encore.cuda;
 
-import encore.als.spi.AlsBackend;
 import encore.als.AlsParams;
-import encore.cpu.CpuBackendProvider;
+import encore.cpu.CpuHalfIteration;
 import encore.matrix.Csr;
 
 import java.util.function.IntPredicate;
@@ -15,7 +14,7 @@ import java.util.function.IntPredicate;
 final class CpuTwinEngine implements CheckedAlsBackend.Engine {
     enum Fault { NONE, THROW_STICKY, PERTURB_LONGEST_ROW, PERTURB_GRAM, NAN_ROW, REPORT_SINGULAR }
 
-    private final AlsBackend cpu;
+    private static final int THREADS = 2;
     private final Fault fault;
     private final IntPredicate onCall;
     private int calls;
@@ -23,7 +22,6 @@ final class CpuTwinEngine implements CheckedAlsBackend.Engine {
     boolean closed;
 
     CpuTwinEngine(AlsParams p, Fault fault, IntPredicate onCall) {
-        this.cpu = new CpuBackendProvider().open(p);
         this.fault = fault;
         this.onCall = onCall;
     }
@@ -48,7 +46,7 @@ final class CpuTwinEngine implements CheckedAlsBackend.Engine {
         if (hit && fault == Fault.REPORT_SINGULAR) {
             throw new encore.als.SingularSystemException(0, ratings.rowLength(0));
         }
-        cpu.solve(ratings, src, dst, p);
+        CpuHalfIteration.solve(ratings, src, dst, p, THREADS);
         int k = p.rank();
         gram = null;
         if (p.implicitPrefs()) {
@@ -85,6 +83,5 @@ final class CpuTwinEngine implements CheckedAlsBackend.Engine {
     @Override
     public void close() {
         closed = true;
-        cpu.close();
     }
 }

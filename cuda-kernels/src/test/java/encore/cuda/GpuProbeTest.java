@@ -4,6 +4,7 @@ import encore.als.spi.AlsBackend;
 import encore.als.AlsException;
 import encore.als.AlsParams;
 import encore.als.Backends;
+import encore.als.spi.EngineOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -62,24 +63,26 @@ class GpuProbeTest {
         String reason = new GpuBackendProvider().unavailableReason();
         assumeTrue(reason != null, "a usable GPU is present");
         Backends.Choice auto = Backends.choose("auto");
-        assertEquals("cpu", auto.provider().name());
-        assertTrue(auto.skipped().startsWith("gpu: "), auto.skipped());
+        assertEquals("cpu", auto.name());
+        AlsParams p = AlsParams.builder().rank(4).build();
+        try (AlsBackend cpu = auto.open(p, 1)) {
+            assertTrue(auto.fallbackReason(cpu).startsWith("gpu: "), auto.fallbackReason(cpu));
+        }
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.choose("gpu"));
         assertEquals("backend gpu is unavailable: " + reason, e.getMessage());
 
-        AlsParams p = AlsParams.builder().rank(4).build();
-        try (AlsBackend b = new GpuBackendProvider().open(p, true)) {
+        try (AlsBackend b = new GpuBackendProvider().open(p, new EngineOptions(1, true))) {
             assertEquals("cpu", b.name());
             assertEquals(reason, b.fallbackReason());
         }
-        assertThrows(AlsException.class, () -> new GpuBackendProvider().open(p, false));
+        assertThrows(AlsException.class, () -> new GpuBackendProvider().open(p, new EngineOptions(1, false)));
     }
 
     @Test
     void unsupportedParametersAreNamed() {
         AlsParams nn = AlsParams.builder().nonnegative(true).build();
         assertEquals("nonnegative=true (NNLS) is not implemented on the GPU", GpuBackendProvider.unsupported(nn));
-        try (AlsBackend b = new GpuBackendProvider().open(nn, true)) {
+        try (AlsBackend b = new GpuBackendProvider().open(nn, new EngineOptions(1, true))) {
             assertEquals("cpu", b.name());
             assertEquals("nonnegative=true (NNLS) is not implemented on the GPU", b.fallbackReason());
         }
