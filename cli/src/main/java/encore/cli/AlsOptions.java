@@ -4,7 +4,7 @@ import encore.als.AlsParams;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** ALS options shared by {@code run} and {@code train} (defaults: the seed recipe's). */
+/** ALS options shared by {@code run} and {@code train} (defaults: the Spark ALS recipe's). */
 final class AlsOptions {
     @Option(names = "--rank", defaultValue = "10", description = "Factors per user and item. Default: ${DEFAULT-VALUE}.")
     int rank;

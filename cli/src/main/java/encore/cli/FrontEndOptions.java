@@ -13,12 +13,12 @@ import java.util.Locale;
 /** The front-end options shared by {@code prepare} and {@code run}. */
 final class FrontEndOptions {
     @Option(names = "--item-key", paramLabel = "KEY", defaultValue = "track",
-        description = "What identifies an item: track (the seed's choice; same-titled tracks of different artists "
+        description = "What identifies an item: track (the recipe's choice; same-titled tracks of different artists "
             + "merge), artist-track (keeps them apart), artist or album. Default: ${DEFAULT-VALUE}.")
     String itemKey;
 
     @Option(names = "--limit", paramLabel = "N",
-        description = "Keep the first N aggregated pairs ordered by user_id (the seed's orderBy(user_id).limit(N)).")
+        description = "Keep the first N aggregated pairs ordered by user_id (the recipe's orderBy(user_id).limit(N)).")
     Long limit;
 
     @Option(names = "--split", paramLabel = "F",

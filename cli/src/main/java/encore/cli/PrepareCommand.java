@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code encore prepare}: the seed's ingest → clean → aggregate → index → split, written to a directory. */
+/** {@code encore prepare}: the Spark ALS recipe's ingest → clean → aggregate → index → split, written to a directory. */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
     description = {"Read a listenings CSV (user_id,date,track,artist,album), drop rows with empty fields, count plays "
         + "per (user, item), index labels like Spark's StringIndexer and optionally split into train/test.",

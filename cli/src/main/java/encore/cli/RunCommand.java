@@ -17,10 +17,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code encore run}: the seed pipeline end to end. */
+/** {@code encore run}: the Spark ALS recipe end to end. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"The seed recipe in one command: read a listenings CSV, clean, count plays per (user, item), index, "
-        + "split (default: --split 0.5), fit ALS (seed defaults: --rank 10 --max-iter 5 --reg 0.01, explicit on the "
+    description = {"The Spark ALS recipe in one command: read a listenings CSV, clean, count plays per (user, item), index, "
+        + "split (default: --split 0.5), fit ALS (recipe defaults: --rank 10 --max-iter 5 --reg 0.01, explicit on the "
         + "counts), predict the test pairs (RMSE/MAE), recommend the top K for every user, and compare precision@K "
         + "with a most-popular baseline.",
         "Writes DIR/recommendations.csv (user_id,rank,item,score), DIR/users.csv, DIR/items.csv and DIR/metrics.json."})

@@ -61,7 +61,7 @@ final class RunSummary {
         w.printf("Wrote %s/{recommendations.csv,users.csv,items.csv,metrics.json}%n", out);
     }
 
-    /** The first users' lists, the way the seed's {@code show()} printed them. */
+    /** The first users' lists, the way the recipe's {@code show()} printed them. */
     static void showLists(PrintWriter w, AlsModel model, Recommendations recs, int show) {
         int shown = 0;
         for (int u = 0; u < recs.rows() && shown < show; u++) {

@@ -1,7 +1,7 @@
 package encore.data;
 
 /**
- * Why a data row did not become a play. The first four follow the seed's {@code na.drop()} after {@code date} is
+ * Why a data row did not become a play. The first four follow the recipe's {@code na.drop()} after {@code date} is
  * dropped; the rest are malformed rows, governed by {@link BadRowPolicy}.
  */
 public enum DropReason {

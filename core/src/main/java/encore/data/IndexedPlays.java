@@ -4,7 +4,7 @@ import encore.matrix.Csr;
 
 /**
  * Exact play counts per (user index, item index), grouped by user index, items ascending within a user — the
- * indexed, aggregated table the seed recipe feeds to ALS. Counts stay {@code int} here (exact, for files other
+ * indexed, aggregated table the Spark ALS recipe feeds to ALS. Counts stay {@code int} here (exact, for files other
  * engines read); {@link #toInteractions()} gives the float CSR matrices the engines use.
  */
 public final class IndexedPlays {

@@ -1,12 +1,12 @@
 package encore.data;
 
 /**
- * Which column(s) identify an item. The seed recipe counts plays per (user, {@code track}); because track titles are
+ * Which column(s) identify an item. The Spark ALS recipe counts plays per (user, {@code track}); because track titles are
  * not unique ("Intro", "Home" by many artists), {@link #ARTIST_TRACK} keeps same-titled tracks of different artists
  * apart.
  */
 public enum ItemKey {
-    /** The track title alone (what the seed recipe does). */
+    /** The track title alone (what the Spark ALS recipe does). */
     TRACK("track"),
     /** Artist and track title, joined by a TAB ({@link #ARTIST_TRACK_SEPARATOR}): "artist\ttrack". */
     ARTIST_TRACK("artist-track"),

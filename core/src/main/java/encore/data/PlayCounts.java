@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * Play counts per distinct (user, item) pair — the seed's {@code groupBy(user_id, track).count()} — grouped by user,
+ * Play counts per distinct (user, item) pair — the recipe's {@code groupBy(user_id, track).count()} — grouped by user,
  * in the reader's first-seen id spaces (not yet indexed). Row {@code u} holds the items of user {@code u} in ascending
  * id order with their counts.
  */

@@ -6,12 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The CPU front end of the seed recipe:
+ * The CPU front end of the Spark ALS recipe:
  * <ol>
  *   <li><b>read + clean</b> ({@link ListeningsReader}): parse, drop {@code date}, drop rows with a null
  *       user_id/track/artist/album;</li>
  *   <li><b>aggregate</b> ({@link PlayCounts}): plays per (user, item);</li>
- *   <li><b>limit</b> (optional): the seed's {@code orderBy(user_id).limit(N)};</li>
+ *   <li><b>limit</b> (optional): the recipe's {@code orderBy(user_id).limit(N)};</li>
  *   <li><b>index</b> ({@link LabelIndex}): StringIndexer order for users and items, fitted on the aggregated pairs;</li>
  *   <li><b>split</b> ({@link Splitter});</li>
  *   <li><b>csr</b>: user×item and item×user matrices of the training plays.</li>

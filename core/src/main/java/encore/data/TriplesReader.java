@@ -23,7 +23,7 @@ import java.util.Arrays;
  * {@code train.tsv}/{@code test.tsv} files {@code encore prepare} writes, so a split made elsewhere (or by Encore for
  * Spark) can be evaluated as it is.
  *
- * <p>Both files of a split are indexed together, like the seed recipe indexes before splitting: a label's frequency
+ * <p>Both files of a split are indexed together, like the Spark ALS recipe indexes before splitting: a label's frequency
  * is the number of lines it appears in across train and test, ties by label. Duplicate (user, item) lines are kept
  * as separate ratings (Spark's ALS does not merge them). Values must be finite numbers.
  */

@@ -35,7 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The seed recipe end to end: ingest → clean → aggregate → index → split → fit → predict the test pairs → RMSE/MAE →
+ * The Spark ALS recipe end to end: ingest → clean → aggregate → index → split → fit → predict the test pairs → RMSE/MAE →
  * top-K for every user → ranking metrics against a most-popular baseline → files.
  *
  * <p>Evaluation rules: RMSE and MAE skip cold test pairs (Spark's {@code coldStartStrategy=drop}) and count them.

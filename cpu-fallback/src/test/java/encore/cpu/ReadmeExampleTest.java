@@ -46,7 +46,7 @@ class ReadmeExampleTest {
 
     @Test
     void readmeLibraryExampleCompilesAndRuns() throws Exception {
-        String source = "import encore.als.*;\nimport encore.data.*;\nimport encore.als.io.*;\nimport encore.matrix.*;\nimport encore.util.*;\nimport java.nio.file.*;\n"
+        String source = "import encore.als.*;\nimport encore.data.*;\nimport encore.als.io.*;\nimport java.nio.file.*;\n"
             + "import java.util.*;\n"
             + "public class ReadmeSnippet {\n"
             + "  public static AlsModel run(Path csv, Path modelFile) throws Exception {\n"
