@@ -63,8 +63,22 @@ public final class PreparedFiles {
         }
     }
 
-    /** The prepare.json content (without the write timing). */
+    /** The prepare.json content (without the write timing): {@link #counts} plus {@code timings_s}. */
     public static Map<String, Object> report(Prepared p, boolean split) {
+        Map<String, Object> r = counts(p, split);
+        Map<String, Object> timings = Json.object();
+        double total = 0;
+        for (var e : p.timings().entrySet()) {
+            timings.put(e.getKey(), e.getValue());
+            total += e.getValue();
+        }
+        timings.put("pipeline_total", total);
+        r.put("timings_s", timings);
+        return r;
+    }
+
+    /** The counts of prepare.json: source, rows read and dropped (by reason), bad-row samples, pairs, users, items. */
+    public static Map<String, Object> counts(Prepared p, boolean split) {
         IngestStats s = p.ingest();
         Map<String, Object> r = Json.object();
         r.put("source", p.source().toString());
@@ -93,14 +107,6 @@ public final class PreparedFiles {
         r.put("train_pairs", p.split().train().pairs());
         r.put("test_pairs", split ? p.split().test().pairs() : 0);
         r.put("chunks", s.chunks());
-        Map<String, Object> timings = Json.object();
-        double total = 0;
-        for (var e : p.timings().entrySet()) {
-            timings.put(e.getKey(), e.getValue());
-            total += e.getValue();
-        }
-        timings.put("pipeline_total", total);
-        r.put("timings_s", timings);
         return r;
     }
 

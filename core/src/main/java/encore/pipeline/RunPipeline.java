@@ -1,6 +1,5 @@
 package encore.pipeline;
 
-import encore.als.Als;
 import encore.als.AlsModel;
 import encore.als.Backends;
 import encore.als.FitListener;
@@ -74,25 +73,74 @@ public final class RunPipeline {
     /** Runs the recipe described by {@code o}, writes the output files into {@code out} and returns the outcome. */
     public static Result run(RunOptions o, Path out, Listener listener) throws IOException {
         AtomicOutput.checkWritableDirectory(out); // before any work
-        Map<String, Double> t = new LinkedHashMap<>();
-        long start = System.nanoTime();
         Backends.Choice choice = o.als().choice(); // an unavailable backend fails before any work
-        Als als = o.als().backend(choice).listener(listener);
-        Map<String, Object> report = Json.object();
-        Interactions train;
-        Csr test;
+        Stages st = new Stages(listener);
+        Inputs in = load(o, st);
+
+        long t0 = System.nanoTime();
+        FitResult fit = o.als().backend(choice).listener(listener).fit(in.train());
+        AlsModel model = fit.model();
+        st.time("fit", t0);
+
+        t0 = System.nanoTime();
+        PairScores scored = scorePairs(model, in.test());
+        st.time("predict", t0);
+
+        t0 = System.nanoTime();
+        Lists lists = recommend(model, in.train(), o, choice);
+        st.time("recommend", t0);
+
+        t0 = System.nanoTime();
+        Csr seen = in.train().userItems();
+        RankingMetrics rank = RankingMetrics.evaluate(o.top(), lists.evaluated().idLists(), in.test());
+        RankingMetrics popRank = RankingMetrics.evaluate(o.top(),
+            new PopularityBaseline(seen).recommendAll(o.top(), true), in.test());
+        st.time("evaluate", t0);
+
+        report(st.report, scored, rank, popRank, o.top());
+        st.report.put("backend", fit.engine());
+        st.report.put("fallback_reason", fit.fallbackReason());
+        st.report.put("recommend_backend", lists.engine());
+        st.report.put("recommend_fallback_reason", lists.fallbackReason());
+        st.report.put("params", params(o));
+        write(out, in.train(), model, lists.written(), fit, st);
+        return new Result(model, in.train(), lists.written(), st.report);
+    }
+
+    /** Stage timings, the report being built, and the listener that hears about each stage. */
+    private static final class Stages {
+        final Map<String, Double> seconds = new LinkedHashMap<>();
+        final Map<String, Object> report = Json.object();
+        final Listener listener;
+        final long start = System.nanoTime();
+
+        Stages(Listener listener) {
+            this.listener = listener;
+        }
+
+        void time(String stage, long t0) {
+            seconds.put(stage, secs(t0));
+            listener.stage(stage, seconds.get(stage));
+        }
+    }
+
+    private record Inputs(Interactions train, Csr test) {
+    }
+
+    /** The training set and the test pairs: from the front end (with a listenings file) or from triples. */
+    private static Inputs load(RunOptions o, Stages st) throws IOException {
+        Map<String, Double> t = st.seconds;
+        Map<String, Object> report = st.report;
+        Inputs in;
         if (o.data() != null) {
-            Prepared p = Prepare.run(o.data(), o.prepare(), listener);
-            Map<String, Object> prep = PreparedFiles.report(p, true);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> pt = (Map<String, Object>) prep.remove("timings_s");
-            report.putAll(prep);
-            t.put("ingest", (Double) pt.get("read_clean"));
-            t.put("aggregate", (Double) pt.get("aggregate") + (Double) pt.getOrDefault("limit", 0.0));
-            t.put("index", (Double) pt.get("index"));
-            t.put("split", (Double) pt.get("split") + (Double) pt.get("csr"));
-            train = p.train();
-            test = p.split().test().toUserItems();
+            Prepared p = Prepare.run(o.data(), o.prepare(), st.listener);
+            report.putAll(PreparedFiles.counts(p, true));
+            Map<String, Double> pt = p.timings();
+            t.put("ingest", pt.get("read_clean"));
+            t.put("aggregate", pt.get("aggregate") + pt.getOrDefault("limit", 0.0));
+            t.put("index", pt.get("index"));
+            t.put("split", pt.get("split") + pt.get("csr"));
+            in = new Inputs(p.train(), p.split().test().toUserItems());
         } else {
             long t0 = System.nanoTime();
             TriplesReader.TriplesSplit s = TriplesReader.read(o.train(), o.test());
@@ -100,73 +148,47 @@ public final class RunPipeline {
             t.put("aggregate", 0.0);
             t.put("index", 0.0);
             t.put("split", 0.0);
-            train = s.train();
-            test = s.test();
+            in = new Inputs(s.train(), s.test());
             report.put("source", o.train() + " + " + o.test());
             report.put("train_ratings", s.trainLines());
             report.put("test_ratings", s.testLines());
-            report.put("users", train.users().size());
-            report.put("items", train.items().size());
-            report.put("train_pairs", train.nnz());
-            report.put("test_pairs", test.nnz());
+            report.put("users", in.train().users().size());
+            report.put("items", in.train().items().size());
+            report.put("train_pairs", in.train().nnz());
+            report.put("test_pairs", in.test().nnz());
         }
-                for (var e : t.entrySet()) {
-            listener.stage(e.getKey(), e.getValue());
+        for (var e : t.entrySet()) {
+            st.listener.stage(e.getKey(), e.getValue());
         }
+        return in;
+    }
 
-        // fit
-        long t0 = System.nanoTime();
-        FitResult fit = als.fit(train);
-        String engine = fit.engine();
-        String fallbackReason = fit.fallbackReason();
-        AlsModel model = fit.model();
-        t.put("fit", secs(t0));
-        listener.stage("fit", t.get("fit"));
+    /** The lists to write and the lists to evaluate (without training items), and who computed them. */
+    private record Lists(Recommendations written, Recommendations evaluated, String engine, String fallbackReason) {
+    }
 
-        // predict + regression metrics
-        t0 = System.nanoTime();
-        PairScores scored = scorePairs(model, test);
-        RegressionMetrics reg = scored.metrics();
-        long cold = scored.coldPairs();
-        t.put("predict", secs(t0));
-        listener.stage("predict", t.get("predict"));
-
-        // recommend: the lists to write and, from the same scores, the lists to evaluate (without training items)
-        t0 = System.nanoTime();
+    /** Both lists from one scoring pass where the scorer can (they are one list with {@code excludeSeen}). */
+    private static Lists recommend(AlsModel model, Interactions train, RunOptions o, Backends.Choice choice) {
         Csr seen = train.userItems();
         Memory.require(Memory.topK(train.users().size(), o.top(), o.excludeSeen() ? 1 : 2),
             "the top-" + o.top() + " lists of " + train.users().size() + " users");
-        Recommendations recs;
-        Recommendations evalRecs;
-        String recommendEngine;
-        String recommendFallback;
-        try (Recommender scoring = model.recommender(choice, als.threadCount())) {
+        try (Recommender scoring = model.recommender(choice, o.als().threadCount())) {
             if (o.excludeSeen()) {
-                recs = scoring.recommendForAllUsers(o.top(), seen);
-                evalRecs = recs;
-            } else {
-                Recommender.ListsWithAndWithoutExclusion both = scoring.recommendForAllUsersBoth(o.top(), seen);
-                recs = both.all();
-                evalRecs = both.excluded();
+                Recommendations recs = scoring.recommendForAllUsers(o.top(), seen);
+                return new Lists(recs, recs, scoring.engine(), scoring.fallbackReason());
             }
-            recommendEngine = scoring.engine();
-            recommendFallback = scoring.fallbackReason();
+            Recommender.ListsWithAndWithoutExclusion both = scoring.recommendForAllUsersBoth(o.top(), seen);
+            return new Lists(both.all(), both.excluded(), scoring.engine(), scoring.fallbackReason());
         }
-        t.put("recommend", secs(t0));
-        listener.stage("recommend", t.get("recommend"));
+    }
 
-        // ranking metrics and the most-popular baseline
-        t0 = System.nanoTime();
-        RankingMetrics rank = RankingMetrics.evaluate(o.top(), evalRecs.idLists(), test);
-        PopularityBaseline pop = new PopularityBaseline(seen);
-        RankingMetrics popRank = RankingMetrics.evaluate(o.top(), pop.recommendAll(o.top(), true), test);
-        t.put("evaluate", secs(t0));
-        listener.stage("evaluate", t.get("evaluate"));
-
-        int k = o.top();
+    /** The quality figures of metrics.json. */
+    private static void report(Map<String, Object> report, PairScores scored, RankingMetrics rank,
+                               RankingMetrics popRank, int k) {
+        RegressionMetrics reg = scored.metrics();
         report.put("rmse", reg.count() == 0 ? null : reg.rmse());
         report.put("mae", reg.count() == 0 ? null : reg.mae());
-        report.put("cold_pairs_skipped", cold);
+        report.put("cold_pairs_skipped", scored.coldPairs());
         report.put("test_pairs_scored", reg.count());
         report.put("ranking_queries", rank.queries());
         report.put("precision_at_" + k, rank.precisionAtK());
@@ -177,29 +199,25 @@ public final class RunPipeline {
         report.put("popularity_recall_at_" + k, popRank.recallAtK());
         report.put("popularity_map_at_" + k, popRank.mapAtK());
         report.put("popularity_ndcg_at_" + k, popRank.ndcgAtK());
-        report.put("backend", engine);
-        report.put("fallback_reason", fallbackReason);
-        report.put("recommend_backend", recommendEngine);
-        report.put("recommend_fallback_reason", recommendFallback);
-        report.put("params", params(o));
+    }
 
-        // write
-        t0 = System.nanoTime();
+    /** The output files, committed together with metrics.json renamed last (it marks a complete result). */
+    private static void write(Path out, Interactions train, AlsModel model, Recommendations recs, FitResult fit,
+                              Stages st) throws IOException {
+        long t0 = System.nanoTime();
         Files.createDirectories(out);
         try (AtomicFileSet files = new AtomicFileSet()) {
             PreparedFiles.writeIndex(files.open(out.resolve(PreparedFiles.USERS)), train.users());
             PreparedFiles.writeIndex(files.open(out.resolve(PreparedFiles.ITEMS)), train.items());
             RecommendationsCsv.write(files.open(out.resolve(RECOMMENDATIONS)), model, recs, null);
-            t.put("write", secs(t0));
-            t.put("total", secs(start));
+            st.seconds.put("write", secs(t0));
+            st.seconds.put("total", secs(st.start));
             Map<String, Object> timings = Json.object();
-            timings.putAll(t);
-            report.put("timings_s", timings);
-            report.put("iterations_s", new ArrayList<Object>(fit.iterationSeconds()));
-            // metrics.json, renamed last, marks the directory's result complete
-            files.commitWithMarker(out.resolve(METRICS), Json.write(report).getBytes(StandardCharsets.UTF_8));
+            timings.putAll(st.seconds);
+            st.report.put("timings_s", timings);
+            st.report.put("iterations_s", new ArrayList<Object>(fit.iterationSeconds()));
+            files.commitWithMarker(out.resolve(METRICS), Json.write(st.report).getBytes(StandardCharsets.UTF_8));
         }
-        return new Result(model, train, recs, report);
     }
 
     /** RMSE/MAE over the pairs the model can score, and how many cold pairs were skipped. */
