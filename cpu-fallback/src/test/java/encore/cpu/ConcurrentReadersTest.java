@@ -3,6 +3,7 @@ package encore.cpu;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
 import encore.als.Recommendations;
+import encore.als.Recommender;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class ConcurrentReadersTest {
     @Test
     void eightThreadsGetTheSerialAnswers() throws Exception {
         SparkStyleData d = SparkStyleData.explicit(80, 120, 3, 0.05, 21);
-        AlsModel m = SparkStyleData.fit(d.train, AlsParams.builder().rank(6).seed(1).threads(1).build());
+        AlsModel m = SparkStyleData.fit(d.train, AlsParams.builder().rank(6).seed(1).build(), 1);
         Recommendations serial = m.recommendForAllUsers(7, d.train.userItems());
         float[] preds = new float[80 * 120];
         for (int u = 0; u < 80; u++) {
@@ -48,7 +49,7 @@ class ConcurrentReadersTest {
                         assertEquals(preds[u * 120 + i], m.predict(u, i));
                         assertEquals(preds[u * 120 + i], m.predict(Integer.toString(u), Integer.toString(i)));
                         if (n % 50 == 0) {
-                            AlsModel.UserRecommendations r = m.recommendForUsers(
+                            Recommender.UserRecommendations r = m.recommendForUsers(
                                 new String[] {Integer.toString(u)}, 7, d.train.userItems());
                             if (m.hasUser(u)) {
                                 assertArrayEquals(serial.ids(u), r.lists().ids(0));

@@ -1,12 +1,15 @@
 package encore.cpu;
 
+import encore.als.Als;
 import encore.als.AlsException;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.als.AlsTrainer;
 import encore.als.Backends;
+import encore.als.FitListener;
 import encore.als.Recommendations;
+import encore.als.Recommender;
 import encore.matrix.Csr;
+import encore.matrix.Factors;
 import encore.data.Interactions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,8 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * own pass rests on its initialisation, which cannot be reproduced outside Spark.
  */
 class CpuAlsTest {
+    /** The parameters every test starts from; fits run on 2 threads unless a test says otherwise. */
     private static AlsParams.Builder params() {
-        return AlsParams.builder().seed(0).threads(2);
+        return AlsParams.builder().seed(0);
     }
 
     @ParameterizedTest(name = "true rank {0}, fitted rank {1}, noise {2}, reg {3}: RMSE < {4}")
@@ -88,10 +92,10 @@ class CpuAlsTest {
     void nonnegativeFactorsStayNonNegative() {
         SparkStyleData d = SparkStyleData.implicit(20, 40, 2, 0.01, 11);
         AlsModel m = fit(d.train, params().rank(2).maxIter(4).nonnegative(true).build());
-        for (float f : m.userFactors()) {
+        for (float f : m.userFactors().data()) {
             assertTrue(f >= 0);
         }
-        for (float f : m.itemFactors()) {
+        for (float f : m.itemFactors().data()) {
             assertTrue(f >= 0);
         }
         assertTrue(d.rmse(m) < 1.0);
@@ -139,7 +143,8 @@ class CpuAlsTest {
         all3.set(0, 3);
         BitSet all4 = new BitSet();
         all4.set(0, 4);
-        AlsModel m = new AlsModel(params().rank(2).build(), labels(3), labels(4), uf, itf, all3, all4);
+        AlsModel m = new AlsModel(params().rank(2).build(), labels(3), labels(4), Factors.copyOf(uf, 3, 2, all3),
+            Factors.copyOf(itf, 4, 2, all4));
         int[][] userIds = {{0, 1, 2, 3}, {0, 2, 1, 3}, {0, 2, 1, 3}};
         float[][] userScores = {{54, 44, 42, 28}, {39, 33, 26, 16}, {51, 45, 30, 18}};
         for (int k : new int[] {2, 4, 6}) {
@@ -161,7 +166,7 @@ class CpuAlsTest {
             }
         }
         // subsets: duplicates collapse, unknown labels are omitted, rows equal the all-users lists
-        AlsModel.UserRecommendations sub = m.recommendForUsers(new String[] {"0", "2", "0", "nobody"}, 4, null);
+        Recommender.UserRecommendations sub = m.recommendForUsers(new String[] {"0", "2", "0", "nobody"}, 4, null);
         assertArrayEquals(new int[] {0, 2}, sub.users());
         assertArrayEquals(userIds[2], sub.lists().ids(1));
     }
@@ -174,7 +179,8 @@ class CpuAlsTest {
         u.set(0);
         BitSet it = new BitSet();
         it.set(0, 4);
-        AlsModel m = new AlsModel(params().rank(2).build(), labels(1), labels(4), uf, itf, u, it);
+        AlsModel m = new AlsModel(params().rank(2).build(), labels(1), labels(4), Factors.copyOf(uf, 1, 2, u),
+            Factors.copyOf(itf, 4, 2, it));
         assertArrayEquals(new int[] {3, 2, 1}, m.recommendForAllUsers(3, null).ids(0));
         Csr seen = Csr.fromCoordinates(1, 4, new int[] {0, 0}, new int[] {3, 1}, new float[] {1, 1});
         assertArrayEquals(new int[] {2, 0}, m.recommendForAllUsers(3, seen).ids(0));
@@ -193,11 +199,13 @@ class CpuAlsTest {
     void sameSeedGivesIdenticalFactorsWhateverTheThreadCount() {
         SparkStyleData d = SparkStyleData.explicit(60, 90, 3, 0.1, 5);
         for (boolean implicit : new boolean[] {false, true}) {
-            AlsParams p1 = params().rank(4).implicitPrefs(implicit).threads(1).build();
-            AlsModel one = fit(d.train, p1);
-            AlsModel eight = fit(d.train, p1.toBuilder().threads(8).build());
-            assertArrayEquals(one.userFactors(), eight.userFactors());
-            assertArrayEquals(one.itemFactors(), eight.itemFactors());
+            AlsParams p1 = params().rank(4).implicitPrefs(implicit).build();
+            AlsModel one = fit(d.train, p1, 1);
+            AlsModel eight = fit(d.train, p1, 8);
+            assertArrayEquals(one.userFactors().data(), eight.userFactors().data());
+            assertArrayEquals(one.itemFactors().data(), eight.itemFactors().data());
+            assertEquals(one.userFactors(), eight.userFactors());
+            assertEquals(one.itemFactors(), eight.itemFactors());
             assertArrayEquals(one.recommendForAllUsers(5, d.train.userItems()).ids(7),
                 eight.recommendForAllUsers(5, d.train.userItems()).ids(7));
         }
@@ -272,9 +280,7 @@ class CpuAlsTest {
         for (boolean implicit : new boolean[] {false, true}) {
             AlsParams p = params().rank(k).regParam(0.05).implicitPrefs(implicit).alpha(3).build();
             float[] userF = new float[users * k];
-            try (var backend = new CpuBackendProvider().open(p)) {
-                backend.solve(train.userItems(), itemF, userF, p);
-            }
+            CpuHalfIteration.solve(train.userItems(), itemF, userF, p, 2);
             Csr ui = train.userItems();
             for (int u = 0; u < users; u++) {
                 double[] ref = ReferenceSolve.row(ui, u, itemF, items, k, p);
@@ -293,11 +299,7 @@ class CpuAlsTest {
         for (boolean implicit : new boolean[] {false, true}) {
             AlsParams p = params().rank(4).implicitPrefs(implicit).alpha(2).maxIter(8).build();
             java.util.List<Double> losses = new java.util.ArrayList<>();
-            AlsTrainer.Listener l = new AlsTrainer.Listener() {
-                @Override
-                public void iteration(int iteration, int maxIter, double seconds) {
-                }
-
+            FitListener l = new FitListener() {
                 @Override
                 public boolean wantsLoss() {
                     return true;
@@ -308,9 +310,7 @@ class CpuAlsTest {
                     losses.add(loss);
                 }
             };
-            try (var b = new CpuBackendProvider().open(p)) {
-                AlsTrainer.fit(d.train, p, b, l);
-            }
+            Als.with(p).backend("cpu").threads(2).listener(l).fit(d.train);
             assertEquals(8, losses.size());
             for (int i = 1; i < losses.size(); i++) {
                 assertTrue(losses.get(i) <= losses.get(i - 1) * (1 + 1e-9), "implicit=" + implicit + " " + losses);
@@ -327,7 +327,8 @@ class CpuAlsTest {
         u.set(0);
         BitSet it = new BitSet();
         it.set(0, 4);
-        AlsModel m = new AlsModel(params().rank(2).build(), labels(1), labels(5), uf, itf, u, it);
+        AlsModel m = new AlsModel(params().rank(2).build(), labels(1), labels(5), Factors.copyOf(uf, 1, 2, u),
+            Factors.copyOf(itf, 5, 2, it));
         Recommendations sim = m.similarItems(0, 10);
         assertArrayEquals(new int[] {1, 2, 3}, sim.ids(0));
         assertEquals(1.0, sim.score(0, 0), 0.002);
@@ -373,9 +374,7 @@ class CpuAlsTest {
         }
         AlsParams p = params().rank(k).regParam(0.05).implicitPrefs(true).alpha(2).build();
         float[] userF = new float[users * k];
-        try (var backend = new CpuBackendProvider().open(p)) {
-            backend.solve(train.userItems(), itemF, userF, p);
-        }
+        CpuHalfIteration.solve(train.userItems(), itemF, userF, p, 2);
         for (int u = 0; u < users; u++) {
             double[] ref = ReferenceSolve.row(train.userItems(), u, itemF, items, k, p);
             for (int d = 0; d < k; d++) {
@@ -387,7 +386,7 @@ class CpuAlsTest {
 
     @Test
     void backendsFindTheCpuEngine() {
-        assertEquals("cpu", Backends.choose("cpu").provider().name());
+        assertEquals("cpu", Backends.choose("cpu").name());
         assertEquals(null, Backends.status().get("cpu"));
         assertThrows(IllegalArgumentException.class, () -> Backends.choose("tpu"));
     }

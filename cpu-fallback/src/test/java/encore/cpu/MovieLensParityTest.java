@@ -29,8 +29,8 @@ class MovieLensParityTest {
         TriplesReader.TriplesSplit split = TriplesReader.read(dir.resolve("train.tsv"), dir.resolve("test.tsv"));
         assertEquals(79_901, split.trainLines());
         assertEquals(20_099, split.testLines());
-        AlsParams p = AlsParams.builder().rank(10).regParam(0.1).maxIter(10).seed(42).threads(2).build();
-        AlsModel m = SparkStyleData.fit(split.train(), p);
+        AlsParams p = AlsParams.builder().rank(10).regParam(0.1).maxIter(10).seed(42).build();
+        AlsModel m = SparkStyleData.fit(split.train(), p, 2);
         float[] pred = m.transform(split.test());
         RegressionMetrics rm = new RegressionMetrics();
         int cold = 0;

@@ -1,5 +1,6 @@
 package encore.cpu;
 
+import encore.als.Als;
 import encore.als.AlsParams;
 import encore.data.BadRowPolicy;
 import encore.data.IngestOptions;
@@ -36,9 +37,9 @@ class PipelineDeterminismTest {
             for (int threads : new int[] {1, 2, 8}) {
                 IngestOptions in = new IngestOptions(ItemKey.ARTIST_TRACK, BadRowPolicy.SKIP, threads, 64 << 10);
                 AlsParams als = AlsParams.builder().rank(8).maxIter(4).regParam(0.05).implicitPrefs(implicit)
-                    .alpha(5).seed(42).threads(threads).build();
+                    .alpha(5).seed(42).build();
                 RunOptions o = new RunOptions(csv, new PrepareOptions(in, -1, SplitSpec.holdout(0.2, 3)), null, null,
-                    als, "cpu", 10, false);
+                    Als.with(als).backend("cpu").threads(threads), 10, false);
                 Path out = dir.resolve("out" + implicit + threads);
                 RunPipeline.run(o, out, RunPipeline.Listener.SILENT);
                 byte[][] files = {Files.readAllBytes(out.resolve("users.csv")),

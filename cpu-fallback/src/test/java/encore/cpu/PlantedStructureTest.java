@@ -36,8 +36,8 @@ class PlantedStructureTest {
         Interactions train = p.train();
         Interactions test = p.split().test().toInteractions();
         AlsParams params = AlsParams.builder().rank(16).maxIter(10).regParam(0.1).implicitPrefs(true).alpha(10)
-            .seed(3).threads(2).build();
-        AlsModel model = SparkStyleData.fit(train, params);
+            .seed(3).build();
+        AlsModel model = SparkStyleData.fit(train, params, 2);
         Recommendations recs = model.recommendForAllUsers(10, train.userItems());
         double als = RankingMetrics.evaluate(10, recs.idLists(), test.userItems()).precisionAtK();
         PopularityBaseline pop = new PopularityBaseline(train.userItems());

@@ -1,9 +1,8 @@
 package encore.cpu;
 
-import encore.als.spi.AlsBackend;
+import encore.als.Als;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.als.AlsTrainer;
 import encore.data.Interactions;
 import encore.data.LabelIndex;
 
@@ -126,10 +125,14 @@ final class SparkStyleData {
         return Math.sqrt(s / w);
     }
 
+    /** Fits on the CPU engine with 2 threads. */
     static AlsModel fit(Interactions train, AlsParams p) {
-        try (AlsBackend b = new CpuBackendProvider().open(p)) {
-            return AlsTrainer.fit(train, p, b, AlsTrainer.Listener.NONE).model();
-        }
+        return fit(train, p, 2);
+    }
+
+    /** Fits on the CPU engine with {@code threads} threads. */
+    static AlsModel fit(Interactions train, AlsParams p, int threads) {
+        return Als.with(p).backend("cpu").threads(threads).fit(train).model();
     }
 
     /** Growable (int, int, float) triples. */
