@@ -4,6 +4,7 @@ import encore.als.AlsModel;
 import encore.als.AlsParams;
 import encore.als.Recommendations;
 import encore.matrix.Csr;
+import encore.matrix.Factors;
 import encore.data.LabelIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,7 +135,7 @@ class ModelStoreTest {
             : AlsParams.Solver.CHOLESKY;
         return AlsParams.builder().rank(rank).maxIter(rnd.nextInt(40)).regParam(rnd.nextDouble() * 3)
             .implicitPrefs(implicit).alpha(rnd.nextDouble() * 40).nonnegative(nonneg).seed(rnd.nextLong())
-            .solver(solver).cgSteps(1 + rnd.nextInt(9)).threads(1 + rnd.nextInt(4))
+            .solver(solver).cgSteps(1 + rnd.nextInt(9))
             .coldStartStrategy(rnd.nextBoolean() ? AlsParams.ColdStartStrategy.NAN : AlsParams.ColdStartStrategy.DROP)
             .init(rnd.nextBoolean() ? AlsParams.Init.SPARK : AlsParams.Init.ENCORE).numBlocks(1 + rnd.nextInt(40))
             .build();
@@ -143,8 +144,9 @@ class ModelStoreTest {
     private static AlsModel model(SplittableRandom rnd, int nu, int ni, int rank) {
         BitSet uh = presence(rnd, nu);
         BitSet ih = presence(rnd, ni);
-        return new AlsModel(params(rnd, rank), index(rnd, nu), index(rnd, ni), factors(rnd, nu, rank, uh),
-            factors(rnd, ni, rank, ih), uh, ih);
+        return new AlsModel(params(rnd, rank), index(rnd, nu), index(rnd, ni),
+            Factors.wrap(factors(rnd, nu, rank, uh), nu, rank, uh),
+            Factors.wrap(factors(rnd, ni, rank, ih), ni, rank, ih));
     }
 
     private static Csr seen(SplittableRandom rnd, int nu, int ni) {
@@ -219,8 +221,7 @@ class ModelStoreTest {
 
     static void assertModelEquals(AlsModel m, AlsModel a) {
         assertEquals(m.rank(), a.rank());
-        assertEquals(m.params().toBuilder().threads(1).build(), a.params().toBuilder().threads(1).build());
-        assertEquals(Runtime.getRuntime().availableProcessors(), a.params().threads());
+        assertEquals(m.params(), a.params());
         assertEquals(m.users(), a.users());
         assertEquals(m.items(), a.items());
         for (int u = 0; u < m.users().size(); u++) {
@@ -233,8 +234,10 @@ class ModelStoreTest {
             assertEquals(m.items().frequency(i), a.items().frequency(i));
             assertEquals(m.hasItem(i), a.hasItem(i));
         }
-        assertArrayEquals(bits(m.userFactors()), bits(a.userFactors()));
-        assertArrayEquals(bits(m.itemFactors()), bits(a.itemFactors()));
+        assertArrayEquals(bits(m.userFactors().data()), bits(a.userFactors().data()));
+        assertArrayEquals(bits(m.itemFactors().data()), bits(a.itemFactors().data()));
+        assertEquals(m.userFactors(), a.userFactors());
+        assertEquals(m.itemFactors(), a.itemFactors());
         for (int u = 0; u < m.users().size(); u++) {
             for (int i = 0; i < m.items().size(); i++) {
                 assertEquals(Float.floatToRawIntBits(m.predict(u, i)), Float.floatToRawIntBits(a.predict(u, i)));
@@ -260,9 +263,10 @@ class ModelStoreTest {
 
     @Test
     void emptyModelRoundTrips() throws IOException {
-        AlsParams p = AlsParams.builder().rank(3).threads(1).build();
+        AlsParams p = AlsParams.builder().rank(3).build();
         LabelIndex none = LabelIndex.ofOrdered(new String[0], new int[0]);
-        AlsModel m = new AlsModel(p, none, none, new float[0], new float[0], new BitSet(), new BitSet());
+        AlsModel m = new AlsModel(p, none, none, Factors.wrap(new float[0], 0, 3, new BitSet()),
+            Factors.wrap(new float[0], 0, 3, new BitSet()));
         Path f = dir.resolve("empty.encore");
         ModelStore.save(f, m, new Csr(0, 0, new int[1], new int[0], new float[0]), null);
         ModelStore.Stored st = ModelStore.load(f);
@@ -503,9 +507,9 @@ class ModelStoreTest {
         float[] itf = new float[items.length * rank];
         Arrays.fill(uf, 0.5f);
         Arrays.fill(itf, 0.25f);
-        AlsModel m = new AlsModel(AlsParams.builder().rank(rank).threads(1).build(),
+        AlsModel m = new AlsModel(AlsParams.builder().rank(rank).build(),
             LabelIndex.ofOrdered(users, new int[users.length]), LabelIndex.ofOrdered(items, new int[items.length]),
-            uf, itf, uh, ih);
+            Factors.wrap(uf, users.length, rank, uh), Factors.wrap(itf, items.length, rank, ih));
         Path f = dir.resolve("tiny.encore");
         ModelStore.save(f, m, seen, null);
         return Files.readAllBytes(f);
@@ -672,8 +676,7 @@ class ModelStoreTest {
         AlsParams written = load(good).params();
         // a file from before the section existed: Encore's initialisation, 10 blocks
         AlsParams old = load(splice(good, init.start(), new byte[0], init.end() - init.start())).params();
-        assertEquals(written.toBuilder().init(AlsParams.Init.ENCORE).numBlocks(10).threads(old.threads()).build(),
-            old);
+        assertEquals(written.toBuilder().init(AlsParams.Init.ENCORE).numBlocks(10).build(), old);
         byte[] initBytes = Arrays.copyOfRange(good, init.start(), init.end());
         assertContains("right after section 'params'", rejected(splice(good, end.start(), initBytes, 0)));
         assertContains("right after section 'params'", rejected(splice(good, init.end(), initBytes, 0)));
