@@ -23,7 +23,7 @@ public final class BenchMain {
                 + "[--report FILE.md]");
             System.out.println("  als        seconds per ALS iteration (explicit and implicit) and recommend-all top-10 "
                 + "time per rank, CPU engine");
-            System.out.println("usage: bench/run vs seed|explicit|implicit|scaling [options]   (see bench/run --help)");
+            System.out.println("usage: bench/run vs recipe|explicit|implicit|scaling [options]   (see bench/run --help)");
             System.out.println("usage: bench/run jmh [JMH options]");
             System.out.println("usage: bench/run ratings --out FILE [--users 300 --items 200 --per-user 40 --rank 5 "
                 + "--seed 7]   small planted explicit ratings (the CI smoke run)");
