@@ -45,8 +45,9 @@ public final class Svg {
             int y = top + s * rowH;
             sb.append(String.format(Locale.ROOT, "<text x='%d' y='%d' text-anchor='end'>%s</text>%n", left - 8,
                 y + barH + 4, esc(stages.get(s))));
-            bar(sb, left, plotW, range, y, barH, encore[s], ENCORE);
-            bar(sb, left, plotW, range, y + barH + 2, barH, spark[s], SPARK);
+            LogAxis axis = new LogAxis(left, plotW, range);
+            bar(sb, axis, y, barH, encore[s], ENCORE);
+            bar(sb, axis, y + barH + 2, barH, spark[s], SPARK);
         }
         return sb.append("</svg>\n").toString();
     }
@@ -144,8 +145,14 @@ public final class Svg {
         return out;
     }
 
-    private static void bar(StringBuilder sb, int left, int plotW, double[] range, int y, int barH, double v,
-                            String color) {
+    /** A horizontal log-scale axis: {@code plotW} pixels from x = {@code left}, decades {@code range[0..1]}. */
+    private record LogAxis(int left, int plotW, double[] range) {
+    }
+
+    private static void bar(StringBuilder sb, LogAxis axis, int y, int barH, double v, String color) {
+        int left = axis.left();
+        int plotW = axis.plotW();
+        double[] range = axis.range();
         if (Double.isNaN(v)) {
             sb.append(String.format(Locale.ROOT, "<text x='%d' y='%d' fill='#999' font-size='10'>n/a</text>%n",
                 left + 4, y + barH - 3));
