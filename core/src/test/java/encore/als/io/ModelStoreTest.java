@@ -319,7 +319,7 @@ class ModelStoreTest {
             Sec s = new Sec(b.getInt(pos), pos, Math.toIntExact(b.getLong(pos + 4)));
             out.add(s);
             pos = s.end();
-            if (s.id() == ModelStore.END) {
+            if (s.id() == ModelFormat.END) {
                 assertEquals(file.length, pos);
                 return out;
             }
@@ -428,7 +428,7 @@ class ModelStoreTest {
             assertContains("truncated", e);
         }
         assertContains("truncated in section 'item factors'",
-            rejected(Arrays.copyOf(good, section(good, ModelStore.ITEM_FACTORS).payload() + 10)));
+            rejected(Arrays.copyOf(good, section(good, ModelFormat.ITEM_FACTORS).payload() + 10)));
     }
 
     @Test
@@ -467,8 +467,8 @@ class ModelStoreTest {
     @Test
     void hugeDeclaredLengthsAreRejectedWithoutAllocating() throws IOException {
         byte[] good = sample(17, 30, 50, 8);
-        for (int id : new int[] {ModelStore.PARAMS, ModelStore.USER_LABELS, ModelStore.ITEM_FACTORS,
-            ModelStore.SEEN}) {
+        for (int id : new int[] {ModelFormat.PARAMS, ModelFormat.USER_LABELS, ModelFormat.ITEM_FACTORS,
+            ModelFormat.SEEN}) {
             for (long len : new long[] {1L << 40, Long.MAX_VALUE, -1L, Integer.MAX_VALUE}) {
                 Sec s = section(good, id);
                 byte[] bad = good.clone();
@@ -477,19 +477,19 @@ class ModelStoreTest {
             }
         }
         // counts inside a CRC-valid payload are bounded by the payload, not trusted
-        Sec users = section(good, ModelStore.USER_LABELS);
+        Sec users = section(good, ModelFormat.USER_LABELS);
         for (int count : new int[] {Integer.MAX_VALUE, -1, 1 << 28}) {
             byte[] bad = good.clone();
             ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putInt(users.payload(), count);
             fixCrc(bad, users);
             assertContains("does not fit", rejected(bad));
         }
-        Sec meta = section(good, ModelStore.METADATA);
+        Sec meta = section(good, ModelFormat.METADATA);
         byte[] bad = good.clone();
         ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putInt(meta.payload() + 4, Integer.MAX_VALUE);
         fixCrc(bad, meta);
         assertContains("does not fit", rejected(bad));
-        Sec seen = section(good, ModelStore.SEEN);
+        Sec seen = section(good, ModelFormat.SEEN);
         bad = good.clone();
         ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putInt(seen.payload() + 8, Integer.MAX_VALUE);
         fixCrc(bad, seen);
@@ -522,7 +522,7 @@ class ModelStoreTest {
         assertModelEquals(ModelStore.load(dir.resolve("tiny.encore")).model(),
             ModelStore.load(dir.resolve("tiny.encore")).model());
 
-        Sec params = section(good, ModelStore.PARAMS);
+        Sec params = section(good, ModelFormat.PARAMS);
         for (int rank : new int[] {0, AlsParams.MAX_RANK + 1, -5}) {
             byte[] bad = good.clone();
             ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putInt(params.payload(), rank);
@@ -543,7 +543,7 @@ class ModelStoreTest {
         assertContains("regParam", rejected(bad));
 
         // user labels: count(4) freq(8) [len(4) 'a'] [len(4) 'b']
-        Sec users = section(good, ModelStore.USER_LABELS);
+        Sec users = section(good, ModelFormat.USER_LABELS);
         int bAt = users.payload() + 4 + 8 + 5 + 4;
         assertEquals('b', good[bAt]);
         bad = good.clone();
@@ -561,14 +561,14 @@ class ModelStoreTest {
         fixCrc(bad, users);
         assertContains("negative frequency", rejected(bad));
 
-        Sec presence = section(good, ModelStore.ITEM_PRESENCE);
+        Sec presence = section(good, ModelFormat.ITEM_PRESENCE);
         bad = good.clone();
         bad[presence.payload() + 4] |= 1 << 5; // item 5 of 3
         fixCrc(bad, presence);
         assertContains("beyond", rejected(bad));
 
         // seen: rows(4) cols(4) nnz(4) rowPtr[3] colIdx[3]
-        Sec s = section(good, ModelStore.SEEN);
+        Sec s = section(good, ModelFormat.SEEN);
         bad = good.clone();
         ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putInt(s.payload() + 24, 3); // colIdx[0] = cols
         fixCrc(bad, s);
@@ -617,7 +617,7 @@ class ModelStoreTest {
         assertArrayEquals(items, loaded.items().labels());
         assertEquals(n - 1, loaded.items().indexOf("item-ß\ufffd"));
 
-        Sec s = section(good, ModelStore.ITEM_LABELS);
+        Sec s = section(good, ModelFormat.ITEM_LABELS);
         int[] at = labelOffsets(good, s);
         for (int[] dup : new int[][] {{30_000, 29_999}, {35_000, 5}, {1, 0}, {n - 2, n - 3}}) {
             byte[] bad = good.clone();
@@ -636,12 +636,12 @@ class ModelStoreTest {
     @Test
     void sectionStructureIsEnforced() throws IOException {
         byte[] good = sample(18, 8, 9, 3);
-        Sec end = section(good, ModelStore.END);
-        Sec params = section(good, ModelStore.PARAMS);
-        Sec itemFactors = section(good, ModelStore.ITEM_FACTORS);
+        Sec end = section(good, ModelFormat.END);
+        Sec params = section(good, ModelFormat.PARAMS);
+        Sec itemFactors = section(good, ModelFormat.ITEM_FACTORS);
 
         // skippable unknown sections are ignored wherever they are
-        byte[] ext = encodeSection(ModelStore.SKIPPABLE | 0x42, "future data".getBytes(StandardCharsets.UTF_8));
+        byte[] ext = encodeSection(ModelFormat.SKIPPABLE | 0x42, "future data".getBytes(StandardCharsets.UTF_8));
         byte[] withExt = splice(splice(good, end.start(), ext, 0), params.end(), ext, 0);
         Path f = dir.resolve("ext.encore");
         Files.write(f, withExt);
@@ -670,9 +670,9 @@ class ModelStoreTest {
     @Test
     void initialisationSectionIsOptionalButChecked() throws IOException {
         byte[] good = sample(21, 8, 9, 3);
-        Sec init = section(good, ModelStore.INIT);
-        Sec params = section(good, ModelStore.PARAMS);
-        Sec end = section(good, ModelStore.END);
+        Sec init = section(good, ModelFormat.V1_INIT);
+        Sec params = section(good, ModelFormat.PARAMS);
+        Sec end = section(good, ModelFormat.END);
         AlsParams written = load(good).params();
         // a file from before the section existed: Encore's initialisation, 10 blocks
         AlsParams old = load(splice(good, init.start(), new byte[0], init.end() - init.start())).params();
@@ -684,13 +684,13 @@ class ModelStoreTest {
             rejected(splice(splice(good, init.start(), new byte[0], init.end() - init.start()), params.start(),
                 initBytes, 0)));
         assertContains("unknown initialisation code 7",
-            rejected(splice(good, init.start(), encodeSection(ModelStore.INIT, new byte[] {7, 10, 0, 0, 0}),
+            rejected(splice(good, init.start(), encodeSection(ModelFormat.V1_INIT, new byte[] {7, 10, 0, 0, 0}),
                 init.end() - init.start())));
         assertContains("numBlocks 0 is not >= 1",
-            rejected(splice(good, init.start(), encodeSection(ModelStore.INIT, new byte[] {1, 0, 0, 0, 0}),
+            rejected(splice(good, init.start(), encodeSection(ModelFormat.V1_INIT, new byte[] {1, 0, 0, 0, 0}),
                 init.end() - init.start())));
         assertContains("expected 5",
-            rejected(splice(good, init.start(), encodeSection(ModelStore.INIT, new byte[] {1, 10, 0, 0}),
+            rejected(splice(good, init.start(), encodeSection(ModelFormat.V1_INIT, new byte[] {1, 10, 0, 0}),
                 init.end() - init.start())));
     }
 
