@@ -3,20 +3,39 @@ package encore.als.io;
 import java.util.Locale;
 
 /**
- * The Encore model file format: its version, section ids and bounds, shared by {@link ModelWriter} and
- * {@link ModelReader}.
+ * The Encore model file format: its versions, section ids and bounds, shared by {@link ModelWriter} and
+ * {@link ModelReader}. The specification of every version, byte by byte, is {@code docs/model-format.md}; that
+ * document is the one place for the truth, and a change to the format changes it first.
  *
- * <p>A 16-byte header (the PNG-style magic {@code 89 45 4E 43 0D 0A 1A 0A}, a u32 format version, u32 flags = 0),
- * then sections until an end marker, each {@code u32 id, u64 length, payload, u32 CRC32C} with the CRC over id,
+ * <p>In short: a 16-byte header (the PNG-style magic {@code 89 45 4E 43 0D 0A 1A 0A}, a u32 format version, u32 flags
+ * = 0), then sections until an end marker, each {@code u32 id, u64 length, payload, u32 CRC32C} with the CRC over id,
  * length and payload (see {@link Sections}). Bit 31 of an id marks a section a reader may skip when it does not know
- * it. Little-endian throughout. Known sections come in the order of their ids, each at most once: params (1, a fixed
- * 40-byte record), metadata (2), user and item labels (3, 4), user and item presence (5, 6), user and item factors (7,
- * 8), seen (9, optional), the skippable initialisation section ({@code 0x8000000A}, right after params) and the end
- * marker (0).
+ * it. Little-endian throughout. Known sections come in the order of their ids, each at most once:
+ *
+ * <table>
+ * <caption>Sections</caption>
+ * <tr><th>Id</th><th>Name</th><th>Payload</th></tr>
+ * <tr><td>1</td><td>params</td><td>version 2: key/value pairs under Spark's names ({@code AlsParams.toMap()}), at
+ *     most {@value #MAX_PARAMS} pairs of at most {@value #MAX_PARAM_KEY_BYTES}/{@value #MAX_PARAM_VALUE_BYTES} bytes;
+ *     version 1: a fixed 40-byte record</td></tr>
+ * <tr><td>2</td><td>metadata</td><td>key/value pairs, keys sorted</td></tr>
+ * <tr><td>3, 4</td><td>user labels, item labels</td><td>count, frequencies, length-prefixed UTF-8 labels</td></tr>
+ * <tr><td>5, 6</td><td>user presence, item presence</td><td>count, then a bit set of the rows with factors</td></tr>
+ * <tr><td>7, 8</td><td>user factors, item factors</td><td>f32[rows × rank], row-major</td></tr>
+ * <tr><td>9</td><td>seen (optional)</td><td>the users × items training matrix as CSR structure (no values)</td></tr>
+ * <tr><td>{@code 0x8000000A}</td><td>initialisation (version 1 only)</td><td>init and numBlocks, skippable so that
+ *     readers older than it still read the file</td></tr>
+ * <tr><td>0</td><td>end marker</td><td>empty; the last bytes of the file</td></tr>
+ * </table>
+ *
+ * <p>Version 2 changed only the params section: version 1 stored the parameters in a fixed record, so adding one
+ * needed a new section (that is how {@code initialisation} came about); version 2 stores them as key/value pairs, and
+ * a new parameter is a new key. This build writes version {@value #VERSION} and reads versions
+ * {@value #OLDEST_READABLE_VERSION} to {@value #VERSION}.
  */
 public final class ModelFormat {
     /** The format version this build writes, and the newest it reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** The oldest format version this build reads (Encore 0.1.0 wrote version 1). */
     public static final int OLDEST_READABLE_VERSION = 1;
 
@@ -45,6 +64,13 @@ public final class ModelFormat {
     /** Version 1: how the fit drew its initial factors; skippable, so readers older than it still read the file. */
     static final int V1_INIT = SKIPPABLE | 10;
     static final int V1_INIT_BYTES = 5;
+
+    /** Version 2 params: the most key/value pairs (there are 12 parameters today). */
+    static final int MAX_PARAMS = 64;
+    /** Version 2 params: the longest key, in UTF-8 bytes. */
+    static final int MAX_PARAM_KEY_BYTES = 64;
+    /** Version 2 params: the longest value, in UTF-8 bytes ({@code Double.toString} needs at most 24). */
+    static final int MAX_PARAM_VALUE_BYTES = 256;
 
     /** The largest array length every JVM accepts. */
     static final int MAX_ARRAY = Integer.MAX_VALUE - 8;

@@ -100,7 +100,7 @@ final class ModelReader {
         }
         expected = id + 1;
         switch (id) {
-            case PARAMS -> params = ParamsSection.readV1(in, s);
+            case PARAMS -> params = version == 1 ? ParamsSection.readV1(in, s) : ParamsSection.read(in, s);
             case METADATA -> metadata = KeyValues.read(in, s, KeyValues.Limits.FILE);
             case USER_LABELS -> users = LabelSection.read(in, s);
             case ITEM_LABELS -> items = LabelSection.read(in, s);

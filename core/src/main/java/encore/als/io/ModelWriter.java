@@ -19,6 +19,7 @@ import static encore.als.io.ModelFormat.ITEM_FACTORS;
 import static encore.als.io.ModelFormat.ITEM_LABELS;
 import static encore.als.io.ModelFormat.ITEM_PRESENCE;
 import static encore.als.io.ModelFormat.METADATA;
+import static encore.als.io.ModelFormat.PARAMS;
 import static encore.als.io.ModelFormat.SEEN;
 import static encore.als.io.ModelFormat.USER_FACTORS;
 import static encore.als.io.ModelFormat.USER_LABELS;
@@ -32,7 +33,7 @@ import static encore.als.io.ModelFormat.USER_PRESENCE;
  */
 final class ModelWriter {
     /** The model's sections, encoded and checked. */
-    private record Encoded(KeyValues metadata, LabelSection.Encoded users,
+    private record Encoded(KeyValues params, KeyValues metadata, LabelSection.Encoded users,
                            LabelSection.Encoded items) {
     }
 
@@ -55,7 +56,7 @@ final class ModelWriter {
         try (AtomicOutput out = AtomicOutput.create(file)) {
             Sections.Writer w = new Sections.Writer(wrap.apply(out.stream()));
             w.fileHeader(ModelFormat.VERSION);
-            ParamsSection.writeV1(w, model.params());
+            e.params().write(w, PARAMS);
             e.metadata().write(w, METADATA);
             e.users().write(w, USER_LABELS);
             e.items().write(w, ITEM_LABELS);
@@ -82,11 +83,12 @@ final class ModelWriter {
                 meta.put(k, v);
             }
         }
-        return new Encoded(KeyValues.encode(meta, "metadata", KeyValues.Limits.FILE),
-            LabelSection.Encoded.of(model.users(), "user"), LabelSection.Encoded.of(model.items(), "item"));
+        return new Encoded(ParamsSection.encode(model.params()), KeyValues.encode(meta, "metadata",
+            KeyValues.Limits.FILE), LabelSection.Encoded.of(model.users(), "user"),
+            LabelSection.Encoded.of(model.items(), "item"));
     }
 
-    /** u32 count, then ⌈count / 64⌉ u64 words: bit {@code r % 64} of word {@code r / 64} is set when row r is present. */
+    /** u32 count, then ⌈count / 64⌉ u64 words: bit {@code r % 64} of word {@code r / 64} set when row r is present. */
     private static void writePresence(Sections.Writer w, int id, Factors f) throws IOException {
         int count = f.rows();
         long[] words = Arrays.copyOf(f.present().toLongArray(), (count + 63) / 64);

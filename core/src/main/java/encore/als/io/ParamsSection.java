@@ -5,39 +5,48 @@ import encore.als.io.Sections.Section;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Set;
 
+import static encore.als.io.ModelFormat.MAX_PARAMS;
+import static encore.als.io.ModelFormat.MAX_PARAM_KEY_BYTES;
+import static encore.als.io.ModelFormat.MAX_PARAM_VALUE_BYTES;
 import static encore.als.io.ModelFormat.V1_INIT_BYTES;
 import static encore.als.io.ModelFormat.V1_PARAMS_BYTES;
 import static encore.als.io.ModelFormat.num;
 
-/** The {@code params} section: a fixed 40-byte record plus the skippable {@code initialisation} section. */
+/**
+ * The {@code params} section. Format 2 stores {@link AlsParams#toMap()} as {@link KeyValues} (a new parameter is a
+ * new key, and absent keys read as Spark's defaults); format 1 stored a fixed 40-byte record plus the skippable
+ * {@code initialisation} section, which are only read.
+ */
 final class ParamsSection {
+    static final KeyValues.Limits LIMITS = new KeyValues.Limits(MAX_PARAMS, MAX_PARAM_KEY_BYTES,
+        MAX_PARAM_VALUE_BYTES);
+    /** The keys this build knows. */
+    private static final Set<String> KEYS = AlsParams.defaults().toMap().keySet();
 
     private ParamsSection() {
     }
 
-    /**
-     * Format 1: u32 rank, u32 maxIter, f64 regParam, f64 alpha, i64 seed, u32 cgSteps, u8 implicitPrefs, u8
-     * nonnegative, u8 solver (0 = Cholesky, 1 = CG), u8 coldStartStrategy (0 = NaN, 1 = drop), then the
-     * {@code initialisation} section: u8 init (0 = Encore, 1 = Spark), u32 numBlocks.
-     */
-    static void writeV1(Sections.Writer w, AlsParams p) throws IOException {
-        w.begin(ModelFormat.PARAMS, V1_PARAMS_BYTES);
-        w.putInt(p.rank());
-        w.putInt(p.maxIter());
-        w.putLong(Double.doubleToRawLongBits(p.regParam()));
-        w.putLong(Double.doubleToRawLongBits(p.alpha()));
-        w.putLong(p.seed());
-        w.putInt(p.cgSteps());
-        w.putByte(p.implicitPrefs() ? 1 : 0);
-        w.putByte(p.nonnegative() ? 1 : 0);
-        w.putByte(p.solver() == AlsParams.Solver.CG ? 1 : 0);
-        w.putByte(p.coldStartStrategy() == AlsParams.ColdStartStrategy.DROP ? 1 : 0);
-        w.end();
-        w.begin(ModelFormat.V1_INIT, V1_INIT_BYTES);
-        w.putByte(p.init() == AlsParams.Init.SPARK ? 1 : 0);
-        w.putInt(p.numBlocks());
-        w.end();
+    /** Format 2: every parameter, in {@link AlsParams#toMap()} order. */
+    static KeyValues encode(AlsParams p) {
+        return KeyValues.encode(p.toMap(), "parameter", LIMITS);
+    }
+
+    /** Format 2: the parameters; an unknown key or a value out of range is a format error naming it. */
+    static AlsParams read(Sections.Reader in, Section s) throws IOException {
+        Map<String, String> m = KeyValues.read(in, s, LIMITS);
+        for (String key : m.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw in.error(s, "unknown parameter '" + key + "' (written by a newer Encore?)");
+            }
+        }
+        try {
+            return AlsParams.fromMap(m);
+        } catch (IllegalArgumentException e) {
+            throw in.error(s, "invalid parameters: " + e.getMessage());
+        }
     }
 
     /**

@@ -1,26 +1,125 @@
 package encore.als.io;
 
 import encore.als.AlsModel;
-import encore.als.Recommendations;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static encore.als.io.RandomModels.assertRecsEqual;
+import static encore.als.io.RandomModels.bits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The committed golden files ({@code src/test/resources/models/}, see the README there) load to exactly the
- * {@link GoldenModels} they were written from, and recommend exactly as those models do.
+ * {@link GoldenModels} they were written from and recommend exactly as those models do; the files Encore 0.1.0 wrote
+ * (format 1) re-save to exactly the format-2 golden files, which are exactly what saving the models writes today;
+ * damaged copies of the 0.1.0 files are rejected.
  */
 class GoldenFilesTest {
+    @TempDir
+    Path dir;
+
+    private static final String[] KINDS = {"explicit", "implicit"};
+
+    static byte[] golden(String name) throws IOException {
+        return Files.readAllBytes(resource(name));
+    }
+
+    private byte[] saved(String kind) throws IOException {
+        Path f = dir.resolve("saved.encore");
+        if (kind.equals("explicit")) {
+            ModelStore.save(f, GoldenModels.explicit(), null, GoldenModels.explicitMetadata());
+        } else {
+            ModelStore.save(f, GoldenModels.implicit(), GoldenModels.seen(), GoldenModels.implicitMetadata());
+        }
+        return Files.readAllBytes(f);
+    }
+
+    private byte[] resaved(Path file) throws IOException {
+        ModelStore.Stored st = ModelStore.load(file);
+        Path f = dir.resolve("resaved.encore");
+        ModelStore.save(f, st.model(), st.seen(), st.metadata());
+        return Files.readAllBytes(f);
+    }
+
+    @Test
+    void theFormat2FilesAreWhatSavingWritesToday() throws IOException {
+        for (String kind : KINDS) {
+            assertArrayEquals(golden("format-2-" + kind + ".encore"), saved(kind), kind);
+        }
+    }
+
+    @Test
+    void theTestsFormat1WriterIsByteForByteEncore010s() throws IOException {
+        assertArrayEquals(golden("encore-0.1.0-explicit.encore"),
+            ModelFiles.toVersion1(saved("explicit"), GoldenModels.EXPLICIT_PARAMS));
+        assertArrayEquals(golden("encore-0.1.0-implicit.encore"),
+            ModelFiles.toVersion1(saved("implicit"), GoldenModels.IMPLICIT_PARAMS));
+    }
+
+    @Test
+    void reSavingALoadedFileIsByteStable() throws IOException {
+        for (String kind : KINDS) {
+            byte[] once = resaved(resource("encore-0.1.0-" + kind + ".encore"));
+            assertArrayEquals(golden("format-2-" + kind + ".encore"), once, kind);
+            Path f = dir.resolve("once.encore");
+            Files.write(f, once);
+            assertArrayEquals(once, resaved(f), kind);
+            assertArrayEquals(once, resaved(resource("format-2-" + kind + ".encore")), kind);
+        }
+    }
+
+    @Test
+    void format2FilesLoadExactly() throws IOException {
+        ModelStore.Stored ex = ModelStore.load(resource("format-2-explicit.encore"));
+        assertExactly(GoldenModels.EXPLICIT_PARAMS.toMap(), GoldenModels.EXPLICIT_USER_FACTORS,
+            GoldenModels.EXPLICIT_ITEM_FACTORS, ex.model());
+        assertNull(ex.seen());
+        assertEquals(GoldenModels.explicitMetadata(), ex.metadata());
+        assertRecommendsAs(GoldenModels.explicit(), ex.model(), null);
+        ModelStore.Stored im = ModelStore.load(resource("format-2-implicit.encore"));
+        assertExactly(GoldenModels.IMPLICIT_PARAMS.toMap(), GoldenModels.IMPLICIT_USER_FACTORS,
+            GoldenModels.IMPLICIT_ITEM_FACTORS, im.model());
+        assertSeen(im.seen());
+        assertEquals(GoldenModels.implicitMetadata(), im.metadata());
+        assertRecommendsAs(GoldenModels.implicit(), im.model(), im.seen());
+    }
+
+    @Test
+    void damagedEncore010FilesAreRejected() throws IOException {
+        ModelFiles files = new ModelFiles(dir);
+        for (String kind : KINDS) {
+            byte[] good = golden("encore-0.1.0-" + kind + ".encore");
+            for (int cut = 0; cut < good.length; cut++) {
+                ModelFormatException e = files.rejected(Arrays.copyOf(good, cut));
+                assertTrue(e.getMessage().matches(".*(truncated|empty file).*"), e.getMessage());
+            }
+            for (int p = 0; p < good.length; p++) {
+                byte[] bad = good.clone();
+                bad[p] ^= (byte) (1 << (p % 8));
+                files.rejected(bad);
+            }
+            for (ModelFiles.Sec s : ModelFiles.sections(good)) {
+                for (int p = s.payload(); p < s.payload() + s.length(); p += 3) {
+                    byte[] bad = good.clone();
+                    bad[p] ^= 0x40;
+                    ModelFiles.assertContains("checksum mismatch in section", files.rejected(bad));
+                }
+            }
+        }
+    }
     static Path resource(String name) {
         try {
             return Path.of(GoldenFilesTest.class.getResource("/models/" + name).toURI());
@@ -103,21 +202,5 @@ class GoldenFilesTest {
         for (int i = 0; i < GoldenModels.ITEMS; i++) {
             assertRecsEqual(want.similarItems(i, 4), got.similarItems(i, 4));
         }
-    }
-
-    static void assertRecsEqual(Recommendations x, Recommendations y) {
-        assertEquals(x.rows(), y.rows());
-        for (int q = 0; q < x.rows(); q++) {
-            assertArrayEquals(x.ids(q), y.ids(q));
-            assertArrayEquals(bits(x.scores(q)), bits(y.scores(q)));
-        }
-    }
-
-    static int[] bits(float[] f) {
-        int[] b = new int[f.length];
-        for (int i = 0; i < f.length; i++) {
-            b[i] = Float.floatToRawIntBits(f[i]);
-        }
-        return b;
     }
 }
