@@ -24,7 +24,7 @@ final class ParamsSection {
     static final KeyValues.Limits LIMITS = new KeyValues.Limits(MAX_PARAMS, MAX_PARAM_KEY_BYTES,
         MAX_PARAM_VALUE_BYTES);
     /** The keys this build knows. */
-    private static final Set<String> KEYS = AlsParams.defaults().toMap().keySet();
+    private static final Set<String> KEYS = Set.copyOf(AlsParams.defaults().toMap().keySet());
 
     private ParamsSection() {
     }
