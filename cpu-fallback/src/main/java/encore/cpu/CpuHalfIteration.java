@@ -18,6 +18,6 @@ public final class CpuHalfIteration {
      * @throws encore.als.SingularSystemException when a row's system is not positive definite
      */
     public static void solve(Csr ratings, float[] src, float[] dst, AlsParams p, int threads) {
-        new CpuAlsBackend(threads).solve(ratings, src, dst, p);
+        new CpuAlsBackend(threads).solve(ratings, src, null, dst, p);
     }
 }

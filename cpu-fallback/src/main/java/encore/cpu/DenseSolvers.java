@@ -154,18 +154,8 @@ public final class DenseSolvers {
         double lastNorm = 0.0;
         int lastWall = 0;
         for (int iter = 0; iter < maxIter; iter++) {
-            symv(a, k, x, 0, ws, res);
-            double ngrad = 0.0;
-            double nx = 0.0;
-            for (int i = 0; i < k; i++) {
-                final double r = ws[res + i] - b[i];
-                ws[res + i] = r;
-                final double g = (r > 0.0 && x[i] == 0.0) ? 0.0 : r;
-                ws[grad + i] = g;
-                ws[dir + i] = g;
-                ngrad += g * g;
-                nx += x[i] * x[i];
-            }
+            final double ngrad = projectedGradient(a, b, k, x, ws);
+            final double nx = squaredNorm(x, k);
 
             double step;
             double ndir;
@@ -194,27 +184,66 @@ public final class DenseSolvers {
             if (stop(step, ndir, nx)) {
                 return;
             }
-
-            // Do not run through the walls.
-            for (int i = 0; i < k; i++) {
-                final double d = ws[dir + i];
-                if (step * d > x[i]) {
-                    step = x[i] / d;
-                }
-            }
-            // Take the step; coordinates that reach (or nearly reach) zero are pinned to it.
-            for (int i = 0; i < k; i++) {
-                final double move = step * ws[dir + i];
-                if (!(move <= x[i] * (1.0 - 1e-14))) { // also pins a NaN move to 0, keeping x ≥ 0
-                    x[i] = 0.0;
-                    lastWall = iter;
-                } else {
-                    x[i] -= move;
-                }
+            if (stepWithinTheWalls(x, ws, k, step)) {
+                lastWall = iter;
             }
             System.arraycopy(ws, dir, ws, lastDir, k);
             lastNorm = ngrad;
         }
+    }
+
+    /**
+     * r = A x − b into {@code ws[0 .. k)}, the projected gradient g (g_i = 0 where x_i = 0 and r_i &gt; 0, else r_i)
+     * into both {@code ws[k .. 2k)} and the direction {@code ws[2k .. 3k)}; returns ‖g‖².
+     */
+    private static double projectedGradient(double[] a, double[] b, int k, double[] x, double[] ws) {
+        final int res = 0;
+        final int grad = k;
+        final int dir = 2 * k;
+        symv(a, k, x, 0, ws, res);
+        double ngrad = 0.0;
+        for (int i = 0; i < k; i++) {
+            final double r = ws[res + i] - b[i];
+            ws[res + i] = r;
+            final double g = (r > 0.0 && x[i] == 0.0) ? 0.0 : r;
+            ws[grad + i] = g;
+            ws[dir + i] = g;
+            ngrad += g * g;
+        }
+        return ngrad;
+    }
+
+    private static double squaredNorm(double[] x, int k) {
+        double n = 0.0;
+        for (int i = 0; i < k; i++) {
+            n += x[i] * x[i];
+        }
+        return n;
+    }
+
+    /**
+     * x −= s·d with d = {@code ws[2k .. 3k)}, s shortened so as not to run through the walls x ≥ 0; coordinates that
+     * reach (or nearly reach) zero are pinned to it. Returns whether one was.
+     */
+    private static boolean stepWithinTheWalls(double[] x, double[] ws, int k, double step) {
+        final int dir = 2 * k;
+        for (int i = 0; i < k; i++) {
+            final double d = ws[dir + i];
+            if (step * d > x[i]) {
+                step = x[i] / d;
+            }
+        }
+        boolean wall = false;
+        for (int i = 0; i < k; i++) {
+            final double move = step * ws[dir + i];
+            if (!(move <= x[i] * (1.0 - 1e-14))) { // also pins a NaN move to 0, keeping x ≥ 0
+                x[i] = 0.0;
+                wall = true;
+            } else {
+                x[i] -= move;
+            }
+        }
+        return wall;
     }
 
     /** Spark's stopping rule: a useless or suspicious step, or a direction too small (relatively or absolutely). */

@@ -12,12 +12,14 @@ import java.util.Objects;
  *   A = Σ_i c_i · y_i y_iᵀ      (k×k, symmetric positive semi-definite while every c_i ≥ 0)
  *   b = Σ_i t_i · y_i           (k)
  * </pre>
- * in float64, the y_i being float32 factor vectors. As in Spark, the right-hand side is <b>not</b> multiplied by c:
+ * in float64, the y_i being float32 factor vectors. The row math itself is on {@link encore.als.spi.AlsBackend}; the
+ * engine builds it as follows (as in Spark, the right-hand side is <b>not</b> multiplied by c):
  * <ul>
  *   <li>explicit feedback: {@code add(y, r, 1)} for every rating, then {@code addToDiagonal(regParam · n_u)};</li>
  *   <li>implicit feedback: {@code addMatrix(YtY)}, then for every rating {@code add(y, p·(1 + c1), c1)} with
  *       c1 = α|r| and p = (r &gt; 0 ? 1 : 0), then {@code addToDiagonal(regParam · n_u⁺)}.</li>
  * </ul>
+ * ({@link #addRatings} does the per-rating part four ratings at a time.)
  *
  * <h2>Storage</h2>
  * {@link #a()} is a full k×k row-major array, element (i, j) at {@code i*k + j}. For speed, {@link #add} and

@@ -1,0 +1,36 @@
+package encore.cpu;
+
+import encore.als.AlsParams;
+import encore.matrix.Csr;
+
+/**
+ * What every row of one half-iteration shares (read-only except {@code dst}, where each row writes only its own
+ * slice).
+ *
+ * @param ratings      dst × src ratings
+ * @param src          the fixed side's factors, row-major at rank k
+ * @param dst          the side being solved, row-major at rank k (CG reads a row's current value as its warm start)
+ * @param gram         YᵀY of {@code src} (k × k row-major, upper triangle read) in implicit mode, else null
+ * @param woodburyBase the Cholesky factors {@link WoodburyRow} shares ({@link WoodburyRow#baseFactors}), or null
+ *                     where no row takes {@link RowStrategy#WOODBURY}
+ * @param params       the parameters
+ */
+record HalfStep(Csr ratings, float[] src, float[] dst, double[] gram, double[][] woodburyBase, AlsParams params) {
+    /**
+     * Builds row {@code row}'s k × k normal equations into {@code ne} (upper triangle), the λ term included: explicit
+     * {@code Σ y yᵀ + λ·n·I}, implicit {@code YᵀY + Σ α|r| y yᵀ + λ·n⁺·I}, and the right-hand side.
+     */
+    void buildNormalEquation(int row, NormalEquation ne) {
+        int s = ratings.rowStart(row);
+        int e = ratings.rowEnd(row);
+        ne.reset();
+        int n;
+        if (params.implicitPrefs()) {
+            ne.addMatrix(gram);
+            n = ne.addRatings(src, ratings.colIdx(), ratings.values(), s, e, params.alpha());
+        } else {
+            n = ne.addRatings(src, ratings.colIdx(), ratings.values(), s, e, -1);
+        }
+        ne.addToDiagonal(params.regParam() * n);
+    }
+}

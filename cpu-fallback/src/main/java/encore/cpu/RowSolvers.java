@@ -1,0 +1,69 @@
+package encore.cpu;
+
+/**
+ * One thread's row solvers, one per {@link RowStrategy}, each created on its first row (a fit uses two or three of
+ * them); {@link #solve} picks a row's strategy ({@link RowStrategy#of}) and runs it. Not thread-safe: one instance per
+ * worker thread, reused for all its rows, so the per-row work allocates nothing.
+ */
+final class RowSolvers {
+    private final int k;
+    private CholeskyRow cholesky;
+    private DualRow dual;
+    private WoodburyRow woodbury;
+    private NnlsRow nnls;
+    private CgRow cg;
+
+    RowSolvers(int k) {
+        this.k = k;
+    }
+
+    /**
+     * Solves row {@code row} of {@code step.ratings()} (which must have an entry) into {@code step.dst()}.
+     *
+     * @throws encore.als.SingularSystemException when the row's system is not positive definite
+     */
+    void solve(int row, HalfStep step) {
+        switch (RowStrategy.of(step.ratings(), row, step.params())) {
+            case CHOLESKY -> cholesky().solve(row, step);
+            case DUAL -> dual().solve(row, step);
+            case WOODBURY -> woodbury().solve(row, step);
+            case NNLS -> nnls().solve(row, step);
+            case CG -> cg().solve(row, step);
+        }
+    }
+
+    private CholeskyRow cholesky() {
+        if (cholesky == null) {
+            cholesky = new CholeskyRow(k);
+        }
+        return cholesky;
+    }
+
+    private DualRow dual() {
+        if (dual == null) {
+            dual = new DualRow(k);
+        }
+        return dual;
+    }
+
+    private WoodburyRow woodbury() {
+        if (woodbury == null) {
+            woodbury = new WoodburyRow(k, cholesky());
+        }
+        return woodbury;
+    }
+
+    private NnlsRow nnls() {
+        if (nnls == null) {
+            nnls = new NnlsRow(k);
+        }
+        return nnls;
+    }
+
+    private CgRow cg() {
+        if (cg == null) {
+            cg = new CgRow(k);
+        }
+        return cg;
+    }
+}
