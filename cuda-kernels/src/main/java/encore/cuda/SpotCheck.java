@@ -1,7 +1,7 @@
 package encore.cuda;
 
 import encore.als.AlsParams;
-import encore.cpu.RowReference;
+import encore.cpu.ReferenceRowSolver;
 import encore.matrix.Csr;
 
 import java.util.Locale;
@@ -139,7 +139,7 @@ final class SpotCheck {
         for (int s = 0; s < all.length; s++) {
             all[s] = s;
         }
-        RowReference.solveRows(sub, all, src, ref, gram, p);
+        ReferenceRowSolver.solveRows(sub, all, src, ref, gram, p);
         for (int s = 0; s < rows.length; s++) {
             double diff = 0;
             double norm = 0;
