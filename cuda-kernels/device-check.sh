@@ -5,7 +5,9 @@
 #   device-check.sh [OUT_DIR]        (default: $OUT, else ./device-check-out)
 #
 # Finds java as $JAVA, ./jre/bin/java beside this script (cuda-kernels/device-pack.sh puts a jlink runtime there),
-# $JAVA_HOME/bin/java, then PATH; and encore.jar beside this script, else cli/target/encore.jar.
+# $JAVA_HOME/bin/java, then PATH; encore.jar beside this script, else cli/target/encore.jar; and the benchmark jar
+# (the training/top-k benchmark, encore.bench.gpu.DeviceCheck) as encore-bench.jar beside this script, else
+# bench/target/encore-bench-all.jar.
 # Every step has a time limit (DC_* variables below, seconds) so the whole check fits a short GPU lease.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +26,10 @@ jar=""
 for c in "$here/encore.jar" "$here/../cli/target/encore.jar" "cli/target/encore.jar"; do
   if [[ -z "$jar" && -f "$c" ]]; then jar=$c; fi
 done
+bjar=""
+for c in "$here/encore-bench.jar" "$here/../bench/target/encore-bench-all.jar" "bench/target/encore-bench-all.jar"; do
+  if [[ -z "$bjar" && -f "$c" ]]; then bjar=$c; fi
+done
 summary=()
 note() { summary+=("$1"); echo "== $1"; }
 
@@ -31,6 +37,7 @@ note() { summary+=("$1"); echo "== $1"; }
   echo "date: $(date -u +%FT%TZ)"; echo "host: $(uname -srm), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"
   echo "java: ${java:-MISSING} $([[ -n "$java" ]] && "$java" -version 2>&1 | head -1)"
   echo "jar: ${jar:-MISSING}"
+  echo "bench jar: ${bjar:-MISSING}"
   echo "nvidia-smi: $(nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv,noheader 2>&1 | head -2 | tr '\n' ';')"
   echo "compute-sanitizer: $(compute-sanitizer --version 2>/dev/null | grep -i version | head -1 || true)"
   echo "cuda libraries: $(ldconfig -p 2>/dev/null | grep -E 'cublas|cusolver' | awk '{print $1}' | sort -u | tr '\n' ' ')"
@@ -65,9 +72,13 @@ data="$work/listenings-$DC_ROWS.csv"
 if [[ ! -s "$data" ]]; then
   timeout "$DC_GENERATE" "${J[@]}" -jar "$jar" generate --rows "$DC_ROWS" --seed 1 --out "$data" --quiet > "$out/generate.txt" 2>&1
 fi
-timeout "$DC_BENCH" "${J[@]}" -cp "$jar" encore.cuda.DeviceCheck --listenings "$data" --ranks "$DC_RANKS" \
-  --cpu-ranks "$DC_CPU_RANKS" --modes "$DC_MODES" --out "$out/bench-table.md" > "$out/bench.txt" 2>&1
-note "benchmark (rc $?): $(grep -c "^|" "$out/bench-table.md" 2>/dev/null || echo 0) rows"
+if [[ -n "$bjar" ]]; then
+  timeout "$DC_BENCH" "${J[@]}" -jar "$bjar" device-check --listenings "$data" --ranks "$DC_RANKS" \
+    --cpu-ranks "$DC_CPU_RANKS" --modes "$DC_MODES" --out "$out/bench-table.md" > "$out/bench.txt" 2>&1
+  note "benchmark (rc $?): $(grep -c "^|" "$out/bench-table.md" 2>/dev/null || echo 0) rows"
+else
+  note "benchmark: encore-bench.jar missing (build with: mvn -pl bench -am package -DskipTests)"
+fi
 
 # 4. end to end: encore run on (a) with the GPU
 timeout "$DC_RUN" "${J[@]}" -jar "$jar" run --data "$data" --backend gpu --out "$work/run" > "$out/run.txt" 2>&1

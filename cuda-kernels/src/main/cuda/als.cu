@@ -14,7 +14,9 @@
 //   gram_partial   YᵀY, upper triangle, one partial sum per block over a fixed slice of rows
 //   gram_reduce    sums the partials in block order, mirrors the triangle
 //   solve_rows     per row: build A and b (weights and targets per entry), add λ·n to the diagonal, Cholesky, solve
+//   cg_rows        per row (one warp): warm-started conjugate gradient without forming A (solver=cg, implicit)
 //   squared_error  per block of rows: Σ (r − xᵤ·yᵢ)² over the entries, for RMSE and the explicit loss
+//   first_non_finite  the smallest present row with a NaN or infinite factor (the fit's finiteness check)
 //
 // Indices into factor arrays and CSR entries are 64-bit: nnz·k exceeds 2³¹ at Last.fm scale.
 
@@ -277,6 +279,28 @@ squared_error(const long long* __restrict__ rowPtr, const int* __restrict__ col,
     }
     if (tid == 0) {
         partials[blockIdx.x] = red[0];
+    }
+}
+
+// *first = min(*first, smallest row r < rows with bit r of present set whose factor f[r·k .. r·k + k) has a NaN or
+// infinite value), one thread per row, grid-striding; atomicMin makes the answer independent of the scheduling.
+// present: bit r & 31 of word r >> 5 (the layout topk_users reads its candidate mask in).
+extern "C" __global__ void __launch_bounds__(256)
+first_non_finite(const float* __restrict__ f, long long rows, int k, const unsigned* __restrict__ present,
+                 int* __restrict__ first)
+{
+    for (long long r = (long long)blockIdx.x * blockDim.x + threadIdx.x; r < rows;
+         r += (long long)gridDim.x * blockDim.x) {
+        if (!((present[r >> 5] >> (r & 31)) & 1u)) {
+            continue;
+        }
+        const float* x = f + r * k;
+        for (int d = 0; d < k; d++) {
+            if (!(fabsf(x[d]) <= 3.40282347e38f)) {  // false for NaN and ±inf (3.40282347e38f is FLT_MAX)
+                atomicMin(first, (int)r);
+                break;
+            }
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 // Executes Encore's CUDA kernels on the CPU emulator (cuda_emu.h) and checks them against double-precision references
 // computed here: the Gram, the fused build + Cholesky solve (both shared-memory and global-scratch layouts, explicit
 // and implicit, empty / short / long rows, a singular row), CG convergence, the squared-error reduction, and top-k
-// (exactly equal to a brute force that sums in the kernel's order). Exit status 0 when every check passes.
+// (exactly equal to a brute force that sums in the kernel's order), and the first-non-finite-row search. Exit status 0
+// when every check passes.
 #include "als.emu.cpp"
 #include "topk.emu.cpp"
 
@@ -269,6 +270,31 @@ void checkSquaredError() {
     expect(std::fabs(got - ref) <= 1e-12 * ref, "squared_error: relative error", std::fabs(got - ref) / ref, 1e-12);
 }
 
+void checkFirstNonFinite() {
+    std::mt19937_64 rng(6);
+    int rows = 300, k = 7;
+    std::vector<unsigned> present((rows + 31) / 32 + 1, 0);
+    for (int r = 0; r < rows; r++)
+        if (r % 11 != 3) present[r >> 5] |= 1u << (r & 31);
+    auto run = [&](const std::vector<float>& f) {
+        int first = INT_MAX;
+        emu::launch(first_non_finite, 2, 64, 0, f.data(), (long long)rows, k, (const unsigned*)present.data(), &first);
+        return first;
+    };
+    auto f = randomFactors(rows, k, rng);
+    bool ok = run(f) == INT_MAX;
+    f[3 * k + 2] = NAN;             // row 3 is absent: ignored
+    f[250 * k + 6] = INFINITY;      // present rows 250 and 77 (the smallest wins, whichever thread finds it first)
+    f[77 * k] = -INFINITY;
+    ok = ok && run(f) == 77;
+    f[77 * k] = 0;
+    f[191 * k + 1] = NAN;
+    ok = ok && run(f) == 191;
+    f[191 * k + 1] = 3.4028235e38f;  // FLT_MAX itself is finite
+    ok = ok && run(f) == 250;
+    expect(ok, "first_non_finite: smallest present row found", ok ? 0 : 1, 0);
+}
+
 void checkTopk() {
     std::mt19937_64 rng(5);
     for (int f : pick({5, 40}, {40})) {
@@ -339,7 +365,8 @@ void checkTopk() {
 int main() {
     using Check = void (*)();
     const std::pair<const char*, Check> checks[] = {{"gram", checkGram}, {"solve", checkSolve}, {"cg", checkCg},
-                                                    {"squared error", checkSquaredError}, {"top-k", checkTopk}};
+                                                    {"squared error", checkSquaredError},
+                                                    {"non-finite", checkFirstNonFinite}, {"top-k", checkTopk}};
     for (auto [name, check] : checks) {
         auto t0 = std::chrono::steady_clock::now();
         check();

@@ -1,5 +1,6 @@
 package encore.bench;
 
+import encore.bench.gpu.DeviceCheck;
 import encore.bench.vs.EncoreSide;
 import encore.bench.vs.Prep;
 import encore.bench.vs.RatingsGenerator;
@@ -27,6 +28,11 @@ public final class BenchMain {
             System.out.println("usage: bench/run jmh [JMH options]");
             System.out.println("usage: bench/run ratings --out FILE [--users 300 --items 200 --per-user 40 --rank 5 "
                 + "--seed 7]   small planted explicit ratings (the CI smoke run)");
+            System.out.println("usage: bench/run device-check [--listenings FILE] [--ranks 10,64,128] [--iters 5] "
+                + "[--cpu-ranks 64] [--cpu-iters 1] [--modes explicit,implicit] [--lastfm-scale 1] [--out FILE] "
+                + "[--cpu-only]");
+            System.out.println("  device-check   ms per iteration of the raw GPU engine (and the CPU's) and GPU top-10 "
+                + "(cuda-kernels/device-check.sh runs it)");
             System.exit(args.length == 0 ? 2 : 0);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -38,6 +44,7 @@ public final class BenchMain {
             case "vs-encore" -> System.exit(EncoreSide.run(rest[0], tail(rest)));
             case "vs-report" -> System.exit(Report.run(rest[0], tail(rest)));
             case "ratings" -> System.exit(RatingsGenerator.run(rest));
+            case "device-check" -> System.exit(DeviceCheck.run(rest));
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
                 System.err.println("bench: unknown scenario '" + args[0] + "' (try --help)");

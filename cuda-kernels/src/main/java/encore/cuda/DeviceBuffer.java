@@ -31,6 +31,11 @@ final class DeviceBuffer implements AutoCloseable {
         return bytes;
     }
 
+    /** False once closed. */
+    boolean isOpen() {
+        return !freed;
+    }
+
     void upload(float[] a) {
         copyIn(Pointer.to(a), 4L * a.length);
     }

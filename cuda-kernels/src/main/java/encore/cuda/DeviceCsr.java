@@ -5,15 +5,19 @@ import encore.matrix.Csr;
 /**
  * A CSR matrix resident on the device (64-bit row offsets, int columns, float values) plus its non-empty rows in
  * solve order: longest first (ties by row index), so the long rows start early and the short tail balances the blocks.
+ * Keeps a reference to the host matrix it was uploaded from (shapes, row lengths for messages), which must not change.
  */
 final class DeviceCsr implements AutoCloseable {
+    final Csr host;
     final DeviceBuffer rowPtr;
     final DeviceBuffer col;
     final DeviceBuffer val;
     final DeviceBuffer order;
     final int nonEmptyRows;
 
-    private DeviceCsr(DeviceBuffer rowPtr, DeviceBuffer col, DeviceBuffer val, DeviceBuffer order, int nonEmptyRows) {
+    private DeviceCsr(Csr host, DeviceBuffer rowPtr, DeviceBuffer col, DeviceBuffer val, DeviceBuffer order,
+                      int nonEmptyRows) {
+        this.host = host;
         this.rowPtr = rowPtr;
         this.col = col;
         this.val = val;
@@ -21,7 +25,7 @@ final class DeviceCsr implements AutoCloseable {
         this.nonEmptyRows = nonEmptyRows;
     }
 
-    /** Uploads {@code m} (owner thread only). */
+    /** Uploads {@code m}, with the solve order when {@code withOrder} (owner thread only). */
     static DeviceCsr upload(GpuDevice dev, Csr m, boolean withOrder) {
         long[] ptr = new long[m.rows() + 1];
         int[] rp = m.rowPtr();
@@ -42,7 +46,7 @@ final class DeviceCsr implements AutoCloseable {
             c.upload(m.colIdx()); // a Csr's arrays hold exactly nnz entries
             v.upload(m.values());
             o.upload(order);
-            return new DeviceCsr(p, c, v, o, order.length);
+            return new DeviceCsr(m, p, c, v, o, order.length);
         } catch (RuntimeException e) {
             for (DeviceBuffer b : new DeviceBuffer[] {p, c, v, o}) {
                 if (b != null) {

@@ -1,21 +1,42 @@
 package encore.cuda;
 
+import encore.als.AlsParams;
+import encore.als.CpuTopKScorer;
 import encore.als.spi.AlsBackend;
 import encore.als.spi.AlsBackendProvider;
-import encore.als.AlsParams;
-import encore.als.spi.TopKScorer;
-import encore.als.CpuTopKScorer;
 import encore.als.spi.EngineOptions;
+import encore.als.spi.TopKScorer;
+
+import java.lang.ref.Cleaner;
 
 /**
  * Registers the CUDA engine as backend "gpu" (priority above the CPU engine, so {@code auto} prefers it). Available
- * when the probe ({@link GpuDevice#open()}: natives, driver ≥ 13.0, a device of compute capability ≥ 7.5, kernels
- * that load) passes. What it opens is always checked ({@link CheckedAlsBackend}).
+ * when the probe (opening device 0: natives, driver ≥ 13.0, compute capability ≥ 7.5, kernels that load) passes.
+ * What it opens is always checked: {@link GpuAlsBackend} and {@link GpuTopKScorer}.
+ *
+ * <p>One device per provider instance ({@link SharedDevice}): the probe opens it, and the engine and the scorer opened
+ * from this provider (one {@code Backends.Choice}) share it, so {@code encore run} — probe, train, recommend — opens
+ * the device and loads the kernels once. The probe's hold on the device is given back by {@link #close()}, or, for a
+ * provider nobody closes (the SPI has no close), when the provider becomes unreachable; the device closes once the
+ * engines and scorers opened from it are closed too.
  */
-public final class GpuBackendProvider implements AlsBackendProvider {
+public final class GpuBackendProvider implements AlsBackendProvider, AutoCloseable {
     private static final long SPOT_CHECK_SEED = 0x5EED;
-    private String probed;
-    private boolean probeDone;
+    /** Releases the probe hold of providers that become unreachable unclosed (a service, not state of ours). */
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final DeviceEngines<?> engines;
+
+    /** The provider of the real GPU (what the ServiceLoader instantiates). */
+    public GpuBackendProvider() {
+        this(DeviceEngines.gpu());
+    }
+
+    /** A provider over {@code engines} (tests: a fake device and the CPU twin). */
+    GpuBackendProvider(DeviceEngines<?> engines) {
+        this.engines = engines;
+        CLEANER.register(this, engines::close);
+    }
 
     @Override
     public String name() {
@@ -27,50 +48,56 @@ public final class GpuBackendProvider implements AlsBackendProvider {
         return 100;
     }
 
-    /** The probe's reason, computed once per provider instance. */
+    /** The probe's reason, found once per provider instance (the device it opens stays open for what follows). */
     @Override
-    public synchronized String unavailableReason() {
-        if (!probeDone) {
-            probed = GpuProbe.run().reason();
-            probeDone = true;
-        }
-        return probed;
+    public String unavailableReason() {
+        return engines.probe();
     }
 
     @Override
     public AlsBackend open(AlsParams params, EngineOptions options) {
         String unsupported = unsupported(params);
         if (unsupported != null) {
-            return new CheckedAlsBackend(null, unsupported, options, params.seed());
+            return new GpuAlsBackend(null, unsupported, options, params.seed());
         }
-        GpuDevice dev;
         try {
-            dev = GpuDevice.open();
+            return new GpuAlsBackend(engines.openAls(), null, options, params.seed());
         } catch (GpuUnavailableException e) {
-            return new CheckedAlsBackend(null, e.getMessage(), options, params.seed());
+            return new GpuAlsBackend(null, e.getMessage(), options, params.seed());
         }
-        return new CheckedAlsBackend(new GpuAlsEngine(dev, true), null, options, params.seed());
     }
 
     @Override
     public TopKScorer openScorer(EngineOptions options) {
         TopKScorer cpu = new CpuTopKScorer(options.threads());
         try {
-            return new CheckedTopKScorer(new GpuTopKScorer(GpuDevice.open(), true), null, cpu,
-                options.fallbackAllowed(), SPOT_CHECK_SEED);
+            return new GpuTopKScorer(engines.openTopK(), null, cpu, options.fallbackAllowed(), SPOT_CHECK_SEED);
         } catch (GpuUnavailableException e) {
-            return new CheckedTopKScorer(null, e.getMessage(), cpu, options.fallbackAllowed(), SPOT_CHECK_SEED);
+            return new GpuTopKScorer(null, e.getMessage(), cpu, options.fallbackAllowed(), SPOT_CHECK_SEED);
         }
     }
 
     /** Null when the GPU engine implements these parameters, else what it lacks. */
     static String unsupported(AlsParams p) {
-        if (p.nonnegative()) {
-            return "nonnegative=true (NNLS) is not implemented on the GPU";
-        }
-        if (GpuAlsEngine.usesCg(p) && p.rank() > GpuAlsEngine.CG_MAX_RANK) {
-            return "solver cg on the GPU supports rank <= " + GpuAlsEngine.CG_MAX_RANK + ", not " + p.rank();
-        }
-        return null;
+        return GpuAlsEngine.unsupported(p);
+    }
+
+    /** How many times this provider has opened (or tried to open) its device. */
+    int deviceOpens() {
+        return engines.opens();
+    }
+
+    /** Whether this provider's device is open now. */
+    boolean deviceOpen() {
+        return engines.deviceOpen();
+    }
+
+    /**
+     * Gives the probe's hold on the device back: the device closes now, or when the last engine or scorer opened from
+     * this provider closes. Idempotent; the provider still works afterwards (what it opens then opens the device).
+     */
+    @Override
+    public void close() {
+        engines.close();
     }
 }

@@ -1,13 +1,10 @@
 package encore.cuda;
 
-import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
-import jcuda.driver.CUfunction;
-import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
 
@@ -20,8 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * One CUDA device as Encore uses it: the primary context, the kernel modules and their functions, all owned by one
- * thread ("encore-gpu"). The driver's current context is per thread, so every driver call goes through
+ * One CUDA device as Encore uses it: the primary context and the kernel modules with their typed launch facades
+ * ({@link AlsKernels}, {@link TopKKernels}), all owned by one thread ("encore-gpu"). The driver's current context is per thread, so every driver call goes through
  * {@link #call}, which runs it on the owner thread. {@link #open()} is also the probe: each step that can fail
  * (natives, driver, device, compute capability, module load) becomes a one-line reason in a
  * {@link GpuUnavailableException}.
@@ -30,39 +27,49 @@ public final class GpuDevice implements AutoCloseable {
     /** Compute capability floor: Turing (sm_75), the oldest target nvcc 13 still compiles for. */
     static final int MIN_CC = 75;
 
-    /** What the probe found. */
-    public record Info(String name, int ccMajor, int ccMinor, int driverVersion, int multiprocessors,
-                       long totalMemory, int maxSharedPerBlockOptin, int fp64Ratio) {
+    /**
+     * What the probe found.
+     *
+     * @param computeCapability major · 10 + minor (90 for sm_90)
+     */
+    public record Info(String name, int computeCapability, int driverVersion, int multiprocessors, long totalMemory,
+                       int maxSharedPerBlockOptin, int fp64Ratio) {
+        /** The compute capability's major version (9 for sm_90). */
+        public int ccMajor() {
+            return computeCapability / 10;
+        }
+
+        /** The compute capability's minor version (0 for sm_90). */
+        public int ccMinor() {
+            return computeCapability % 10;
+        }
+
         /** "NVIDIA H100 80GB HBM3 (sm_90, 132 SMs, 79.1 GiB, driver 13.0, FP64 1:2)". */
         public String describe() {
-            return String.format(Locale.ROOT, "%s (sm_%d%d, %d SMs, %.1f GiB, driver %d.%d, FP64 1:%d)", name, ccMajor,
-                ccMinor, multiprocessors, totalMemory / (1024.0 * 1024 * 1024), driverVersion / 1000,
+            return String.format(Locale.ROOT, "%s (sm_%d, %d SMs, %.1f GiB, driver %d.%d, FP64 1:%d)", name,
+                computeCapability, multiprocessors, totalMemory / (1024.0 * 1024 * 1024), driverVersion / 1000,
                 driverVersion % 1000 / 10, fp64Ratio);
         }
-    }
-
-    /** The kernel functions, looked up once. */
-    record Kernels(CUfunction gramPartial, CUfunction gramReduce, CUfunction solveRows, CUfunction cgRows,
-                   CUfunction squaredError, CUfunction topkUsers) {
     }
 
     private final ExecutorService owner;
     private final Thread ownerThread;
     private final CUdevice device;
     private final Info info;
-    private final CUmodule[] modules;
-    private final Kernels kernels;
+    private final Modules modules;
     private volatile boolean broken;
-    private boolean closed;
+    private volatile boolean closed;
 
-    private GpuDevice(ExecutorService owner, Thread ownerThread, CUdevice device, Info info, CUmodule[] modules,
-                      Kernels kernels) {
+    /** The loaded kernel modules and their typed launch facades. */
+    private record Modules(CUmodule als, CUmodule topk, AlsKernels alsKernels, TopKKernels topkKernels) {
+    }
+
+    private GpuDevice(ExecutorService owner, Thread ownerThread, CUdevice device, Info info, Modules modules) {
         this.owner = owner;
         this.ownerThread = ownerThread;
         this.device = device;
         this.info = info;
         this.modules = modules;
-        this.kernels = kernels;
     }
 
     /**
@@ -97,11 +104,48 @@ public final class GpuDevice implements AutoCloseable {
     }
 
     private static GpuDevice openOnOwner(ExecutorService owner, Thread ownerThread) throws GpuUnavailableException {
+        int driver = initDriver();
+        int[] v = new int[1];
+        require(JCudaDriver.cuDeviceGetCount(v), "cuDeviceGetCount");
+        if (v[0] == 0) {
+            throw new GpuUnavailableException("no CUDA device (cuDeviceGetCount = 0)");
+        }
+        CUdevice dev = new CUdevice();
+        require(JCudaDriver.cuDeviceGet(dev, 0), "cuDeviceGet");
+        Info info = describe(dev, driver);
+        if (info.computeCapability() < MIN_CC) {
+            throw new GpuUnavailableException(String.format(Locale.ROOT, "%s has compute capability %d.%d; Encore's "
+                + "kernels need 7.5 (Turing) or newer", info.name(), info.ccMajor(), info.ccMinor()));
+        }
+        CUcontext ctx = new CUcontext();
+        require(JCudaDriver.cuDevicePrimaryCtxRetain(ctx, dev), "cuDevicePrimaryCtxRetain");
+        CUmodule als = null;
+        CUmodule topk = null;
+        try {
+            require(JCudaDriver.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
+            als = loadModule(KernelImages.ALS);
+            topk = loadModule(KernelImages.TOPK);
+            Modules m = new Modules(als, topk, AlsKernels.load(als, info.maxSharedPerBlockOptin()),
+                TopKKernels.load(topk, info.maxSharedPerBlockOptin()));
+            return new GpuDevice(owner, ownerThread, dev, info, m);
+        } catch (GpuUnavailableException | RuntimeException e) {
+            for (CUmodule m : new CUmodule[] {als, topk}) {
+                if (m != null) {
+                    JCudaDriver.cuModuleUnload(m);
+                }
+            }
+            JCudaDriver.cuDevicePrimaryCtxRelease(dev);
+            throw e;
+        }
+    }
+
+    /** cuInit and the driver version (≥ 13.0), each failure as its one-line reason. */
+    private static int initDriver() throws GpuUnavailableException {
         int rc;
         try {
             rc = JCudaDriver.cuInit(0);
         } catch (LinkageError e) {
-            throw new GpuUnavailableException(nativesFailure());
+            throw new GpuUnavailableException(GpuProbe.nativesFailure());
         }
         switch (rc) {
             case 0 -> { }
@@ -113,58 +157,31 @@ public final class GpuDevice implements AutoCloseable {
             default -> throw new GpuUnavailableException("cuInit failed: " + Cuda.describe(rc));
         }
         int[] v = new int[1];
-        req(JCudaDriver.cuDriverGetVersion(v), "cuDriverGetVersion");
+        require(JCudaDriver.cuDriverGetVersion(v), "cuDriverGetVersion");
         int driver = v[0];
         if (driver < KernelImages.MIN_DRIVER) {
             throw new GpuUnavailableException(String.format(Locale.ROOT, "CUDA driver %d.%d is older than 13.0: the "
                 + "kernels are built by nvcc 13 (PTX ISA 9.0) and need driver r580 or newer", driver / 1000,
                 driver % 1000 / 10));
         }
-        req(JCudaDriver.cuDeviceGetCount(v), "cuDeviceGetCount");
-        if (v[0] == 0) {
-            throw new GpuUnavailableException("no CUDA device (cuDeviceGetCount = 0)");
-        }
-        CUdevice dev = new CUdevice();
-        req(JCudaDriver.cuDeviceGet(dev, 0), "cuDeviceGet");
-        int major = attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
-        int minor = attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
+        return driver;
+    }
+
+    private static Info describe(CUdevice dev, int driver) throws GpuUnavailableException {
         byte[] nameBytes = new byte[256];
-        req(JCudaDriver.cuDeviceGetName(nameBytes, nameBytes.length, dev), "cuDeviceGetName");
+        require(JCudaDriver.cuDeviceGetName(nameBytes, nameBytes.length, dev), "cuDeviceGetName");
         int len = 0;
         while (len < nameBytes.length && nameBytes[len] != 0) {
             len++;
         }
         long[] mem = new long[1];
-        req(JCudaDriver.cuDeviceTotalMem(mem, dev), "cuDeviceTotalMem");
-        Info info = new Info(new String(nameBytes, 0, len, StandardCharsets.UTF_8), major, minor, driver,
+        require(JCudaDriver.cuDeviceTotalMem(mem, dev), "cuDeviceTotalMem");
+        return new Info(new String(nameBytes, 0, len, StandardCharsets.UTF_8),
+            attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR) * 10
+                + attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR), driver,
             attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT), mem[0],
             attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN),
             attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_SINGLE_TO_DOUBLE_PRECISION_PERF_RATIO));
-        if (major * 10 + minor < MIN_CC) {
-            throw new GpuUnavailableException(String.format(Locale.ROOT, "%s has compute capability %d.%d; Encore's "
-                + "kernels need 7.5 (Turing) or newer", info.name(), major, minor));
-        }
-        CUcontext ctx = new CUcontext();
-        req(JCudaDriver.cuDevicePrimaryCtxRetain(ctx, dev), "cuDevicePrimaryCtxRetain");
-        CUmodule[] modules = new CUmodule[2];
-        try {
-            req(JCudaDriver.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
-            modules[0] = loadModule(KernelImages.ALS);
-            modules[1] = loadModule(KernelImages.TOPK);
-            Kernels k = new Kernels(function(modules[0], "gram_partial", info), function(modules[0], "gram_reduce", info),
-                function(modules[0], "solve_rows", info), function(modules[0], "cg_rows", info),
-                function(modules[0], "squared_error", info),
-                function(modules[1], "topk_users", info));
-            return new GpuDevice(owner, ownerThread, dev, info, modules, k);
-        } catch (GpuUnavailableException | RuntimeException e) {
-            for (CUmodule m : modules) {
-                if (m != null) {
-                    JCudaDriver.cuModuleUnload(m);
-                }
-            }
-            JCudaDriver.cuDevicePrimaryCtxRelease(dev);
-            throw e;
-        }
     }
 
     private static CUmodule loadModule(String name) throws GpuUnavailableException {
@@ -182,75 +199,22 @@ public final class GpuDevice implements AutoCloseable {
         return m;
     }
 
-    /**
-     * Looks a kernel up and opts it in to as much dynamic shared memory as the device allows next to its static
-     * shared memory (launches above 48 KiB need the opt-in).
-     */
-    private static CUfunction function(CUmodule m, String name, Info info) throws GpuUnavailableException {
-        CUfunction f = new CUfunction();
-        req(JCudaDriver.cuModuleGetFunction(f, m, name), "cuModuleGetFunction(" + name + ")");
-        int[] staticBytes = new int[1];
-        req(JCudaDriver.cuFuncGetAttribute(staticBytes, CUfunction_attribute.CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES, f),
-            "cuFuncGetAttribute(" + name + ", static shared memory)");
-        if (staticBytes[0] > STATIC_SHARED_RESERVE) {
-            throw new GpuUnavailableException("kernel " + name + " uses " + staticBytes[0] + " bytes of static shared "
-                + "memory, more than the " + STATIC_SHARED_RESERVE + " reserved");
-        }
-        req(JCudaDriver.cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-            info.maxSharedPerBlockOptin() - staticBytes[0]), "cuFuncSetAttribute(" + name
-            + ", max dynamic shared memory)");
-        return f;
-    }
-
-    /** Static shared memory any kernel may declare; launches size their dynamic part to the rest. */
-    static final int STATIC_SHARED_RESERVE = 256;
-
     /** The most dynamic shared memory a launch of any of our kernels may ask for. */
     int maxDynamicShared() {
-        return info.maxSharedPerBlockOptin() - STATIC_SHARED_RESERVE;
+        return info.maxSharedPerBlockOptin() - Kernel.STATIC_SHARED_RESERVE;
     }
 
     private static int attr(CUdevice dev, int attribute) throws GpuUnavailableException {
         int[] v = new int[1];
-        req(JCudaDriver.cuDeviceGetAttribute(v, attribute, dev), "cuDeviceGetAttribute(" + attribute + ")");
+        require(JCudaDriver.cuDeviceGetAttribute(v, attribute, dev), "cuDeviceGetAttribute(" + attribute + ")");
         return v[0];
     }
 
-    private static void req(int rc, String call) throws GpuUnavailableException {
+    /** Turns a failed driver call during {@link #open()} into its one-line reason. */
+    static void require(int rc, String call) throws GpuUnavailableException {
         if (rc != 0) {
             throw new GpuUnavailableException(call + " failed: " + Cuda.describe(rc));
         }
-    }
-
-    /**
-     * Why JCuda's driver natives did not load. The JVM remembers a failed class initialisation and later attempts
-     * only say "Could not initialize class", so the reason is worked out from the machine, the same every time.
-     */
-    static String nativesFailure() {
-        String lib = findLibcuda();
-        if (lib == null) {
-            return "no CUDA driver: libcuda.so.1 was not found (LD_LIBRARY_PATH, /usr/lib/x86_64-linux-gnu, "
-                + "/usr/lib64, /usr/lib/wsl/lib)";
-        }
-        return "JCuda's driver natives did not load although " + lib + " exists: java.io.tmpdir ("
-            + System.getProperty("java.io.tmpdir") + ") must be writable and allow executables, and the driver must "
-            + "match this machine (" + System.getProperty("os.arch") + ")";
-    }
-
-    private static String findLibcuda() {
-        java.util.List<String> dirs = new java.util.ArrayList<>();
-        String ld = System.getenv("LD_LIBRARY_PATH");
-        if (ld != null) {
-            dirs.addAll(java.util.Arrays.asList(ld.split(":")));
-        }
-        dirs.addAll(java.util.List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu",
-            "/usr/lib/wsl/lib", "/usr/local/nvidia/lib64", "/usr/lib/aarch64-linux-gnu"));
-        for (String d : dirs) {
-            if (!d.isEmpty() && java.nio.file.Files.exists(java.nio.file.Path.of(d, "libcuda.so.1"))) {
-                return java.nio.file.Path.of(d, "libcuda.so.1").toString();
-            }
-        }
-        return null;
     }
 
     /** What the probe found about this device. */
@@ -258,8 +222,19 @@ public final class GpuDevice implements AutoCloseable {
         return info;
     }
 
-    Kernels kernels() {
-        return kernels;
+    /** The ALS kernels (owner thread only). */
+    AlsKernels als() {
+        return modules.alsKernels();
+    }
+
+    /** The top-k kernel (owner thread only). */
+    TopKKernels topk() {
+        return modules.topkKernels();
+    }
+
+    /** Whether an earlier sticky error left the context unusable (every later call fails). */
+    boolean broken() {
+        return broken;
     }
 
     /** Runs {@code task} on the GPU-owner thread and returns its result; driver failures arrive as GpuException. */
@@ -318,38 +293,28 @@ public final class GpuDevice implements AutoCloseable {
         return new DeviceBuffer(this, p, bytes);
     }
 
-    /**
-     * Launches {@code fn} on the default stream (owner thread only). Arguments map to kernel parameters by their
-     * Java type, which must match the C type exactly: DeviceBuffer → T*, Integer → int, Long → long long,
-     * Float → float, Double → double; null → a null pointer.
-     */
-    void launch(CUfunction fn, String name, int grid, int block, int sharedBytes, Object... args) {
-        Pointer[] params = new Pointer[args.length];
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            if (a == null) {
-                params[i] = Pointer.to(new CUdeviceptr());
-            } else if (a instanceof DeviceBuffer b) {
-                params[i] = Pointer.to(b.pointer());
-            } else if (a instanceof Integer x) {
-                params[i] = Pointer.to(new int[] {x});
-            } else if (a instanceof Long x) {
-                params[i] = Pointer.to(new long[] {x});
-            } else if (a instanceof Float x) {
-                params[i] = Pointer.to(new float[] {x});
-            } else if (a instanceof Double x) {
-                params[i] = Pointer.to(new double[] {x});
-            } else {
-                throw new IllegalArgumentException("unsupported kernel argument " + a.getClass());
-            }
+    /** A new buffer holding a copy of {@code a} (owner thread only). */
+    DeviceBuffer upload(float[] a, String what) {
+        DeviceBuffer b = alloc(4L * a.length, what);
+        try {
+            b.upload(a);
+            return b;
+        } catch (RuntimeException e) {
+            b.close();
+            throw e;
         }
-        if (grid <= 0) {
-            return;
+    }
+
+    /** A new buffer holding a copy of {@code a} (owner thread only). */
+    DeviceBuffer upload(int[] a, String what) {
+        DeviceBuffer b = alloc(4L * a.length, what);
+        try {
+            b.upload(a);
+            return b;
+        } catch (RuntimeException e) {
+            b.close();
+            throw e;
         }
-        Cuda.check(JCudaDriver.cuLaunchKernel(fn, grid, 1, 1, block, 1, 1, sharedBytes, null, Pointer.to(params),
-            null), "launch " + name);
-        // synchronize after each launch so an error is pinned on the kernel that caused it
-        Cuda.check(JCudaDriver.cuCtxSynchronize(), name);
     }
 
     /** A pair of events timing the work between {@link Timer#start()} and {@link Timer#stopMillis()}. */
@@ -399,9 +364,8 @@ public final class GpuDevice implements AutoCloseable {
             if (broken) {
                 JCudaDriver.cuDevicePrimaryCtxReset(device);
             } else {
-                for (CUmodule m : modules) {
-                    JCudaDriver.cuModuleUnload(m);
-                }
+                JCudaDriver.cuModuleUnload(modules.als());
+                JCudaDriver.cuModuleUnload(modules.topk());
             }
             JCudaDriver.cuDevicePrimaryCtxRelease(device);
         });

@@ -6,25 +6,19 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Random rating matrices for the GPU self-test and benchmarks, deterministic for a seed: row lengths log-normal
- * (a long tail and a few very long rows), columns drawn from a Zipf-like popularity (col = ⌊cols · u^skew⌋),
- * values 1 + a geometric play count. {@link #lastFmShaped} has the size of the Last.fm 360K matrix (358 K users,
- * 292 K items, 17.5 M entries); its values are counts, not the real data.
+ * Random rating matrices for the GPU self-test and the device check's benchmarks, deterministic for a seed: row
+ * lengths log-normal (a long tail and a few very long rows), columns drawn from a Zipf-like popularity
+ * (col = ⌊cols · u^skew⌋), values 1 + a geometric play count.
  */
-final class SyntheticMatrix {
+public final class SyntheticMatrix {
     private SyntheticMatrix() {
-    }
-
-    /** A Last.fm-360K-shaped users × items matrix (scaled by {@code scale}; 1 = full size). */
-    static Csr lastFmShaped(double scale, long seed) {
-        return random((int) (358_000 * scale), (int) (292_000 * scale), (long) (17_500_000 * scale), 2.2, seed);
     }
 
     /**
      * A rows × cols matrix with about {@code nnz} entries (duplicates within a row are merged away, so slightly
      * fewer), columns ascending within rows.
      */
-    static Csr random(int rows, int cols, long nnz, double skew, long seed) {
+    public static Csr random(int rows, int cols, long nnz, double skew, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double mean = (double) nnz / rows;
         double sigma = 1.0;

@@ -1,29 +1,45 @@
 package encore.cuda;
 
 import encore.als.AlsParams;
+import encore.als.SingularSystemException;
+import encore.als.spi.AlsFit;
+import encore.als.spi.Objective;
 import encore.cpu.CpuHalfIteration;
 import encore.matrix.Csr;
+import encore.matrix.Factors;
 
 import java.util.function.IntPredicate;
 
 /**
- * A stand-in for the GPU engine in tests on machines without a GPU: solves with the CPU engine and reports the Gram
- * in double, and can be told to fail (throw, perturb a row, perturb the Gram) on a chosen call — the fault-injection
- * hook of the checked backend's tests.
+ * A stand-in for the GPU engine in tests on machines without a GPU: solves with the CPU engine's half-iteration and
+ * reports the Gram in double, and can be told to fail (throw, perturb a row, perturb the Gram, refuse to start) on a
+ * chosen call (half-iterations and row solves counted together from 0) — the fault-injection hook of the checked
+ * backend's tests. It counts what the checked fit asks of its fit handle.
  */
-final class CpuTwinEngine implements CheckedAlsBackend.Engine {
-    enum Fault { NONE, THROW_STICKY, PERTURB_LONGEST_ROW, PERTURB_GRAM, NAN_ROW, REPORT_SINGULAR }
+final class CpuTwinEngine implements GpuAlsBackend.Engine {
+    enum Fault { NONE, THROW_STICKY, PERTURB_LONGEST_ROW, PERTURB_GRAM, NAN_ROW, REPORT_SINGULAR, FAIL_START }
 
     private static final int THREADS = 2;
+
     private final Fault fault;
     private final IntPredicate onCall;
+    private AutoCloseable lease;
     private int calls;
-    private double[] gram;
     boolean closed;
+    int sideSnapshots;
+    int fullSnapshots;
+    int finishes;
+    int fitsClosed;
 
-    CpuTwinEngine(AlsParams p, Fault fault, IntPredicate onCall) {
+    CpuTwinEngine(Fault fault, IntPredicate onCall) {
         this.fault = fault;
         this.onCall = onCall;
+    }
+
+    /** This engine, closing {@code l} when it is closed (as the GPU engine gives its device lease back). */
+    CpuTwinEngine releasing(AutoCloseable l) {
+        this.lease = l;
+        return this;
     }
 
     @Override
@@ -32,23 +48,36 @@ final class CpuTwinEngine implements CheckedAlsBackend.Engine {
     }
 
     @Override
-    public double[] lastGram() {
-        return gram;
+    public boolean warmStarts(AlsParams p) {
+        return p.implicitPrefs() && p.solver() == AlsParams.Solver.CG;
     }
 
     @Override
-    public void solve(Csr ratings, float[] src, float[] dst, AlsParams p) {
+    public GpuAlsBackend.EngineFit startFit(Csr userItems, Csr itemUsers, AlsFit.State initial, AlsParams p) {
+        if (fault == Fault.FAIL_START) {
+            throw new GpuException(2, "not enough GPU memory for factors: 1.0 MiB needed, 0.5 MiB free");
+        }
+        return new TwinFit(userItems, itemUsers, initial, p);
+    }
+
+    @Override
+    public double[] solveRows(Csr ratings, float[] src, float[] dst, AlsParams p) {
+        return half(ratings, src, dst, p);
+    }
+
+    /** One half-iteration with the fault injection; returns the Gram (implicit). */
+    private double[] half(Csr ratings, float[] src, float[] dst, AlsParams p) {
         int call = calls++;
         boolean hit = fault != Fault.NONE && onCall.test(call);
         if (hit && fault == Fault.THROW_STICKY) {
             throw new GpuException(700, "solve_rows failed: CUDA_ERROR_ILLEGAL_ADDRESS (700)");
         }
         if (hit && fault == Fault.REPORT_SINGULAR) {
-            throw new encore.als.SingularSystemException(0, ratings.rowLength(0));
+            throw new SingularSystemException(0, ratings.rowLength(0));
         }
         CpuHalfIteration.solve(ratings, src, dst, p, THREADS);
         int k = p.rank();
-        gram = null;
+        double[] gram = null;
         if (p.implicitPrefs()) {
             gram = new double[k * k];
             for (int r = 0; r < ratings.cols(); r++) {
@@ -59,9 +88,13 @@ final class CpuTwinEngine implements CheckedAlsBackend.Engine {
                 }
             }
         }
-        if (!hit) {
-            return;
+        if (hit) {
+            perturb(ratings, dst, gram, k);
         }
+        return gram;
+    }
+
+    private void perturb(Csr ratings, float[] dst, double[] gram, int k) {
         int longest = 0;
         for (int r = 1; r < ratings.rows(); r++) {
             if (ratings.rowLength(r) > ratings.rowLength(longest)) {
@@ -80,8 +113,83 @@ final class CpuTwinEngine implements CheckedAlsBackend.Engine {
         }
     }
 
+    /** The twin's fit handle: its own host copies of the factors (the initial state is read, not kept). */
+    private final class TwinFit implements GpuAlsBackend.EngineFit {
+        private final Csr userItems;
+        private final Csr itemUsers;
+        private final AlsParams params;
+        private final Factors users;
+        private final Factors items;
+        private double[] gram;
+
+        TwinFit(Csr userItems, Csr itemUsers, AlsFit.State initial, AlsParams params) {
+            this.userItems = userItems;
+            this.itemUsers = itemUsers;
+            this.params = params;
+            this.users = initial.users().copy();
+            this.items = initial.items().copy();
+        }
+
+        @Override
+        public void solveItems() {
+            gram = null;
+            gram = half(itemUsers, users.data(), items.data(), params);
+        }
+
+        @Override
+        public void solveUsers() {
+            gram = null;
+            gram = half(userItems, items.data(), users.data(), params);
+        }
+
+        @Override
+        public double[] lastGram() {
+            return gram;
+        }
+
+        @Override
+        public double loss() {
+            return Objective.of(userItems, users, items, params);
+        }
+
+        @Override
+        public int firstNonFinite(Side side) {
+            return (side == Side.USERS ? users : items).firstNonFinite();
+        }
+
+        @Override
+        public Factors snapshot(Side side) {
+            sideSnapshots++;
+            return (side == Side.USERS ? users : items).copy();
+        }
+
+        @Override
+        public State snapshot() {
+            fullSnapshots++;
+            return new State(users.copy(), items.copy());
+        }
+
+        @Override
+        public State finish() {
+            finishes++;
+            return new State(users.copy(), items.copy());
+        }
+
+        @Override
+        public void close() {
+            fitsClosed++;
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
+        if (lease != null) {
+            try {
+                lease.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import encore.als.AlsException;
 import encore.als.AlsParams;
 import encore.als.Backends;
 import encore.als.spi.EngineOptions;
+import encore.als.spi.TopKScorer;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -76,6 +77,19 @@ class GpuProbeTest {
             assertEquals(reason, b.fallbackReason());
         }
         assertThrows(AlsException.class, () -> new GpuBackendProvider().open(p, new EngineOptions(1, false)));
+
+        // one provider (one Backends.Choice): the probe, the backend and the scorer try to open the device once
+        try (GpuBackendProvider provider = new GpuBackendProvider()) {
+            assertEquals(reason, provider.unavailableReason());
+            try (AlsBackend b = provider.open(p, new EngineOptions(1, true));
+                 TopKScorer s = provider.openScorer(new EngineOptions(1, true))) {
+                assertEquals("cpu", b.name());
+                assertEquals("cpu", s.name());
+                assertEquals(reason, s.fallbackReason());
+            }
+            assertEquals(reason, provider.unavailableReason());
+            assertEquals(1, provider.deviceOpens());
+        }
     }
 
     @Test

@@ -20,10 +20,14 @@ class SpotCheckTest {
     private static final Csr ROW = new Csr(1, 2, new int[] {0, 2}, new int[] {0, 1}, new float[] {2, 4});
     private static final float[] Y = {1, 0, 0, 1};
 
+    private static SpotCheck.Solution solution(float[] x) {
+        return new SpotCheck.Solution(ROW, Y, x, P, null);
+    }
+
     @Test
     void theExactSolutionHasNoResidual() {
-        assertEquals(0.0, SpotCheck.relativeResidual(ROW, 0, Y, new float[] {1, 2}, P, null, new double[2]));
-        assertNull(SpotCheck.check(ROW, Y, new float[] {1, 2}, P, null, 1));
+        assertEquals(0.0, SpotCheck.relativeResidual(solution(new float[] {1, 2}), 0, new double[2]));
+        assertNull(SpotCheck.check(solution(new float[] {1, 2}), 1));
     }
 
     @Test
@@ -31,10 +35,9 @@ class SpotCheckTest {
         // x = (1, 2.5): A x − b = (0, 1); scale = Σ w‖y‖²‖x‖ + λn‖x‖ + ‖b‖ = 3‖x‖ + ‖b‖
         double x = Math.sqrt(1 + 2.5 * 2.5);
         double expected = 1 / (3 * x + Math.sqrt(20));
-        assertEquals(expected, SpotCheck.relativeResidual(ROW, 0, Y, new float[] {1, 2.5f}, P, null, new double[2]),
-            1e-15);
-        assertTrue(SpotCheck.check(ROW, Y, new float[] {1, 2.5f}, P, null, 1).startsWith("row 0 (2 entries) fails"));
-        assertTrue(SpotCheck.check(ROW, Y, new float[] {1, Float.NaN}, P, null, 1).contains("non-finite"));
+        assertEquals(expected, SpotCheck.relativeResidual(solution(new float[] {1, 2.5f}), 0, new double[2]), 1e-15);
+        assertTrue(SpotCheck.check(solution(new float[] {1, 2.5f}), 1).startsWith("row 0 (2 entries) fails"));
+        assertTrue(SpotCheck.check(solution(new float[] {1, Float.NaN}), 1).contains("non-finite"));
     }
 
     @ParameterizedTest
@@ -78,10 +81,11 @@ class SpotCheckTest {
         }
         double worst = 0;
         for (int row = 0; row < rows; row++) {
-            worst = Math.max(worst, SpotCheck.relativeResidual(m, row, src, dst, p, gram, new double[k]));
+            worst = Math.max(worst, SpotCheck.relativeResidual(new SpotCheck.Solution(m, src, dst, p, gram), row,
+                new double[k]));
         }
         assertTrue(worst < SpotCheck.TOLERANCE / 10, "worst relative residual " + worst);
-        assertNull(SpotCheck.check(m, src, dst, p, gram, 3));
+        assertNull(SpotCheck.check(new SpotCheck.Solution(m, src, dst, p, gram), 3));
         if (implicit) {
             gram[k + 1] += 1e-4 * gram[k + 1];
             assertNotNull(SpotCheck.checkGram(src, cols, k, gram, new SplittableRandom(1)));

@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The checked fallback, driven by a CPU twin of the GPU engine with injected faults. */
-class CheckedAlsBackendTest {
+/** The checked backend and its fallback, driven by a CPU twin of the GPU engine with injected faults. */
+class GpuAlsBackendTest {
 
     static Interactions randomTrain(long seed, int users, int items, int perUser, boolean counts) {
         SplittableRandom rng = new SplittableRandom(seed);
@@ -75,8 +75,8 @@ class CheckedAlsBackendTest {
         return fit(t, p, CpuBackendProvider.open(2));
     }
 
-    private static CheckedAlsBackend checked(AlsParams p, CpuTwinEngine.Fault fault, int onCall, boolean fallback) {
-        return new CheckedAlsBackend(new CpuTwinEngine(p, fault, c -> c == onCall), null,
+    private static GpuAlsBackend checked(AlsParams p, CpuTwinEngine.Fault fault, int onCall, boolean fallback) {
+        return new GpuAlsBackend(new CpuTwinEngine(fault, c -> c == onCall), null,
             new EngineOptions(2, fallback), p.seed());
     }
 
@@ -86,11 +86,17 @@ class CheckedAlsBackendTest {
         Interactions t = randomTrain(rank, 120, 90, 25, implicit);
         AlsParams p = params(rank, implicit);
         AlsFit.State cpu = cpuFit(t, p);
-        CheckedAlsBackend b = checked(p, CpuTwinEngine.Fault.NONE, -1, true);
+        CpuTwinEngine twin = new CpuTwinEngine(CpuTwinEngine.Fault.NONE, c -> false);
+        GpuAlsBackend b = new GpuAlsBackend(twin, null, new EngineOptions(2, true), p.seed());
         AlsFit.State gpu = fit(t, p, b);
         assertNull(b.fallbackReason());
         assertEquals("gpu", b.name());
         assertTrue(b.checkedRows() > 0);
+        // the check's one copy per half-iteration (of the side just solved); the finiteness checks and the final
+        // factors come from those host copies, not from the engine
+        assertEquals(2 * p.maxIter(), twin.sideSnapshots);
+        assertEquals(0, twin.fullSnapshots + twin.finishes);
+        assertEquals(1, twin.fitsClosed);
         assertEquals(cpu.users(), gpu.users());
         assertEquals(cpu.items(), gpu.items());
     }
@@ -109,7 +115,7 @@ class CheckedAlsBackendTest {
         Interactions t = randomTrain(7, 150, 80, 30, implicit);
         AlsParams p = params(10, implicit);
         AlsFit.State cpu = cpuFit(t, p);
-        CheckedAlsBackend b = checked(p, fault, onCall, true);
+        GpuAlsBackend b = checked(p, fault, onCall, true);
         AlsFit.State gpu = fit(t, p, b);
         assertEquals("cpu", b.name());
         assertTrue(b.fallbackReason().contains(expected), b.fallbackReason());
@@ -126,7 +132,7 @@ class CheckedAlsBackendTest {
         Interactions t = randomTrain(11, 140, 90, 30, true);
         AlsParams p = cgParams(12);
         AlsFit.State cpu = cpuFit(t, p);
-        CheckedAlsBackend b = checked(p, fault, onCall, true);
+        GpuAlsBackend b = checked(p, fault, onCall, true);
         AlsFit.State gpu = fit(t, p, b);
         if (expected == null) {
             assertNull(b.fallbackReason());
@@ -142,10 +148,10 @@ class CheckedAlsBackendTest {
     void withoutFallbackTheReasonIsAnError() {
         Interactions t = randomTrain(3, 60, 40, 10, false);
         AlsParams p = params(4, false);
-        CheckedAlsBackend b = checked(p, CpuTwinEngine.Fault.PERTURB_LONGEST_ROW, 1, false);
+        GpuAlsBackend b = checked(p, CpuTwinEngine.Fault.PERTURB_LONGEST_ROW, 1, false);
         AlsException e = assertThrows(AlsException.class, () -> fit(t, p, b));
         assertTrue(e.getMessage().startsWith("backend gpu failed: GPU half-iteration 2: row "), e.getMessage());
-        assertTrue(e.getMessage().contains("--backend auto"), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" (backend auto would continue on the CPU)"), e.getMessage());
     }
 
     @Test
@@ -153,12 +159,12 @@ class CheckedAlsBackendTest {
         // regParam 0 and a user with fewer ratings than the rank: singular for every engine
         Interactions t = randomTrain(5, 40, 30, 3, false);
         AlsParams p = AlsParams.builder().rank(8).maxIter(2).regParam(0).build();
-        CheckedAlsBackend b = checked(p, CpuTwinEngine.Fault.NONE, -1, true);
+        GpuAlsBackend b = checked(p, CpuTwinEngine.Fault.NONE, -1, true);
         // the fit handle reports it as the CPU engine does (the estimator names the entity in an AlsException)
         assertThrows(SingularSystemException.class, () -> fit(t, p, b));
         assertEquals("cpu", b.name());
         assertTrue(b.fallbackReason().contains("singular"), b.fallbackReason());
-        AlsBackend plain = new CheckedAlsBackend(null, "x", new EngineOptions(1, true), 1);
+        AlsBackend plain = new GpuAlsBackend(null, "x", new EngineOptions(1, true), 1);
         Csr ratings = t.itemUsers();
         java.util.BitSet all = new java.util.BitSet();
         all.set(0, ratings.cols());
@@ -167,11 +173,62 @@ class CheckedAlsBackendTest {
     }
 
     @Test
+    void anEngineThatCannotStartAFitFallsBackBeforeTheFirstHalfIteration() {
+        Interactions t = randomTrain(13, 80, 60, 15, false);
+        AlsParams p = params(6, false);
+        AlsFit.State cpu = cpuFit(t, p);
+        GpuAlsBackend b = checked(p, CpuTwinEngine.Fault.FAIL_START, -1, true);
+        AlsFit.State gpu = fit(t, p, b);
+        assertEquals("cpu", b.name());
+        assertTrue(b.fallbackReason().startsWith("GPU fit start: GPU error: not enough GPU memory"),
+            b.fallbackReason());
+        assertEquals(cpu.users(), gpu.users());
+        assertEquals(cpu.items(), gpu.items());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "NONE,false,false,",
+        "NONE,true,false,",
+        "NONE,true,true,",
+        "PERTURB_LONGEST_ROW,false,false,fails the CPU check",
+        "THROW_STICKY,true,false,GPU error",
+        "PERTURB_GRAM,true,false,Gram matrix",
+        "PERTURB_LONGEST_ROW,true,true,differs from the CPU engine's CG"})
+    void theRowSolveIsCheckedAndFallsBackToTheCpuResult(CpuTwinEngine.Fault fault, boolean implicit, boolean cg,
+                                                       String expected) {
+        Interactions t = randomTrain(17, 90, 70, 20, implicit);
+        AlsParams p = cg ? cgParams(9) : params(9, implicit);
+        Factors src = FitDriver.unitRows(t.itemUsers(), 9, 3);
+        Factors warm = cg ? FitDriver.unitRows(t.userItems(), 9, 4) : null;
+        Factors cpu;
+        try (AlsBackend c = CpuBackendProvider.open(2)) {
+            cpu = c.solveRows(t.userItems(), src, warm, p);
+        }
+        try (GpuAlsBackend b = checked(p, fault, 0, true)) {
+            Factors gpu = b.solveRows(t.userItems(), src, warm, p);
+            if (expected == null) {
+                assertNull(b.fallbackReason());
+                assertEquals("gpu", b.name());
+            } else {
+                assertEquals("cpu", b.name());
+                assertTrue(b.fallbackReason().startsWith("GPU row solve 1: "), b.fallbackReason());
+                assertTrue(b.fallbackReason().contains(expected), b.fallbackReason());
+            }
+            assertEquals(cpu, gpu);
+            // the caller's warm start is not written
+            if (warm != null) {
+                assertEquals(FitDriver.unitRows(t.userItems(), 9, 4), warm);
+            }
+        }
+    }
+
+    @Test
     void theEngineIsReleasedOnFallbackAndClose() {
         Interactions t = randomTrain(9, 50, 40, 10, false);
         AlsParams p = params(4, false);
-        CpuTwinEngine twin = new CpuTwinEngine(p, CpuTwinEngine.Fault.THROW_STICKY, c -> c == 1);
-        CheckedAlsBackend b = new CheckedAlsBackend(twin, null, new EngineOptions(2, true), 1);
+        CpuTwinEngine twin = new CpuTwinEngine(CpuTwinEngine.Fault.THROW_STICKY, c -> c == 1);
+        GpuAlsBackend b = new GpuAlsBackend(twin, null, new EngineOptions(2, true), 1);
         fit(t, p, b);
         assertTrue(twin.closed);
     }

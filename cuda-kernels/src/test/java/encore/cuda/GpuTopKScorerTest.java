@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The checked top-k scorer with a CPU stand-in for the GPU kernel whose results can be damaged on purpose. */
-class CheckedTopKScorerTest {
+/** The (checked) GPU top-k scorer with a CPU stand-in for the GPU kernel whose results can be damaged on purpose. */
+class GpuTopKScorerTest {
     static final int NQ = 60;
     static final int NC = 700;
     static final int RANK = 12;
@@ -31,7 +31,7 @@ class CheckedTopKScorerTest {
     final BitSet cHas = new BitSet();
     final Csr exclude;
 
-    CheckedTopKScorerTest() {
+    GpuTopKScorerTest() {
         SplittableRandom rng = new SplittableRandom(3);
         for (int i = 0; i < q.length; i++) {
             q[i] = (float) rng.nextGaussian();
@@ -60,14 +60,9 @@ class CheckedTopKScorerTest {
     }
 
     /** The CPU scorer with its result passed through {@code damage}; or throwing a device error. */
-    static TopKScorer engine(UnaryOperator<Recommendations> damage) {
+    static GpuTopKScorer.Engine engine(UnaryOperator<Recommendations> damage) {
         TopKScorer cpu = new CpuTopKScorer(1);
-        return new TopKScorer() {
-            @Override
-            public String name() {
-                return "gpu";
-            }
-
+        return new GpuTopKScorer.Engine() {
             @Override
             public Recommendations topK(Factors queries, Factors candidates, int k, Csr exclude, int[] rows) {
                 return damage.apply(cpu.topK(queries, candidates, k, exclude, rows));
@@ -113,7 +108,7 @@ class CheckedTopKScorerTest {
     @ParameterizedTest
     @CsvSource({"1", "10", "100", "700", "5000"})
     void aCorrectEnginePasses(int k) {
-        TopKScorer s = new CheckedTopKScorer(engine(r -> r), null, new CpuTopKScorer(1), true, 1);
+        TopKScorer s = new GpuTopKScorer(engine(r -> r), null, new CpuTopKScorer(1), true, 1);
         for (Csr ex : new Csr[] {null, exclude}) {
             Recommendations r = run(s, k, ex);
             assertNull(s.fallbackReason());
@@ -124,7 +119,7 @@ class CheckedTopKScorerTest {
 
     @Test
     void scoresThatDifferOnlyByRoundingPass() {
-        TopKScorer s = new CheckedTopKScorer(engine(r -> edit(r, 0, (ids, sc) -> sc[0] = Math.nextDown(sc[0]))), null,
+        TopKScorer s = new GpuTopKScorer(engine(r -> edit(r, 0, (ids, sc) -> sc[0] = Math.nextDown(sc[0]))), null,
             new CpuTopKScorer(1), true, 1);
         run(s, 10, null);
         assertNull(s.fallbackReason());
@@ -178,7 +173,7 @@ class CheckedTopKScorerTest {
                 throw new GpuException(701, "launch topk_users failed: CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES (701)");
             };
         };
-        TopKScorer s = new CheckedTopKScorer(engine(d), null, new CpuTopKScorer(1), true, 1);
+        TopKScorer s = new GpuTopKScorer(engine(d), null, new CpuTopKScorer(1), true, 1);
         Recommendations r = run(s, 10, ex);
         assertEquals("cpu", s.name());
         assertTrue(s.fallbackReason().startsWith("GPU top-k call 1: "), s.fallbackReason());
@@ -188,7 +183,7 @@ class CheckedTopKScorerTest {
 
     @Test
     void withoutFallbackTheReasonIsAnError() {
-        TopKScorer s = new CheckedTopKScorer(engine(r -> edit(r, 0, (ids, sc) -> ids[0] = ids[1])), null,
+        TopKScorer s = new GpuTopKScorer(engine(r -> edit(r, 0, (ids, sc) -> ids[0] = ids[1])), null,
             new CpuTopKScorer(1), false, 1);
         AlsException e = assertThrows(AlsException.class, () -> run(s, 10, null));
         assertTrue(e.getMessage().startsWith("backend gpu failed: GPU top-k call 1: "), e.getMessage());
@@ -196,12 +191,12 @@ class CheckedTopKScorerTest {
 
     @Test
     void launchGeometryFitsSharedMemory() {
-        assertEquals(32, GpuTopKScorer.usersPerBlock(10, 80 * 1024));
-        assertEquals(16, GpuTopKScorer.usersPerBlock(10, 48 * 1024), "without the opt-in");
-        assertEquals(16, GpuTopKScorer.usersPerBlock(1000, 227 * 1024), "k = 1000 on an H100");
-        assertEquals(0, GpuTopKScorer.usersPerBlock(100_000, 227 * 1024));
+        assertEquals(32, GpuTopKEngine.usersPerBlock(10, 80 * 1024));
+        assertEquals(16, GpuTopKEngine.usersPerBlock(10, 48 * 1024), "without the opt-in");
+        assertEquals(16, GpuTopKEngine.usersPerBlock(1000, 227 * 1024), "k = 1000 on an H100");
+        assertEquals(0, GpuTopKEngine.usersPerBlock(100_000, 227 * 1024));
         // the layout in topk.cu: two tiles of floats, k slots and 192 candidates of 8 bytes, 4 counters per user
         assertEquals(4L * (32 * 32 + 32 * 132) + 8L * 32 * 10 + 8L * 32 * 192 + 16L * 32,
-            GpuTopKScorer.sharedBytes(32, 10));
+            GpuTopKEngine.sharedBytes(32, 10));
     }
 }

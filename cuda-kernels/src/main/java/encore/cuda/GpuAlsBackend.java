@@ -1,0 +1,211 @@
+package encore.cuda;
+
+import encore.als.AlsParams;
+import encore.als.SingularSystemException;
+import encore.als.spi.AlsBackend;
+import encore.als.spi.AlsFit;
+import encore.als.spi.EngineOptions;
+import encore.cpu.CpuBackendProvider;
+import encore.matrix.Csr;
+import encore.matrix.Factors;
+
+import java.util.Arrays;
+import java.util.BitSet;
+
+/**
+ * The GPU backend (what {@link GpuBackendProvider} opens; always checked): every result of the raw {@link Engine} is
+ * spot-checked on the CPU by {@link SpotCheck} before it is used. A fit runs as a {@link CheckedFit}; a stateless row
+ * solve ({@link #solveRows}) is solved on the engine and checked the same way. A driver error, a sticky error, a
+ * non-finite factor or a failed check ⇒ the engine is released, the same work is done again by the CPU engine from
+ * the same (good) input, and everything later runs on the CPU; {@link #name()} then says "cpu" and
+ * {@link #fallbackReason()} why. Without {@code fallbackAllowed} (backend {@code gpu}) the reason is thrown instead.
+ *
+ * <p>A singular system reported by the GPU is confirmed on the CPU: if the CPU solves it, the GPU was wrong (and the
+ * run falls back); if not, the CPU's exception reaches the caller as it would without a GPU. Not thread-safe.
+ */
+final class GpuAlsBackend implements AlsBackend {
+    /** The raw accelerated engine under this backend ({@link GpuAlsEngine}; the CPU twin in tests). */
+    interface Engine extends CheckedEngine.Releasable {
+        /** The engine's name ("gpu"). */
+        String name();
+
+        /** Whether a half-iteration with {@code p} reads the dst factors it overwrites (a warm-started solver: CG). */
+        boolean warmStarts(AlsParams p);
+
+        /**
+         * A fit on the engine's own memory; {@code initial} is read (uploaded), neither kept nor written, so that the
+         * caller may keep it as the last good state.
+         */
+        EngineFit startFit(Csr userItems, Csr itemUsers, AlsFit.State initial, AlsParams p);
+
+        /**
+         * The stateless row solve on host arrays: every row of {@code ratings} with entries solved from {@code src}
+         * into {@code dst} in place (other rows untouched; CG warm-starts from {@code dst}).
+         *
+         * @return the YᵀY it used (k × k, row-major; implicit), or null
+         */
+        double[] solveRows(Csr ratings, float[] src, float[] dst, AlsParams p);
+    }
+
+    /** The raw engine's fit handle, plus what a check needs of it. */
+    interface EngineFit extends AlsFit {
+        /** A host copy of one side's current factors (the caller owns it). */
+        Factors snapshot(Side side);
+
+        /** The YᵀY (k × k, row-major) of the last half-iteration when it was implicit, else null. */
+        double[] lastGram();
+    }
+
+    private final CheckedEngine<Engine> engine;
+    private final String engineName;
+    private final AlsBackend cpu;
+    private final long seed;
+    private long calls;
+    private long checkedRows;
+
+    /**
+     * @param engine  the raw engine (null: start on the CPU with {@code reason})
+     * @param reason  why there is no engine (with a null engine)
+     * @param options CPU threads for the fallback, and whether to continue on the CPU (auto) or throw (gpu)
+     * @param seed    seeds the spot-check's row samples
+     */
+    GpuAlsBackend(Engine engine, String reason, EngineOptions options, long seed) {
+        this.cpu = CpuBackendProvider.open(options.threads());
+        this.engineName = engine == null ? "cpu" : engine.name();
+        this.engine = new CheckedEngine<>(engine, reason, options.fallbackAllowed());
+        this.seed = seed;
+    }
+
+    @Override
+    public String name() {
+        return engine.reason() == null ? engineName : "cpu";
+    }
+
+    @Override
+    public String fallbackReason() {
+        return engine.reason();
+    }
+
+    /** Rows re-checked on the CPU so far. */
+    long checkedRows() {
+        return checkedRows;
+    }
+
+    /** A fit on the engine, checked after each half-iteration (or the CPU's fit once fallen back). */
+    @Override
+    public AlsFit startFit(Csr userItems, Csr itemUsers, AlsFit.State initial, AlsParams params) {
+        if (engine.engine() == null) {
+            return cpu.startFit(userItems, itemUsers, initial, params);
+        }
+        return new CheckedFit(this, userItems, itemUsers, initial, params);
+    }
+
+    /**
+     * The row solve on the engine, spot-checked; on any fault the CPU solves the same rows (and every later call runs
+     * there). Rows without entries are absent (zeros) in the result, as on the CPU.
+     */
+    @Override
+    public Factors solveRows(Csr ratings, Factors src, Factors warmStart, AlsParams params) {
+        int k = params.rank();
+        if (src.rank() != k || src.rows() != ratings.cols()) {
+            throw new IllegalArgumentException("src factors (" + src.rows() + " × " + src.rank() + ") do not match the "
+                + ratings.rows() + " × " + ratings.cols() + " ratings at rank " + k);
+        }
+        if (warmStart != null && (warmStart.rank() != k || warmStart.rows() != ratings.rows())) {
+            throw new IllegalArgumentException("warmStart has " + warmStart.rows() + " rows at rank "
+                + warmStart.rank() + ", expected " + ratings.rows() + " at rank " + k);
+        }
+        Engine e = engine.engine();
+        if (e != null) {
+            float[] dst = warmStart == null ? new float[ratings.rows() * k] : warmStart.data().clone();
+            if (solveChecked(e, ratings, src.data(), dst, params)) {
+                return presentRows(ratings, dst, k);
+            }
+        }
+        return cpu.solveRows(ratings, src, warmStart, params);
+    }
+
+    /** Whether {@code e}'s row solve into {@code dst} passed the check; when not, the engine is released. */
+    private boolean solveChecked(Engine e, Csr ratings, float[] src, float[] dst, AlsParams p) {
+        long call = nextCall();
+        long checkSeed = checkSeed(call);
+        int[] sample = SpotCheck.sample(ratings, checkSeed);
+        float[] warm = e.warmStarts(p) ? SpotCheck.warmStarts(dst, sample, p.rank()) : null;
+        String failure;
+        try {
+            double[] gram = e.solveRows(ratings, src, dst, p);
+            failure = check(new SpotCheck.Solution(ratings, src, dst, p, gram), sample, warm, checkSeed);
+        } catch (SingularSystemException ex) {
+            failure = singular(ex);
+        } catch (GpuException | IllegalArgumentException | IllegalStateException ex) {
+            failure = deviceError(ex);
+        }
+        if (failure != null) {
+            fallBack("GPU row solve " + (call + 1) + ": " + failure);
+        }
+        return failure == null;
+    }
+
+    private static Factors presentRows(Csr ratings, float[] dst, int k) {
+        BitSet present = new BitSet(ratings.rows());
+        for (int r = 0; r < ratings.rows(); r++) {
+            if (ratings.rowLength(r) > 0) {
+                present.set(r);
+            } else {
+                Arrays.fill(dst, r * k, (r + 1) * k, 0f);
+            }
+        }
+        return Factors.wrap(dst, ratings.rows(), k, present);
+    }
+
+    // ---- what CheckedFit shares with the row solve: the engine, the call count, the check, the fallback
+
+    /** The engine, or null once fallen back. */
+    Engine engine() {
+        return engine.engine();
+    }
+
+    /** The CPU engine that takes over. */
+    AlsBackend cpu() {
+        return cpu;
+    }
+
+    /** Counts one checked call (half-iteration or row solve) and returns its index (0, 1, …). */
+    long nextCall() {
+        return calls++;
+    }
+
+    /** The seed of call {@code call}'s spot-check sample. */
+    long checkSeed(long call) {
+        return seed * 31 + call;
+    }
+
+    /** {@link SpotCheck#check} of a solution, counting the rows it re-checked. */
+    String check(SpotCheck.Solution s, int[] sample, float[] warm, long checkSeed) {
+        checkedRows += sample.length;
+        return SpotCheck.check(s, sample, warm, checkSeed);
+    }
+
+    static String singular(SingularSystemException e) {
+        return "the GPU found row " + e.row() + " singular";
+    }
+
+    static String deviceError(RuntimeException e) {
+        return "GPU error: " + e.getMessage();
+    }
+
+    /**
+     * Releases the engine for good and records {@code why}.
+     *
+     * @throws encore.als.AlsException naming {@code why} when falling back is not allowed
+     */
+    void fallBack(String why) {
+        engine.fallBack(why);
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+        cpu.close();
+    }
+}
