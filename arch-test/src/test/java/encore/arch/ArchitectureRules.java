@@ -6,7 +6,6 @@ import com.tngtech.archunit.lang.ArchRule;
 
 import java.util.List;
 
-import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
@@ -45,6 +44,10 @@ final class ArchitectureRules {
         c -> c.getPackageName().startsWith("encore.bench.")
             && c.getSource().map(s -> s.getUri().toString().contains("/bench/target/spark-classes/")).orElse(false));
 
+    /** Every other class: the subjects of {@link #SPARK_ONLY_IN_BENCH_SPARK_SOURCES}. */
+    static final DescribedPredicate<JavaClass> NOT_COMPILED_FROM_BENCH_SPARK = DescribedPredicate.describe(
+        "are not compiled from bench/src/spark", c -> !COMPILED_FROM_BENCH_SPARK.test(c));
+
     static final ArchRule CORE_IMPORTS_NO_ENGINE_CLI_OR_BENCH = noClasses()
         .that().resideInAnyPackage(CORE)
         .should().dependOnClassesThat().resideInAnyPackage("encore.cpu..", "encore.cuda..", "encore.cli..",
@@ -73,7 +76,7 @@ final class ArchitectureRules {
         .because("native resources live only in cuda-kernels (bench has no GPU benchmark of its own today)");
 
     static final ArchRule SPARK_ONLY_IN_BENCH_SPARK_SOURCES = noClasses()
-        .that(not(COMPILED_FROM_BENCH_SPARK))
+        .that(NOT_COMPILED_FROM_BENCH_SPARK)
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..")
         .because("Spark is only on the class path of bench's spark profile; the default build never downloads it");
 
@@ -122,7 +125,7 @@ final class ArchitectureRules {
         new Checked("JCuda only in cuda", JCUDA_ONLY_IN_CUDA, resideOutsideOfPackage("encore.cuda.."), 100,
             List.of("encore.cpu.archfixture.PlantedJCudaImport")),
         new Checked("Spark/Scala only in bench/src/spark", SPARK_ONLY_IN_BENCH_SPARK_SOURCES,
-            not(COMPILED_FROM_BENCH_SPARK), 100,
+            NOT_COMPILED_FROM_BENCH_SPARK, 100,
             List.of("encore.bench.archfixture.PlantedSparkImport", "encore.bench.archfixture.PlantedScalaImport")),
         new Checked("picocli only in cli", PICOCLI_ONLY_IN_CLI, resideOutsideOfPackage("encore.cli.."), 100,
             List.of("encore.pipeline.archfixture.PlantedPicocliImport")),

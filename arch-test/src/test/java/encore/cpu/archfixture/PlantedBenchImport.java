@@ -1,8 +1,8 @@
 package encore.cpu.archfixture;
 
-import encore.bench.BenchMain;
+import encore.bench.archfixture.BenchStub;
 
-/** Breaks "only bench imports bench". */
+/** Breaks "only bench imports bench": a cpu package depending on a bench package. */
 public final class PlantedBenchImport {
-    public BenchMain bench;
+    public BenchStub bench;
 }
