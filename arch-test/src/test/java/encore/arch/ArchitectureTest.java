@@ -99,8 +99,10 @@ class ArchitectureTest {
     @ArchTest
     static void every_rule_reports_its_planted_violation(JavaClasses ignored) {
         JavaClasses planted = plantedClasses();
-        assertEquals(ruleFields(), ArchitectureRules.ALL_RULES.stream().map(ArchitectureRules.Checked::rule).toList(),
-            "every @ArchTest rule, in order, has its entry in ArchitectureRules.ALL_RULES");
+        List<ArchRule> listed = ArchitectureRules.ALL_RULES.stream().map(ArchitectureRules.Checked::rule).toList();
+        assertEquals(listed.size(), Set.copyOf(listed).size(), "a rule is listed twice in ArchitectureRules.ALL_RULES");
+        assertEquals(Set.copyOf(ruleFields()), Set.copyOf(listed),
+            "every @ArchTest rule has its entry (subjects, planted violation) in ArchitectureRules.ALL_RULES");
         List<String> problems = new ArrayList<>();
         for (ArchitectureRules.Checked c : ArchitectureRules.ALL_RULES) {
             EvaluationResult result = c.rule().evaluate(planted);

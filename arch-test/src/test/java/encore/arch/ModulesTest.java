@@ -27,6 +27,7 @@ import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -74,7 +75,7 @@ class ModulesTest {
         }
         finder = ModuleFinder.of(paths.toArray(Path[]::new));
         for (String m : MODULES) {
-            assertTrue(finder.find(m).orElseThrow().descriptor().isAutomatic() == false,
+            assertFalse(finder.find(m).orElseThrow().descriptor().isAutomatic(),
                 m + " has no module-info.class (is " + byName.get(m) + " stale?)");
         }
     }
@@ -168,6 +169,6 @@ class ModulesTest {
         assertEquals(0, rc, "stdout:\n" + out + "\nstderr:\n" + err);
         assertTrue(out.toString().contains("Usage: encore train"), out.toString());
         ModuleReference picocli = finder.find("info.picocli").orElseThrow();
-        assertTrue(!picocli.descriptor().isAutomatic(), "picocli is a named module");
+        assertFalse(picocli.descriptor().isAutomatic(), "picocli is a named module");
     }
 }
