@@ -1,0 +1,5 @@
+package scala.archfixture;
+
+/** Stands in for a Scala class; see PlantedScalaImport. */
+public final class ScalaStub {
+}
