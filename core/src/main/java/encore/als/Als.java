@@ -1,7 +1,5 @@
 package encore.als;
 
-import encore.als.spi.AlsBackend;
-import encore.als.spi.EngineOptions;
 import encore.data.Interactions;
 import encore.internal.Memory;
 

@@ -1,6 +1,5 @@
 package encore.als;
 
-import encore.als.spi.TopKScorer;
 import encore.data.LabelIndex;
 import encore.matrix.Csr;
 import encore.matrix.Factors;

@@ -1,7 +1,5 @@
 package encore.als;
 
-import encore.als.spi.AlsBackend;
-import encore.als.spi.AlsFit;
 import encore.data.Interactions;
 import encore.data.LabelIndex;
 import encore.internal.Hashing;

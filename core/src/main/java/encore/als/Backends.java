@@ -1,9 +1,5 @@
 package encore.als;
 
-import encore.als.spi.AlsBackend;
-import encore.als.spi.AlsBackendProvider;
-import encore.als.spi.EngineOptions;
-import encore.als.spi.TopKScorer;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,5 @@
 package encore.als;
 
-import encore.als.spi.TopKScorer;
 import encore.internal.Parallel;
 import encore.matrix.Csr;
 import encore.matrix.Factors;

@@ -1,8 +1,5 @@
 package encore.als;
 
-import encore.als.spi.AlsBackend;
-import encore.als.spi.AlsFit;
-import encore.als.spi.HostFit;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 import org.junit.jupiter.api.Test;

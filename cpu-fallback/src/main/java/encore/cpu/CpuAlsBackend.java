@@ -1,9 +1,9 @@
 package encore.cpu;
 
 import encore.als.AlsParams;
-import encore.als.spi.AlsBackend;
-import encore.als.spi.AlsFit;
-import encore.als.spi.HostFit;
+import encore.als.AlsBackend;
+import encore.als.AlsFit;
+import encore.als.HostFit;
 import encore.internal.Parallel;
 import encore.matrix.Csr;
 import encore.matrix.Factors;

@@ -1,9 +1,9 @@
 package encore.cpu;
 
-import encore.als.spi.AlsBackend;
-import encore.als.spi.AlsBackendProvider;
+import encore.als.AlsBackend;
+import encore.als.AlsBackendProvider;
 import encore.als.AlsParams;
-import encore.als.spi.EngineOptions;
+import encore.als.EngineOptions;
 
 /** Registers the CPU engine; always available, lowest priority (a GPU wins under {@code auto}). */
 public final class CpuBackendProvider implements AlsBackendProvider {

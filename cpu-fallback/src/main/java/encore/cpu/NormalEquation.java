@@ -12,7 +12,7 @@ import java.util.Objects;
  *   A = Σ_i c_i · y_i y_iᵀ      (k×k, symmetric positive semi-definite while every c_i ≥ 0)
  *   b = Σ_i t_i · y_i           (k)
  * </pre>
- * in float64, the y_i being float32 factor vectors. The row math itself is on {@link encore.als.spi.AlsBackend}; the
+ * in float64, the y_i being float32 factor vectors. The row math itself is on {@link encore.als.AlsBackend}; the
  * engine builds it as follows (as in Spark, the right-hand side is <b>not</b> multiplied by c):
  * <ul>
  *   <li>explicit feedback: {@code add(y, r, 1)} for every rating, then {@code addToDiagonal(regParam · n_u)};</li>

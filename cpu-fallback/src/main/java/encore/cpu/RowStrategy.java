@@ -5,7 +5,7 @@ import encore.matrix.Csr;
 
 /**
  * How the CPU engine solves one row of a half-iteration. Every strategy solves the same system (the row math on
- * {@link encore.als.spi.AlsBackend}); they differ in cost and in rounding only. A row's strategy depends on nothing but
+ * {@link encore.als.AlsBackend}); they differ in cost and in rounding only. A row's strategy depends on nothing but
  * the row and the parameters ({@link #choose}), so the factors never depend on the thread count.
  *
  * <table>

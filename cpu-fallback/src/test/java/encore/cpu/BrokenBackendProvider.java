@@ -1,11 +1,11 @@
 package encore.cpu;
 
 import encore.als.AlsParams;
-import encore.als.spi.AlsBackend;
-import encore.als.spi.AlsBackendProvider;
-import encore.als.spi.AlsFit;
-import encore.als.spi.EngineOptions;
-import encore.als.spi.HostFit;
+import encore.als.AlsBackend;
+import encore.als.AlsBackendProvider;
+import encore.als.AlsFit;
+import encore.als.EngineOptions;
+import encore.als.HostFit;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 

@@ -2,9 +2,9 @@ package encore.cuda;
 
 import encore.als.AlsParams;
 import encore.als.SingularSystemException;
-import encore.als.spi.AlsBackend;
-import encore.als.spi.AlsFit;
-import encore.als.spi.EngineOptions;
+import encore.als.AlsBackend;
+import encore.als.AlsFit;
+import encore.als.EngineOptions;
 import encore.cpu.CpuBackendProvider;
 import encore.matrix.Csr;
 import encore.matrix.Factors;

@@ -2,14 +2,14 @@ package encore.cuda;
 
 import encore.als.AlsParams;
 import encore.als.SingularSystemException;
-import encore.als.spi.AlsFit;
+import encore.als.AlsFit;
 import encore.matrix.Csr;
 
 /**
  * The raw CUDA ALS engine (unchecked: {@link GpuAlsBackend} checks it). One half-iteration = (implicit only) the Gram
  * matrix YᵀY by {@code gram_partial} + {@code gram_reduce}, then {@code solve_rows}, one block per non-empty row in
  * longest-first order, building that row's normal equations in double and solving them by Cholesky — or, for implicit
- * with {@code solver=cg}, {@code cg_rows} (see {@code als.cu}; the row math is on {@link encore.als.spi.AlsBackend}).
+ * with {@code solver=cg}, {@code cg_rows} (see {@code als.cu}; the row math is on {@link encore.als.AlsBackend}).
  * Row strategies against the CPU engine's: every exact row is a Cholesky here (the CPU's {@code DualRow} and
  * {@code WoodburyRow} shortcuts give the same solution up to rounding); CG is the CPU's {@code CgRow} step for step;
  * {@code NnlsRow} (nonnegative) is not implemented ({@link #unsupported}).

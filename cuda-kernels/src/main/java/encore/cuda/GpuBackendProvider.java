@@ -2,10 +2,10 @@ package encore.cuda;
 
 import encore.als.AlsParams;
 import encore.als.CpuTopKScorer;
-import encore.als.spi.AlsBackend;
-import encore.als.spi.AlsBackendProvider;
-import encore.als.spi.EngineOptions;
-import encore.als.spi.TopKScorer;
+import encore.als.AlsBackend;
+import encore.als.AlsBackendProvider;
+import encore.als.EngineOptions;
+import encore.als.TopKScorer;
 
 import java.lang.ref.Cleaner;
 

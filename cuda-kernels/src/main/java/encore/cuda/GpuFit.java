@@ -1,9 +1,9 @@
 package encore.cuda;
 
 import encore.als.AlsParams;
-import encore.als.spi.AlsFit;
-import encore.als.spi.HostFit;
-import encore.als.spi.Objective;
+import encore.als.AlsFit;
+import encore.als.HostFit;
+import encore.als.Objective;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 

@@ -4,7 +4,7 @@ import encore.als.Als;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
 import encore.als.FitResult;
-import encore.als.spi.AlsFit;
+import encore.als.AlsFit;
 import encore.data.Interactions;
 import encore.data.LabelIndex;
 import encore.matrix.Csr;

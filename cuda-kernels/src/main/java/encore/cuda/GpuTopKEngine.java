@@ -11,7 +11,7 @@ import java.util.Arrays;
  * {@code topk.cu}): queries in tiles of 4 … 32 (as many as the per-user lists of k fit in shared memory), candidates
  * swept in tiles of 128, a running top-k per query with a threshold filter; the score matrix is never stored. Queries
  * are processed in batches whose result buffers stay under {@link #RESULT_BUDGET} bytes; the exclusion CSR and both
- * factor matrices stay resident for the call. The contract is {@link encore.als.spi.TopKScorer}'s.
+ * factor matrices stay resident for the call. The contract is {@link encore.als.TopKScorer}'s.
  */
 final class GpuTopKEngine implements GpuTopKScorer.Engine {
     /** Device bytes for one batch's result lists. */

@@ -1,7 +1,7 @@
 package encore.cuda;
 
 import encore.als.Recommendations;
-import encore.als.spi.TopKScorer;
+import encore.als.TopKScorer;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 

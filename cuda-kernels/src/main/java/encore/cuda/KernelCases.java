@@ -3,7 +3,7 @@ package encore.cuda;
 import encore.als.AlsParams;
 import encore.als.CpuTopKScorer;
 import encore.als.Recommendations;
-import encore.als.spi.TopKScorer;
+import encore.als.TopKScorer;
 import encore.cpu.CpuHalfIteration;
 import encore.matrix.Csr;
 import encore.matrix.Factors;

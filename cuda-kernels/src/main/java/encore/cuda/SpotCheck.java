@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 
 /**
  * Checks an engine's half-iteration on the CPU in double, independently of how either engine builds or solves the
- * normal equations (the row math is on {@link encore.als.spi.AlsBackend}). For a sample of rows solved exactly (on the
+ * normal equations (the row math is on {@link encore.als.AlsBackend}). For a sample of rows solved exactly (on the
  * CPU: {@code CholeskyRow}, {@code DualRow} or {@code WoodburyRow}; on the GPU: {@code solve_rows}, a Cholesky for
  * every row) it evaluates the residual of the row's normal equations at the returned factor, without forming the
  * matrix,

@@ -2,7 +2,7 @@ package encore.cuda;
 
 import encore.als.AlsParams;
 import encore.als.Recommendations;
-import encore.als.spi.AlsFit;
+import encore.als.AlsFit;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 
@@ -48,7 +48,7 @@ public final class UncheckedGpu implements AutoCloseable {
         return als.startFit(userItems, itemUsers, initial, params);
     }
 
-    /** Top-k on the device, unchecked (contract of {@link encore.als.spi.TopKScorer#topK}). */
+    /** Top-k on the device, unchecked (contract of {@link encore.als.TopKScorer#topK}). */
     public Recommendations topK(Factors queries, Factors candidates, int k, Csr exclude, int[] rows) {
         return topK.topK(queries, candidates, k, exclude, rows);
     }

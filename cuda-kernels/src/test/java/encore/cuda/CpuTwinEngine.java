@@ -2,8 +2,8 @@ package encore.cuda;
 
 import encore.als.AlsParams;
 import encore.als.SingularSystemException;
-import encore.als.spi.AlsFit;
-import encore.als.spi.Objective;
+import encore.als.AlsFit;
+import encore.als.Objective;
 import encore.cpu.CpuHalfIteration;
 import encore.matrix.Csr;
 import encore.matrix.Factors;

@@ -2,8 +2,8 @@ package encore.cuda;
 
 import encore.als.AlsException;
 import encore.als.AlsParams;
-import encore.als.spi.AlsBackend;
-import encore.als.spi.AlsFit;
+import encore.als.AlsBackend;
+import encore.als.AlsFit;
 import encore.data.Interactions;
 import encore.matrix.Csr;
 import encore.matrix.Factors;

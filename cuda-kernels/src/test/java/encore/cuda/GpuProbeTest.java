@@ -1,11 +1,11 @@
 package encore.cuda;
 
-import encore.als.spi.AlsBackend;
+import encore.als.AlsBackend;
 import encore.als.AlsException;
 import encore.als.AlsParams;
 import encore.als.Backends;
-import encore.als.spi.EngineOptions;
-import encore.als.spi.TopKScorer;
+import encore.als.EngineOptions;
+import encore.als.TopKScorer;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;

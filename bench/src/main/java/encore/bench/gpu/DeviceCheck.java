@@ -2,8 +2,8 @@ package encore.bench.gpu;
 
 import encore.als.AlsParams;
 import encore.als.Recommendations;
-import encore.als.spi.AlsBackend;
-import encore.als.spi.AlsFit;
+import encore.als.AlsBackend;
+import encore.als.AlsFit;
 import encore.cpu.CpuBackendProvider;
 import encore.cuda.GpuFit;
 import encore.cuda.GpuUnavailableException;

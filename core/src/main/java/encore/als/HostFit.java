@@ -1,6 +1,5 @@
-package encore.als.spi;
+package encore.als;
 
-import encore.als.AlsParams;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 

@@ -1,10 +1,8 @@
-package encore.als.spi;
+package encore.als;
 
-import encore.als.AlsException;
-import encore.als.AlsParams;
 
 /**
- * Finds and opens an {@link AlsBackend}. Registered in {@code META-INF/services/encore.als.spi.AlsBackendProvider}.
+ * Finds and opens an {@link AlsBackend}. Registered in {@code META-INF/services/encore.als.AlsBackendProvider}.
  */
 public interface AlsBackendProvider {
     /** The name users select it by (backend {@code cpu}, {@code gpu}). */

@@ -1,4 +1,4 @@
-package encore.als.spi;
+package encore.als;
 
 /**
  * How an engine runs, as opposed to what it computes ({@link encore.als.AlsParams}): execution settings never change a

@@ -1,6 +1,5 @@
-package encore.als.spi;
+package encore.als;
 
-import encore.als.SingularSystemException;
 import encore.matrix.Factors;
 
 import java.util.concurrent.CompletableFuture;
