@@ -58,8 +58,7 @@ final class DoctorCommand implements Callable<Integer> {
                 return EncoreCli.EXIT_ERROR;
             }
         }
-        try {
-            Backends.Choice c = Backends.choose("auto");
+        try (Backends.Choice c = Backends.choose("auto")) {
             w.printf(Locale.ROOT, "auto      -> %s%s%n", c.name(), c.skipped() == null ? "" : " (skipped: "
                 + c.skipped() + ")");
             w.flush();

@@ -19,6 +19,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,15 +70,19 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         AlsParams params = alsOptions.params(cl);
-        String backendName = backend.name(cl);
-        Backends.Choice choice = Backends.choose(backendName); // an unavailable backend fails before any work
-        Als als = Als.with(params).backend(choice).threads(front.threads(cl))
-            .listener(Progress.of(cl.getOut(), output.quiet || output.json));
-        PrintWriter w = cl.getOut();
-        AtomicOutput.checkWritableDirectory(model.toAbsolutePath().getParent()); // before any work
-        if (testOut != null) {
-            AtomicOutput.checkWritableDirectory(testOut.toAbsolutePath().getParent());
+        try (Backends.Choice choice = Backends.choose(backend.name(cl))) { // an unavailable backend fails first
+            AtomicOutput.checkWritableDirectory(model.toAbsolutePath().getParent()); // before any work
+            if (testOut != null) {
+                AtomicOutput.checkWritableDirectory(testOut.toAbsolutePath().getParent());
+            }
+            return train(cl, Als.with(params).backend(choice).threads(front.threads(cl))
+                .listener(Progress.of(cl.getOut(), output.quiet || output.json)));
         }
+    }
+
+    private int train(CommandLine cl, Als als) throws IOException {
+        AlsParams params = als.params();
+        PrintWriter w = cl.getOut();
         Interactions trainSet;
         String source;
         Prepared prepared = null;

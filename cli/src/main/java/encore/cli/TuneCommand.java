@@ -3,7 +3,6 @@ package encore.cli;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
 import encore.als.Als;
-import encore.als.Backends;
 import encore.data.Interactions;
 import encore.data.Prepare;
 import encore.data.PrepareOptions;
@@ -100,7 +99,7 @@ final class TuneCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, CliFlags.phrase(e.getMessage()));
         }
         String backendName = backend.name(cl);
-        Als als = Als.with(grid.get(0)).backend(Backends.choose(backendName)).threads(threads);
+        Als als = Als.with(grid.get(0)).backend(backendName).threads(threads);
         PrintWriter w = quiet ? new PrintWriter(java.io.Writer.nullWriter()) : cl.getOut();
         PrepareOptions prep = front.prepareOptions(cl, SplitSpec.random(1 - trainRatio, front.seed));
         Prepared p = Prepare.run(data, prep);

@@ -48,7 +48,7 @@ public final class Als {
 
     /**
      * A backend already chosen with {@link Backends#choose} (so that a run which also opens a {@link Recommender}
-     * from the same choice probes and opens the device once).
+     * from the same choice probes and opens the device once). The caller keeps the choice and closes it.
      */
     public Als backend(Backends.Choice chosen) {
         if (chosen == null) {
@@ -73,11 +73,6 @@ public final class Als {
             throw new IllegalArgumentException("params must be set");
         }
         return new Als(p, backend, choice, threads, listener);
-    }
-
-    /** The backend chosen for this estimator: the one given, or {@link Backends#choose} of its name. */
-    public Backends.Choice choice() {
-        return choice != null ? choice : Backends.choose(backend);
     }
 
     /** The parameters. */
@@ -105,7 +100,15 @@ public final class Als {
      */
     public FitResult fit(Interactions train) {
         Memory.requireFit(train.users().size(), train.items().size(), params.rank());
-        Backends.Choice chosen = choice();
+        if (choice != null) {
+            return fit(train, choice);
+        }
+        try (Backends.Choice chosen = Backends.choose(backend)) {
+            return fit(train, chosen);
+        }
+    }
+
+    private FitResult fit(Interactions train, Backends.Choice chosen) {
         try (AlsBackend engine = chosen.open(params, threads)) {
             AlsTrainer.Fit fit = AlsTrainer.fit(train, params, engine, listener);
             return new FitResult(fit.model(), engine.name(), chosen.fallbackReason(engine), fit.iterationSeconds());

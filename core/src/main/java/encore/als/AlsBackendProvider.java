@@ -4,7 +4,7 @@ package encore.als;
 /**
  * Finds and opens an {@link AlsBackend}. Registered in {@code META-INF/services/encore.als.AlsBackendProvider}.
  */
-public interface AlsBackendProvider {
+public interface AlsBackendProvider extends AutoCloseable {
     /** The name users select it by (backend {@code cpu}, {@code gpu}). */
     String name();
 
@@ -29,5 +29,13 @@ public interface AlsBackendProvider {
      */
     default TopKScorer openScorer(EngineOptions options) {
         return null;
+    }
+
+    /**
+     * Releases what the provider holds for what it opens (e.g. the device its probe opened); backends and scorers it
+     * opened stay usable until they are closed. Idempotent; the default holds nothing.
+     */
+    @Override
+    default void close() {
     }
 }

@@ -51,17 +51,27 @@ public final class AlsModel {
 
     /** {@link #recommender(String)} with {@code threads} CPU worker threads. */
     public Recommender recommender(String backend, int threads) {
-        return recommender(Backends.choose(backend), threads);
+        Backends.Choice choice = Backends.choose(backend);
+        try {
+            TopKScorer scorer = choice.openScorer(threads);
+            return new Recommender(this, scorer, choice.fallbackReason(scorer), choice);
+        } catch (RuntimeException e) {
+            choice.close();
+            throw e;
+        }
     }
 
-    /** {@link #recommender(String, int)} on a backend already chosen (see {@link Als#backend(Backends.Choice)}). */
+    /**
+     * {@link #recommender(String, int)} on a backend already chosen (see {@link Als#backend(Backends.Choice)}); the
+     * caller keeps the choice.
+     */
     public Recommender recommender(Backends.Choice choice, int threads) {
         TopKScorer scorer = choice.openScorer(threads);
-        return new Recommender(this, scorer, choice.fallbackReason(scorer));
+        return new Recommender(this, scorer, choice.fallbackReason(scorer), null);
     }
 
     private Recommender cpu() {
-        return new Recommender(this, new CpuTopKScorer(Runtime.getRuntime().availableProcessors()), null);
+        return new Recommender(this, new CpuTopKScorer(Runtime.getRuntime().availableProcessors()), null, null);
     }
 
     /** The parameters the model was fitted with. */

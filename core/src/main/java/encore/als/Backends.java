@@ -14,7 +14,7 @@ public final class Backends {
     private Backends() {
     }
 
-    /** Every provider found, highest priority first. */
+    /** Every provider found, highest priority first; the caller closes them. */
     public static List<AlsBackendProvider> providers() {
         List<AlsBackendProvider> list = new ArrayList<>();
         ServiceLoader.load(AlsBackendProvider.class, Backends.class.getClassLoader()).forEach(list::add);
@@ -27,13 +27,19 @@ public final class Backends {
     public static Map<String, String> status() {
         Map<String, String> m = new LinkedHashMap<>();
         for (AlsBackendProvider p : providers()) {
-            m.put(p.name(), p.unavailableReason());
+            try (p) {
+                m.put(p.name(), p.unavailableReason());
+            }
         }
         return m;
     }
 
-    /** The chosen provider and, for {@code auto}, why higher-priority ones were passed over. */
-    public static final class Choice {
+    /**
+     * The chosen provider and, for {@code auto}, why higher-priority ones were passed over. It owns the provider (a
+     * GPU provider keeps the device its probe opened for the engine and the scorer opened from it): close it when
+     * done; backends and recommenders opened from it stay usable until they are closed themselves.
+     */
+    public static final class Choice implements AutoCloseable {
         private final AlsBackendProvider provider;
         private final String skipped;
         private final boolean auto;
@@ -79,6 +85,12 @@ public final class Backends {
             return own != null ? own : skipped;
         }
 
+        /** Closes the provider (what it opened stays open until closed). Idempotent. */
+        @Override
+        public void close() {
+            provider.close();
+        }
+
         /** {@link #fallbackReason(AlsBackend)} for a scorer. */
         public String fallbackReason(TopKScorer opened) {
             String own = opened.fallbackReason();
@@ -94,8 +106,23 @@ public final class Backends {
      * @throws IllegalStateException when the named (or every) backend is unavailable
      */
     public static Choice choose(String name) {
-        String want = name.toLowerCase(Locale.ROOT);
         List<AlsBackendProvider> all = providers();
+        AlsBackendProvider chosen = null;
+        try {
+            Choice c = choose(name, all);
+            chosen = c.provider;
+            return c;
+        } finally {
+            for (AlsBackendProvider p : all) {
+                if (p != chosen) {
+                    p.close();
+                }
+            }
+        }
+    }
+
+    private static Choice choose(String name, List<AlsBackendProvider> all) {
+        String want = name.toLowerCase(Locale.ROOT);
         if (all.isEmpty()) {
             throw new IllegalStateException("no ALS backend on the class path (encore-cpu missing?)");
         }

@@ -18,11 +18,14 @@ public final class Recommender implements AutoCloseable {
     private final AlsModel model;
     private final TopKScorer scorer;
     private final String skipped;
+    private final Backends.Choice owned;
 
-    Recommender(AlsModel model, TopKScorer scorer, String skipped) {
+    /** @param owned a backend choice this recommender closes with its scorer, or null */
+    Recommender(AlsModel model, TopKScorer scorer, String skipped, Backends.Choice owned) {
         this.model = model;
         this.scorer = scorer;
         this.skipped = skipped;
+        this.owned = owned;
     }
 
     /** The engine that computed the latest lists ("cpu", "gpu"). */
@@ -162,6 +165,12 @@ public final class Recommender implements AutoCloseable {
     /** Closes the scorer (and frees what it holds on a device); idempotent. */
     @Override
     public void close() {
-        scorer.close();
+        try {
+            scorer.close();
+        } finally {
+            if (owned != null) {
+                owned.close();
+            }
+        }
     }
 }

@@ -73,7 +73,13 @@ public final class RunPipeline {
     /** Runs the recipe described by {@code o}, writes the output files into {@code out} and returns the outcome. */
     public static Result run(RunOptions o, Path out, Listener listener) throws IOException {
         AtomicOutput.checkWritableDirectory(out); // before any work
-        Backends.Choice choice = o.als().choice(); // an unavailable backend fails before any work
+        // an unavailable backend fails before any work; one choice for the fit and the recommender: one device open
+        try (Backends.Choice choice = Backends.choose(o.als().backendName())) {
+            return run(o, out, listener, choice);
+        }
+    }
+
+    private static Result run(RunOptions o, Path out, Listener listener, Backends.Choice choice) throws IOException {
         Stages st = new Stages(listener);
         Inputs in = load(o, st);
 

@@ -1,6 +1,7 @@
 package encore.pipeline;
 
 import encore.als.Als;
+import encore.als.Backends;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
 import encore.als.Recommendations;
@@ -105,8 +106,14 @@ public final class Tuning {
                                   Als estimator, Listener listener) {
         encore.internal.Memory.requireFit(train.users().size(), train.items().size(),
             grid.stream().mapToInt(AlsParams::rank).max().orElse(1));
+        try (Backends.Choice choice = Backends.choose(estimator.backendName())) {
+            return fitAll(train, validation, grid, metric, estimator.backend(choice), listener);
+        }
+    }
+
+    private static List<Trial> fitAll(Interactions train, Csr validation, List<AlsParams> grid, Metric metric, Als als,
+                                      Listener listener) {
         List<Trial> trials = new ArrayList<>();
-        Als als = estimator.backend(estimator.choice());
         for (int i = 0; i < grid.size(); i++) {
             AlsParams p = grid.get(i);
             long t0 = System.nanoTime();

@@ -16,11 +16,12 @@ import java.lang.ref.Cleaner;
  *
  * <p>One device per provider instance ({@link SharedDevice}): the probe opens it, and the engine and the scorer opened
  * from this provider (one {@code Backends.Choice}) share it, so {@code encore run} — probe, train, recommend — opens
- * the device and loads the kernels once. The probe's hold on the device is given back by {@link #close()}, or, for a
- * provider nobody closes (the SPI has no close), when the provider becomes unreachable; the device closes once the
- * engines and scorers opened from it are closed too.
+ * the device and loads the kernels once. The probe's hold on the device is given back by {@link #close()} (a
+ * {@code Backends.Choice} closes its provider; {@code Backends.choose} closes those it passes over) or, as a safety net
+ * for a provider someone forgets to close, when it becomes unreachable; the device closes once the engines and
+ * scorers opened from it are closed too.
  */
-public final class GpuBackendProvider implements AlsBackendProvider, AutoCloseable {
+public final class GpuBackendProvider implements AlsBackendProvider {
     private static final long SPOT_CHECK_SEED = 0x5EED;
     /** Releases the probe hold of providers that become unreachable unclosed (a service, not state of ours). */
     private static final Cleaner CLEANER = Cleaner.create();

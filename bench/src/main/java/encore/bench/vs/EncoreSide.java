@@ -49,7 +49,11 @@ public final class EncoreSide implements Scenario.Engine {
     private int run() throws Exception {
         Path out = Scenario.out(o, scenario);
         Results res = new Results("encore", scenario);
-        res.info("threads", cores).info("backend", Backends.choose(backend).name())
+        String engine;
+        try (Backends.Choice c = Backends.choose(backend)) {
+            engine = c.name();
+        }
+        res.info("threads", cores).info("backend", engine)
             .info("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20)
             .info("started", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         Scenario.runAll(o, "encore", scenario, out, res, this);
