@@ -16,6 +16,8 @@ class CliFlagsTest {
             CliFlags.phrase("backend gpu failed: boom (backend=auto continues on the CPU; backend=cpu runs there)"));
         assertEquals("no pairs left after --limit 0", CliFlags.phrase("no pairs left after limit=0"));
         assertEquals("use --implicit", CliFlags.phrase("use implicitPrefs=true"));
+        assertEquals("backend gpu failed: x (--backend auto would continue on the CPU)",
+            CliFlags.phrase("backend gpu failed: x (backend=auto would continue on the CPU)"));
     }
 
     @Test

@@ -53,7 +53,7 @@ final class CheckedEngine<E extends CheckedEngine.Releasable> {
     void fallBack(String why) {
         close();
         if (!fallbackAllowed) {
-            throw new AlsException("backend gpu failed: " + why + " (backend auto would continue on the CPU)", null);
+            throw new AlsException("backend gpu failed: " + why + " (backend=auto would continue on the CPU)", null);
         }
         reason = why;
     }

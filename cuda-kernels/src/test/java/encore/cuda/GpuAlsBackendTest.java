@@ -151,7 +151,7 @@ class GpuAlsBackendTest {
         GpuAlsBackend b = checked(p, CpuTwinEngine.Fault.PERTURB_LONGEST_ROW, 1, false);
         AlsException e = assertThrows(AlsException.class, () -> fit(t, p, b));
         assertTrue(e.getMessage().startsWith("backend gpu failed: GPU half-iteration 2: row "), e.getMessage());
-        assertTrue(e.getMessage().endsWith(" (backend auto would continue on the CPU)"), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" (backend=auto would continue on the CPU)"), e.getMessage());
     }
 
     @Test
