@@ -5,28 +5,30 @@ import encore.matrix.Csr;
 import encore.matrix.Factors;
 
 import java.util.BitSet;
+import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * Top-k for every query row by blocked dense scoring, never materialising the full score matrix.
  *
  * <ul>
- *   <li><b>Candidates in norm order.</b> Candidates with factors are permuted by descending L2 norm (cold ones are
- *       dropped: Spark never recommends an entity without factors). By Cauchy–Schwarz a candidate scores at most
- *       ‖x‖·‖y‖, so once ‖x‖ times the largest norm of the next block falls below the query's current k-th best
- *       score, no later candidate can enter its list and the query stops. The bound carries a relative margin of
- *       10⁻⁴ for float rounding (k·2⁻²⁴ ≤ 6·10⁻⁵ at rank 1024), so pruning never changes a result.</li>
- *   <li><b>Blocks.</b> Queries are taken in blocks of {@value #QUERY_BLOCK} (one task each), candidates in blocks of
- *       {@value #CANDIDATE_BLOCK}, transposed to one array per dimension so scoring runs as SIMD passes over
- *       contiguous arrays; four queries share each pass.</li>
- *   <li><b>Selection.</b> Excluded (already seen) candidates are masked via a cursor over the query's exclusion row
- *       (re-expressed in norm order), and a bounded {@link TopK} keeps the best k with Spark's tie rule.</li>
+ *   <li><b>Candidates in norm order</b> ({@link NormOrder}). Candidates with factors are permuted by descending L2 norm
+ *       (cold ones are dropped: Spark never recommends an entity without factors). By Cauchy–Schwarz a candidate
+ *       scores at most ‖x‖·‖y‖, so once ‖x‖ times the largest norm of the next block falls below the query's current
+ *       k-th best score, no later candidate can enter its list and the query stops. The bound carries a relative
+ *       margin for float rounding ({@link BlockedScoringPass}), so pruning never changes a result.</li>
+ *   <li><b>Blocks</b> ({@link BlockedScoringPass}). Queries are taken in blocks of {@value #QUERY_BLOCK}, candidates in
+ *       blocks of {@value BlockedScoringPass#CANDIDATE_BLOCK}, transposed to one array per dimension so scoring runs
+ *       as SIMD passes over contiguous arrays; four queries share each pass.</li>
+ *   <li><b>Selection</b> ({@link TopKCollector}). Each query has one collector per list it asks for: excluded (already
+ *       seen) candidates are skipped via a cursor over the query's exclusion row (re-expressed in norm order), and a
+ *       bounded {@link TopK} keeps the best k with Spark's tie rule. {@link #topKWithAndWithoutExclusion} gives each
+ *       query two collectors, with and without its exclusion row, fed by one scoring pass; a query stops only when
+ *       neither can still accept.</li>
  * </ul>
  * Each query's result depends only on its own data, so it is identical whatever the thread count.
  */
 public final class CpuTopKScorer implements TopKScorer {
     static final int QUERY_BLOCK = 64;
-    static final int CANDIDATE_BLOCK = 2048;
-    private static final double BOUND_MARGIN = 1 + 1e-4;
 
     private final int threads;
 
@@ -45,24 +47,14 @@ public final class CpuTopKScorer implements TopKScorer {
 
     @Override
     public Recommendations topK(Factors queries, Factors candidates, int k, Csr exclude, int[] rows) {
-        checkRank(queries, candidates);
-        return topK(queries.data(), queries.present(), queries.rows(), candidates.data(), candidates.present(),
-            candidates.rows(), queries.rank(), k, exclude, rows, threads);
+        return score(queries, rows, candidates, k, exclude, false)[0];
     }
 
+    /** Both lists from one scoring pass: each query feeds a collector with and one without its exclusion row. */
     @Override
     public Recommendations[] topKWithAndWithoutExclusion(Factors queries, Factors candidates, int k, Csr exclude) {
-        checkRank(queries, candidates);
-        Recommendations[] r = topK(queries.data(), queries.present(), queries.rows(), candidates.data(),
-            candidates.present(), candidates.rows(), queries.rank(), k, exclude, true, null, threads);
+        Recommendations[] r = score(queries, null, candidates, k, exclude, true);
         return exclude == null ? new Recommendations[] {r[0], r[0]} : r;
-    }
-
-    private static void checkRank(Factors queries, Factors candidates) {
-        if (queries.rank() != candidates.rank()) {
-            throw new IllegalArgumentException("queries have rank " + queries.rank() + ", candidates "
-                + candidates.rank());
-        }
     }
 
     @Override
@@ -70,274 +62,118 @@ public final class CpuTopKScorer implements TopKScorer {
     }
 
     /**
-     * @param q        query factors, row-major, {@code nq × rank}
-     * @param qHas     queries that have factors (others get no list)
-     * @param c        candidate factors, row-major
-     * @param cHas     candidates that have factors (others are never recommended)
-     * @param nc       number of candidates
-     * @param exclude  per query, candidates to skip (a queries × candidates CSR, columns ascending), or null
-     * @param queries  the query rows to score, or null for all {@code nq}
+     * The lists of {@code rows} (or all queries): list 0 without the candidates of {@code exclude}, and with
+     * {@code alsoUnexcluded} (and an exclusion to leave out) list 1 with them.
      */
-    static Recommendations topK(float[] q, BitSet qHas, int nq, float[] c, BitSet cHas, int nc, int rank, int k,
-                                Csr exclude, int[] queries, int threads) {
-        return topK(q, qHas, nq, c, cHas, nc, rank, k, exclude, false, queries, threads)[0];
-    }
-
-    /** Candidates with factors in descending-norm order: their original ids, norms and factors (row-major). */
-    private record NormOrder(int[] ids, float[] norms, float[] factors, int[] positionOf) {
-        static NormOrder of(float[] c, BitSet cHas, int nc, int rank) {
-            int n = cHas.cardinality();
-            long[] keyed = new long[n];
-            double[] norm = new double[nc];
-            int at = 0;
-            for (int j = cHas.nextSetBit(0); j >= 0 && j < nc; j = cHas.nextSetBit(j + 1)) {
-                double s = 0;
-                for (int d = 0, o = j * rank; d < rank; d++) {
-                    s += (double) c[o + d] * c[o + d];
-                }
-                norm[j] = Math.sqrt(s);
-                // descending norm: sort ascending on the bit pattern of (−norm) mapped to an ordered int, then id
-                int bits = Float.floatToIntBits((float) norm[j]);
-                keyed[at++] = ((long) (Integer.MAX_VALUE - bits) << 32) | j;
-            }
-            java.util.Arrays.sort(keyed);
-            int[] ids = new int[n];
-            float[] norms = new float[n];
-            float[] f = new float[n * rank];
-            int[] pos = new int[nc];
-            java.util.Arrays.fill(pos, -1);
-            for (int p = 0; p < n; p++) {
-                int j = (int) keyed[p];
-                ids[p] = j;
-                pos[j] = p;
-                norms[p] = (float) (norm[j] * BOUND_MARGIN) + Float.MIN_NORMAL;
-                System.arraycopy(c, j * rank, f, p * rank, rank);
-            }
-            return new NormOrder(ids, norms, f, pos);
+    private Recommendations[] score(Factors queries, int[] rows, Factors candidates, int k, Csr exclude,
+                                    boolean alsoUnexcluded) {
+        if (queries.rank() != candidates.rank()) {
+            throw new IllegalArgumentException("queries have rank " + queries.rank() + ", candidates "
+                + candidates.rank());
         }
-    }
-
-    /** The exclusion rows re-expressed in norm-order positions (ascending), cold candidates dropped. */
-    private static Csr permuteExclusion(Csr exclude, int[] positionOf, int n) {
-        int rows = exclude.rows();
-        int[] ptr = new int[rows + 1];
-        int[] col = exclude.colIdx();
-        for (int r = 0; r < rows; r++) {
-            int cnt = 0;
-            for (int p = exclude.rowStart(r); p < exclude.rowEnd(r); p++) {
-                if (positionOf[col[p]] >= 0) {
-                    cnt++;
-                }
-            }
-            ptr[r + 1] = ptr[r] + cnt;
-        }
-        int[] idx = new int[ptr[rows]];
-        for (int r = 0; r < rows; r++) {
-            int at = ptr[r];
-            for (int p = exclude.rowStart(r); p < exclude.rowEnd(r); p++) {
-                int pos = positionOf[col[p]];
-                if (pos >= 0) {
-                    idx[at++] = pos;
-                }
-            }
-            java.util.Arrays.sort(idx, ptr[r], at);
-        }
-        return new Csr(rows, n, ptr, idx, new float[idx.length]);
-    }
-
-    /**
-     * As above; with {@code alsoUnexcluded} a second result holds the lists without the exclusion, from the same
-     * scores (one scoring pass for both).
-     */
-    static Recommendations[] topK(float[] q, BitSet qHas, int nq, float[] c, BitSet cHas, int nc, int rank, int k,
-                                  Csr exclude, boolean alsoUnexcluded, int[] queries, int threads) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
-        boolean both = alsoUnexcluded && exclude != null;
-        int rows = queries == null ? nq : queries.length;
-        int kk = Math.min(k, Math.max(1, nc));
-        int[] ids = new int[rows * kk];
-        float[] scores = new float[rows * kk];
-        int[] counts = new int[rows];
-        int[] ids2 = both ? new int[rows * kk] : null;
-        float[] scores2 = both ? new float[rows * kk] : null;
-        int[] counts2 = both ? new int[rows] : null;
-        NormOrder order = NormOrder.of(c, cHas, nc, rank);
-        int n = order.ids().length;
-        Csr excl = exclude == null ? null : permuteExclusion(exclude, order.positionOf(), n);
-        float[] cf = order.factors();
-        float[] cNorm = order.norms();
-        int[] cId = order.ids();
-        int blocks = (rows + QUERY_BLOCK - 1) / QUERY_BLOCK;
+        int n = rows == null ? queries.rows() : rows.length;
+        int kk = Math.min(k, Math.max(1, candidates.rows()));
+        NormOrder order = NormOrder.of(candidates);
+        Csr exclusion = exclude == null ? null : order.exclusion(exclude);
+        Lists[] out = new Lists[alsoUnexcluded && exclude != null ? 2 : 1];
+        for (int l = 0; l < out.length; l++) {
+            out[l] = new Lists(new int[n * kk], new float[n * kk], new int[n]);
+        }
+        Job job = new Job(queries, queries.present(), rows, order, exclusion, kk, out);
+        int blocks = (n + QUERY_BLOCK - 1) / QUERY_BLOCK;
+        // one task per query block; at most min(threads, blocks) run at once, so as many workers are ever created,
+        // each reused from block to block (one long task per thread instead was as fast in CPU time, but slower in
+        // wall time on a busy machine)
+        ArrayBlockingQueue<Worker> idle = new ArrayBlockingQueue<>(Math.max(1, Math.min(threads, blocks)));
         Parallel.forEachUnchecked(threads, blocks, b -> {
-            float[][] bufs = new float[4][CANDIDATE_BLOCK];
-            int[] group = new int[4];
-            float[][] cT = new float[rank][CANDIDATE_BLOCK];
-            int[] cursor = new int[QUERY_BLOCK];
-            float[] qNorm = new float[QUERY_BLOCK];
-            boolean[] active = new boolean[QUERY_BLOCK];
-            TopK[] heaps = new TopK[QUERY_BLOCK];
-            TopK[] heaps2 = both ? new TopK[QUERY_BLOCK] : null;
-            int from = b * QUERY_BLOCK;
-            int to = Math.min(rows, from + QUERY_BLOCK);
-            int live = 0;
-            for (int r = from; r < to; r++) {
-                heaps[r - from] = new TopK(kk);
-                if (both) {
-                    heaps2[r - from] = new TopK(kk);
-                }
-                int row = queries == null ? r : queries[r];
-                cursor[r - from] = excl == null ? 0 : excl.rowStart(row);
-                active[r - from] = qHas.get(row);
-                if (active[r - from]) {
-                    live++;
-                    double s = 0;
-                    for (int d = 0, o = row * rank; d < rank; d++) {
-                        s += (double) q[o + d] * q[o + d];
-                    }
-                    qNorm[r - from] = (float) (Math.sqrt(s) * BOUND_MARGIN);
-                }
+            Worker worker = idle.poll();
+            if (worker == null) {
+                worker = new Worker(job);
             }
-            for (int c0 = 0; c0 < n && live > 0; c0 += CANDIDATE_BLOCK) {
-                int c1 = Math.min(n, c0 + CANDIDATE_BLOCK);
-                int width = c1 - c0;
-                // retire queries that no candidate from here on can reach
-                float maxNorm = cNorm[c0];
-                for (int r = from; r < to; r++) {
-                    int i = r - from;
-                    if (active[i]) {
-                        float th = heaps[i].threshold();
-                        if (both) {
-                            th = Math.min(th, heaps2[i].threshold());
-                        }
-                        if (qNorm[i] * maxNorm < th) {
-                            active[i] = false;
-                            live--;
-                        }
-                    }
-                }
-                if (live == 0) {
-                    break;
-                }
-                transpose(cf, c0, c1, rank, cT);
-                int r = from;
-                while (r < to) {
-                    int g = 0;
-                    while (g < 4 && r < to) {
-                        if (active[r - from]) {
-                            group[g++] = r;
-                        }
-                        r++;
-                    }
-                    if (g == 0) {
-                        break;
-                    }
-                    for (int pad = g; pad < 4; pad++) {
-                        group[pad] = group[0]; // score the first again, ignore the result
-                    }
-                    score4(q, rank, queries, group, cT, width, bufs);
-                    for (int m = 0; m < g; m++) {
-                        int rr = group[m];
-                        int i = rr - from;
-                        float[] buf = bufs[m];
-                        if (both) {
-                            offerAll(heaps2[i], buf, cId, c0, width);
-                        }
-                        if (excl != null) {
-                            int row = queries == null ? rr : queries[rr];
-                            int[] col = excl.colIdx();
-                            int cur = cursor[i];
-                            int end = excl.rowEnd(row);
-                            while (cur < end && col[cur] < c1) {
-                                if (col[cur] >= c0) {
-                                    buf[col[cur] - c0] = Float.NaN;
-                                }
-                                cur++;
-                            }
-                            cursor[i] = cur;
-                        }
-                        offerAll(heaps[i], buf, cId, c0, width);
-                    }
-                }
-            }
-            for (int r = from; r < to; r++) {
-                counts[r] = heaps[r - from].drainSorted(ids, scores, r * kk);
-                if (both) {
-                    counts2[r] = heaps2[r - from].drainSorted(ids2, scores2, r * kk);
-                }
-            }
+            worker.score(b);
+            idle.offer(worker);
         });
-        Recommendations main = new Recommendations(kk, ids, scores, counts);
-        return both ? new Recommendations[] {main, new Recommendations(kk, ids2, scores2, counts2)}
-            : new Recommendations[] {main};
+        Recommendations[] result = new Recommendations[out.length];
+        for (int l = 0; l < out.length; l++) {
+            result[l] = new Recommendations(kk, out[l].ids(), out[l].scores(), out[l].counts());
+        }
+        return result;
     }
 
-    /** Offers the block's scores; {@code cId} maps norm-order positions back to candidate ids. */
-    private static void offerAll(TopK h, float[] buf, int[] cId, int c0, int width) {
-        float th = h.threshold();
-        for (int j = 0; j < width; j++) {
-            float s = buf[j];
-            if (s >= th) { // false for NaN: masked candidates never enter
-                h.offer(cId[c0 + j], s);
-                th = h.threshold();
-            }
-        }
-    }
-
-    /** cT[d][j] = c[(c0 + j)·rank + d]: the candidate block dimension-major, so scoring runs along j. */
-    private static void transpose(float[] c, int c0, int c1, int rank, float[][] cT) {
-        int width = c1 - c0;
-        for (int j = 0; j < width; j++) {
-            int o = (c0 + j) * rank;
-            for (int d = 0; d < rank; d++) {
-                cT[d][j] = c[o + d];
-            }
-        }
+    /** One list per query row, in row-major slots of k: row r's entries at {@code [r·k, r·k + counts[r])}. */
+    private record Lists(int[] ids, float[] scores, int[] counts) {
     }
 
     /**
-     * bufs[g][j] = Σ_d q[row_g·rank + d] · cT[d][j] for four query rows at once (rows of {@code group}, mapped through
-     * {@code queries}), accumulated over d in order 0..rank−1 exactly like a plain dot product (so scores equal
-     * {@link AlsModel#predict}'s), but as {@code rank} passes of {@code buf[j] += x · col[j]} along contiguous arrays,
-     * which the JIT turns into SIMD instructions; one load of each column value feeds four multiply-adds. (One array
-     * per dimension matters: with an offset into a shared array, {@code buf[j] += x * c[base + j]}, C2 cannot rule out
-     * overlap and emits scalar code, ten times slower.)
+     * One call's read-only inputs and its outputs: query factors and which rows have them, the query rows to score
+     * (null: all), the candidates in norm order, the exclusion in norm-order positions (or null), the list length
+     * (k capped by the candidate count), and the lists to fill ([0] with the exclusion, [1] without).
      */
-    private static void score4(float[] q, int rank, int[] queries, int[] group, float[][] cT, int width,
-                               float[][] bufs) {
-        int o0 = (queries == null ? group[0] : queries[group[0]]) * rank;
-        int o1 = (queries == null ? group[1] : queries[group[1]]) * rank;
-        int o2 = (queries == null ? group[2] : queries[group[2]]) * rank;
-        int o3 = (queries == null ? group[3] : queries[group[3]]) * rank;
-        float[] b0 = bufs[0];
-        float[] b1 = bufs[1];
-        float[] b2 = bufs[2];
-        float[] b3 = bufs[3];
-        float[] col = cT[0];
-        float x0 = q[o0];
-        float x1 = q[o1];
-        float x2 = q[o2];
-        float x3 = q[o3];
-        for (int j = 0; j < width; j++) {
-            float v = col[j];
-            b0[j] = 0f + x0 * v;
-            b1[j] = 0f + x1 * v;
-            b2[j] = 0f + x2 * v;
-            b3[j] = 0f + x3 * v;
+    private record Job(Factors queries, BitSet present, int[] rows, NormOrder order, Csr exclusion, int k,
+                       Lists[] out) {
+        int rowCount() {
+            return out[0].counts().length;
         }
-        for (int d = 1; d < rank; d++) {
-            col = cT[d];
-            x0 = q[o0 + d];
-            x1 = q[o1 + d];
-            x2 = q[o2 + d];
-            x3 = q[o3 + d];
-            for (int j = 0; j < width; j++) {
-                float v = col[j];
-                b0[j] += x0 * v;
-                b1[j] += x1 * v;
-                b2[j] += x2 * v;
-                b3[j] += x3 * v;
+
+        int row(int r) {
+            return rows == null ? r : rows[r];
+        }
+    }
+
+    /** A worker thread's scoring pass and collectors, reused for every query block it takes. */
+    private static final class Worker {
+        private final Job job;
+        private final BlockedScoringPass pass;
+        private final TopKCollector[][] collectors; // [slot][list]
+
+        Worker(Job job) {
+            this.job = job;
+            int slots = Math.min(QUERY_BLOCK, job.rowCount());
+            this.pass = new BlockedScoringPass(job.queries(), job.order(), slots);
+            this.collectors = new TopKCollector[slots][job.out().length];
+            for (TopKCollector[] slot : collectors) {
+                for (int l = 0; l < slot.length; l++) {
+                    slot[l] = new TopKCollector(job.k(), job.order().ids());
+                }
+            }
+        }
+
+        /** Scores query block {@code b} (result rows {@code b·QUERY_BLOCK …}) and writes its lists. */
+        void score(int b) {
+            int from = b * QUERY_BLOCK;
+            int to = Math.min(job.rowCount(), from + QUERY_BLOCK);
+            pass.clear();
+            for (int r = from; r < to; r++) {
+                int row = job.row(r);
+                TopKCollector[] slot = collectors[r - from];
+                start(slot, row);
+                if (job.present().get(row)) {
+                    pass.add(row, slot);
+                }
+            }
+            pass.run();
+            Lists[] out = job.out();
+            for (int r = from; r < to; r++) {
+                TopKCollector[] slot = collectors[r - from];
+                for (int l = 0; l < out.length; l++) {
+                    out[l].counts()[r] = slot[l].drainSorted(out[l].ids(), out[l].scores(), r * job.k());
+                }
+            }
+        }
+
+        /** Starts query {@code row}'s collectors: [0] skips its exclusion row (if any), [1] keeps everything. */
+        private void start(TopKCollector[] slot, int row) {
+            Csr ex = job.exclusion();
+            if (ex == null) {
+                slot[0].start(job.k());
+            } else {
+                slot[0].start(job.k(), ex.colIdx(), ex.rowStart(row), ex.rowEnd(row));
+            }
+            for (int l = 1; l < slot.length; l++) {
+                slot[l].start(job.k());
             }
         }
     }

@@ -1,6 +1,7 @@
 package encore.als;
 
 import encore.matrix.Csr;
+import encore.matrix.Factors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -50,9 +51,12 @@ class CpuTopKScorerTest {
             }
         }
         Csr exclude = Csr.fromCoordinates(nq, nc, r, col, new float[m]);
+        Factors queries = Factors.copyOf(q, nq, rank, qHas);
+        Factors candidates = Factors.copyOf(c, nc, rank, cHas);
         for (int threads : new int[] {1, 3}) {
-            Recommendations[] both = CpuTopKScorer.topK(q, qHas, nq, c, cHas, nc, rank, k, exclude, true, null, threads);
-            Recommendations plain = CpuTopKScorer.topK(q, qHas, nq, c, cHas, nc, rank, k, null, null, threads);
+            CpuTopKScorer scorer = new CpuTopKScorer(threads);
+            Recommendations[] both = scorer.topKWithAndWithoutExclusion(queries, candidates, k, exclude);
+            Recommendations plain = scorer.topK(queries, candidates, k, null, null);
             for (int i = 0; i < nq; i++) {
                 assertArrayEquals(reference(q, i, c, qHas, cHas, nc, rank, k, exclude), both[0].ids(i), "excl " + i);
                 assertArrayEquals(reference(q, i, c, qHas, cHas, nc, rank, k, null), both[1].ids(i), "all " + i);
