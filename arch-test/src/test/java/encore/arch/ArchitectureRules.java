@@ -2,7 +2,12 @@ package encore.arch;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 
 import java.util.List;
 
@@ -10,6 +15,7 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPac
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -90,6 +96,33 @@ final class ArchitectureRules {
         .should().onlyHaveDependentClassesThat().resideInAnyPackage(OWN)
         .because("encore.internal is not API: core's module-info exports it only to Encore's own modules");
 
+    /**
+     * The typed kernel-launch facade mirrors the {@code .cu} prototypes argument for argument, so its methods may take
+     * more parameters (docs/architecture.md lists this exception).
+     */
+    static final DescribedPredicate<JavaClass> KERNEL_FACADE = DescribedPredicate.describe(
+        "are the typed kernel facade (encore.cuda.AlsKernels, encore.cuda.TopKKernels)",
+        c -> c.getName().equals("encore.cuda.AlsKernels") || c.getName().equals("encore.cuda.TopKKernels"));
+
+    private static final ArchCondition<JavaCodeUnit> AT_MOST_SEVEN_PARAMETERS =
+        new ArchCondition<>("take at most 7 parameters") {
+            @Override
+            public void check(JavaCodeUnit unit, ConditionEvents events) {
+                int n = unit.getRawParameterTypes().size();
+                if (n > 7) {
+                    events.add(SimpleConditionEvent.violated(unit, unit.getFullName() + " takes " + n
+                        + " parameters"));
+                }
+            }
+        };
+
+    static final ArchRule AT_MOST_SEVEN_PARAMETERS_OUTSIDE_THE_KERNEL_FACADE = codeUnits()
+        .that().areDeclaredInClassesThat(DescribedPredicate.not(KERNEL_FACADE))
+        .and().areDeclaredInClassesThat().resideOutsideOfPackage("..jmh_generated..") // JMH's generated stubs
+        .and().doNotHaveModifier(JavaModifier.SYNTHETIC)
+        .should(AT_MOST_SEVEN_PARAMETERS)
+        .because("long parameter lists hide the types a call should pass (docs/architecture.md)");
+
     static final ArchRule NO_CYCLES_BETWEEN_TOP_LEVEL_PACKAGES = slices()
         .matching("encore.(*)..").namingSlices("encore.$1")
         .should().beFreeOfCycles();
@@ -131,6 +164,8 @@ final class ArchitectureRules {
             List.of("encore.pipeline.archfixture.PlantedPicocliImport")),
         new Checked("encore.internal only from Encore's modules", INTERNAL_ONLY_FROM_OWN_MODULES,
             resideInAPackage("encore.internal.."), 3, List.of("encore.archfixture.PlantedInternalUse")),
+        new Checked("at most 7 parameters outside the kernel facade", AT_MOST_SEVEN_PARAMETERS_OUTSIDE_THE_KERNEL_FACADE,
+            ALL, 150, List.of("encore.archfixture.PlantedLongParameterList")),
         new Checked("no cycles between encore.* packages", NO_CYCLES_BETWEEN_TOP_LEVEL_PACKAGES, ALL, 150,
             List.of("encore.eval.archfixture.PlantedCycleA", "encore.synth.archfixture.PlantedCycleB")),
         new Checked("no cycles between any two packages", NO_CYCLES_BETWEEN_PACKAGES, ALL, 150,

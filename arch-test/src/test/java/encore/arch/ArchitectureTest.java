@@ -68,6 +68,10 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule no_cycles_between_packages = ArchitectureRules.NO_CYCLES_BETWEEN_PACKAGES;
 
+    @ArchTest
+    static final ArchRule at_most_seven_parameters =
+        ArchitectureRules.AT_MOST_SEVEN_PARAMETERS_OUTSIDE_THE_KERNEL_FACADE;
+
     /** Each module's classes are in the import: a missing dependency of this module would make rules vacuous. */
     @ArchTest
     static void every_module_is_imported(JavaClasses classes) {
