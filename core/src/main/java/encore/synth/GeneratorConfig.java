@@ -11,18 +11,28 @@ package encore.synth;
  * file: about 54,800 users and about 1.04 M distinct tracks in the output); {@link #builder()} starts from those
  * derived sizes and lets any of them be overridden.
  *
- * @param rows      data rows to write (the header is not counted), dirty rows included
- * @param seed      the random seed
- * @param users     number of users; every user gets at least one row
- * @param tracks    catalogue size in tracks (the number of distinct tracks that actually get played is smaller,
- *                  since the popularity tail is long)
- * @param artists   number of artists in the catalogue; each artist owns at least one track
- * @param genres    number of latent genres (the planted taste structure); every artist has exactly one
- * @param dirtRate  expected fraction of rows that are dirty (emptied field, truncated row or duplicated row)
- * @param threads   worker threads used for generation; does not affect the output
+ * <ul>
+ *   <li>{@code rows}: data rows to write (the header is not counted), dirty rows included;</li>
+ *   <li>{@code seed}: the random seed;</li>
+ *   <li>{@code users}: number of users; every user gets at least one row;</li>
+ *   <li>{@code tracks}: catalogue size in tracks (the number of distinct tracks that actually get played is smaller,
+ *       since the popularity tail is long);</li>
+ *   <li>{@code artists}: number of artists in the catalogue; each artist owns at least one track;</li>
+ *   <li>{@code genres}: number of latent genres (the planted taste structure); every artist has exactly one;</li>
+ *   <li>{@code dirtRate}: expected fraction of rows that are dirty (emptied field, truncated row or duplicated row);</li>
+ *   <li>{@code threads}: worker threads used for generation; does not affect the output.</li>
+ * </ul>
+ * An immutable value, built by {@link #forRows}, {@link #builder()} or {@link #toBuilder()} and validated whole.
  */
-public record GeneratorConfig(long rows, long seed, int users, int tracks, int artists, int genres, double dirtRate,
-                              int threads) {
+public final class GeneratorConfig {
+    private final long rows;
+    private final long seed;
+    private final int users;
+    private final int tracks;
+    private final int artists;
+    private final int genres;
+    private final double dirtRate;
+    private final int threads;
 
     /** Rows written by the demo when nothing else is asked for. */
     public static final long DEFAULT_ROWS = 1_000_000L;
@@ -59,7 +69,15 @@ public record GeneratorConfig(long rows, long seed, int users, int tracks, int a
     static final int MIN_ARTISTS_PER_GENRE = 8;
 
     /** Validates every parameter against its supported range. */
-    public GeneratorConfig {
+    private GeneratorConfig(Builder b) {
+        this.rows = b.rows;
+        this.seed = b.seed;
+        this.users = b.users;
+        this.tracks = b.tracks;
+        this.artists = b.artists;
+        this.genres = b.genres;
+        this.dirtRate = b.dirtRate;
+        this.threads = b.threads;
         if (rows < 1 || rows > MAX_ROWS) {
             throw new IllegalArgumentException("rows must be between 1 and " + MAX_ROWS + ", got " + rows);
         }
@@ -105,8 +123,66 @@ public record GeneratorConfig(long rows, long seed, int users, int tracks, int a
         int users = usersFor(rows);
         int tracks = tracksFor(rows);
         int artists = artistsFor(tracks);
-        return new GeneratorConfig(rows, seed, users, tracks, artists, genresFor(artists), DEFAULT_DIRT_RATE,
-                defaultThreads());
+        return new Builder().rows(rows).seed(seed).users(users).tracks(tracks).artists(artists)
+                .genres(genresFor(artists)).dirtRate(DEFAULT_DIRT_RATE).threads(defaultThreads()).build();
+    }
+
+    /** {@code rows}. */
+    public long rows() {
+        return rows;
+    }
+
+    /** {@code seed}. */
+    public long seed() {
+        return seed;
+    }
+
+    /** {@code users}. */
+    public int users() {
+        return users;
+    }
+
+    /** {@code tracks}. */
+    public int tracks() {
+        return tracks;
+    }
+
+    /** {@code artists}. */
+    public int artists() {
+        return artists;
+    }
+
+    /** {@code genres}. */
+    public int genres() {
+        return genres;
+    }
+
+    /** {@code dirtRate}. */
+    public double dirtRate() {
+        return dirtRate;
+    }
+
+    /** {@code threads}. */
+    public int threads() {
+        return threads;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GeneratorConfig c && rows == c.rows && seed == c.seed && users == c.users
+            && tracks == c.tracks && artists == c.artists && genres == c.genres
+            && Double.compare(dirtRate, c.dirtRate) == 0 && threads == c.threads;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(rows, seed, users, tracks, artists, genres, dirtRate, threads);
+    }
+
+    @Override
+    public String toString() {
+        return "GeneratorConfig[rows=" + rows + ", seed=" + seed + ", users=" + users + ", tracks=" + tracks
+            + ", artists=" + artists + ", genres=" + genres + ", dirtRate=" + dirtRate + ", threads=" + threads + "]";
     }
 
     /** {@link #forRows(long, long)} with {@link #DEFAULT_ROWS} and {@link #DEFAULT_SEED}. */
@@ -128,12 +204,12 @@ public record GeneratorConfig(long rows, long seed, int users, int tracks, int a
 
     /** This configuration with another thread count (same output). */
     public GeneratorConfig withThreads(int threads) {
-        return new GeneratorConfig(rows, seed, users, tracks, artists, genres, dirtRate, threads);
+        return toBuilder().threads(threads).build();
     }
 
     /** This configuration with another seed. */
     public GeneratorConfig withSeed(long seed) {
-        return new GeneratorConfig(rows, seed, users, tracks, artists, genres, dirtRate, threads);
+        return toBuilder().seed(seed).build();
     }
 
     static int usersFor(long rows) {
@@ -232,7 +308,9 @@ public record GeneratorConfig(long rows, long seed, int users, int tracks, int a
             int t = tracks != 0 ? tracks : tracksFor(rows);
             int a = artists != 0 ? artists : (t > 0 ? artistsFor(t) : 1);
             int g = genres != 0 ? genres : (a > 0 ? genresFor(a) : 1);
-            return new GeneratorConfig(rows, seed, u, t, a, g, dirtRate, threads);
+            Builder derived = new Builder().rows(rows).seed(seed).users(u).tracks(t).artists(a).genres(g)
+                    .dirtRate(dirtRate).threads(threads);
+            return new GeneratorConfig(derived);
         }
     }
 }
