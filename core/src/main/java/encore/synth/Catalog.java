@@ -3,8 +3,10 @@ package encore.synth;
 import java.util.Arrays;
 
 /**
- * The fixed catalogue: genres, artists, albums and tracks, their names (pre-encoded as CSV fields in UTF-8) and, per
- * genre, an alias table for O(1) Zipf sampling.
+ * The fixed catalogue: genres, artists, albums and tracks, their names (pre-encoded as CSV fields in UTF-8, see
+ * {@link RowTails}) and, per genre, an alias table for O(1) Zipf sampling. The model is described in
+ * {@code docs/generator.md}, "Catalogue"; the constructor builds it in phases, one method each, in the order of the
+ * draws on the catalogue's stream: genre popularity, artists, releases, the renumbering, the alias tables, the text.
  *
  * <p>Track ids are ordered by genre, then by decreasing popularity inside the genre: the tracks of genre {@code g} are
  * {@code genreStart[g] .. genreStart[g + 1]}, the most popular first. A popularity draw therefore returns an id
@@ -23,7 +25,6 @@ final class Catalog {
     static final double GENRE_S = 0.6;
 
     private static final long SALT = 0x6361_7461_6c6f_6775L; // "catalogu"
-    private static final long SALT_TITLE = 0x7469_746c_6573_2121L; // "titles!!"
 
     final int tracks;
     final int artists;
@@ -56,27 +57,62 @@ final class Catalog {
     /** Mean row-tail length over tracks (for buffer sizing). */
     final double meanTailLen;
 
+    /** Builds the catalogue of {@code c}; every draw comes from streams of {@code c.seed()}. */
     Catalog(GeneratorConfig c) {
         tracks = c.tracks();
         artists = c.artists();
         genres = c.genres();
         SplitMix r = SplitMix.stream(c.seed(), SALT, 0);
 
-        // Genre popularity.
-        genreCdf = new double[genres];
+        genreCdf = genrePopularity(genres);
+        artistGenre = new int[artists];
+        double[] artistPop = new double[artists];
+        int[] artistTracks = drawArtists(r, artistPop);
+        Releases rel = drawReleases(r, artistTracks, artistPop);
+        albums = rel.count;
+        albumArtist = Arrays.copyOf(rel.albumArtist, rel.count);
+        int[] albumFirstRel = Arrays.copyOf(rel.albumFirst, rel.count);
+        rel.albumArtist = null;
+        rel.albumFirst = null;
+
+        genreStart = new int[genres + 1];
+        trackAlbum = new int[tracks];
+        trackArtist = new int[tracks];
+        nextInAlbum = new int[tracks];
+        int[] relOf = renumber(rel);
+        rel = null; // the release-order arrays can go before the names are built
+
+        alias = new long[tracks];
+        buildAliasTables();
+
+        RowTails text = RowTails.render(this, c.seed(), r, albumFirstRel, relOf);
+        tails = text.bytes;
+        tailOff = text.off;
+        maxTailLen = text.maxLen;
+        meanTailLen = text.meanLen;
+    }
+
+    /** Genre popularity {@code π_g ∝ (g + 6)^-GENRE_S} as a cumulative distribution (last entry exactly 1). */
+    private static double[] genrePopularity(int genres) {
+        double[] cdf = new double[genres];
         double sum = 0;
         for (int g = 0; g < genres; g++) {
             sum += DMath.pow(g + 6.0, -GENRE_S);
-            genreCdf[g] = sum;
+            cdf[g] = sum;
         }
         for (int g = 0; g < genres; g++) {
-            genreCdf[g] /= sum;
+            cdf[g] /= sum;
         }
-        genreCdf[genres - 1] = 1.0;
+        cdf[genres - 1] = 1.0;
+        return cdf;
+    }
 
-        // Artists: a genre each (the first `genres` artists cover every genre once), a popularity and a size.
-        artistGenre = new int[artists];
-        double[] artistPop = new double[artists];
+    /**
+     * Artists: a genre each in {@link #artistGenre} (the first {@code genres} artists cover every genre once, the rest
+     * drawn by genre popularity), a log-normal popularity {@code exp(1.5 Z)} into {@code artistPop} and a log-normal
+     * size, mildly larger for popular artists. Returns each artist's track count: one each, the rest shared by size.
+     */
+    private int[] drawArtists(SplitMix r, double[] artistPop) {
         double[] artistSize = new double[artists];
         double sizeSum = 0;
         for (int a = 0; a < artists; a++) {
@@ -98,15 +134,38 @@ final class Catalog {
             artistTracks[a]++;
             assigned++;
         }
-        artistSize = null;
+        return artistTracks;
+    }
 
-        // Albums and tracks, consecutive per artist in this first ("release") numbering.
-        int[] relAlbum = new int[tracks];
-        int[] relArtist = new int[tracks];
-        float[] weight = new float[tracks];
-        int[] albumArtistTmp = new int[Math.max(16, tracks / 4)];
-        int[] albumFirstTmp = new int[albumArtistTmp.length];
-        int nAlbums = 0;
+    /**
+     * Albums and tracks in the first ("release") numbering, where the tracks of an album, and the albums of an
+     * artist, are consecutive. Arrays are dropped as soon as the next phase is done with them.
+     */
+    private static final class Releases {
+        /** Album and artist of each track, by release id. */
+        int[] album;
+        int[] artist;
+        /** Latent weight of each track, by release id. */
+        float[] weight;
+        /** Artist and first track of each album ({@code count} used, the rest is slack). */
+        int[] albumArtist;
+        int[] albumFirst;
+        int count;
+    }
+
+    /**
+     * Cuts each artist's tracks into releases: singles of 1–2 tracks (15 %), EPs of 3–6 (15 %), albums of 7–15
+     * (70 %), the last one cut to the tracks left. A track weighs {@code a · b · c_pos · exp(0.8 Z)}: the artist's
+     * popularity {@code a}, an album factor {@code b = exp(0.5 Z)}, and {@code c_pos} = 1.6, 1.3 for the first two
+     * tracks of a release, 1 after.
+     */
+    private Releases drawReleases(SplitMix r, int[] artistTracks, double[] artistPop) {
+        Releases rel = new Releases();
+        rel.album = new int[tracks];
+        rel.artist = new int[tracks];
+        rel.weight = new float[tracks];
+        rel.albumArtist = new int[Math.max(16, tracks / 4)];
+        rel.albumFirst = new int[rel.albumArtist.length];
         int t = 0;
         for (int a = 0; a < artists; a++) {
             int left = artistTracks[a];
@@ -114,35 +173,36 @@ final class Catalog {
                 double x = r.nextDouble();
                 int size = x < 0.15 ? 1 + r.nextInt(2) : x < 0.30 ? 3 + r.nextInt(4) : 7 + r.nextInt(9);
                 size = Math.min(size, left);
-                if (nAlbums == albumArtistTmp.length) {
-                    albumArtistTmp = Arrays.copyOf(albumArtistTmp, nAlbums * 2);
-                    albumFirstTmp = Arrays.copyOf(albumFirstTmp, nAlbums * 2);
+                int al = rel.count;
+                if (al == rel.albumArtist.length) {
+                    rel.albumArtist = Arrays.copyOf(rel.albumArtist, al * 2);
+                    rel.albumFirst = Arrays.copyOf(rel.albumFirst, al * 2);
                 }
-                albumArtistTmp[nAlbums] = a;
-                albumFirstTmp[nAlbums] = t;
+                rel.albumArtist[al] = a;
+                rel.albumFirst[al] = t;
                 double albumPop = DMath.exp(0.5 * clampZ(r.nextGaussian()));
                 for (int i = 0; i < size; i++, t++) {
-                    relAlbum[t] = nAlbums;
-                    relArtist[t] = a;
+                    rel.album[t] = al;
+                    rel.artist[t] = a;
                     double position = i == 0 ? 1.6 : i == 1 ? 1.3 : 1.0;
                     double w = artistPop[a] * albumPop * position * DMath.exp(0.8 * clampZ(r.nextGaussian()));
-                    weight[t] = (float) Math.max(1e-30, Math.min(1e30, w));
+                    rel.weight[t] = (float) Math.max(1e-30, Math.min(1e30, w));
                 }
-                nAlbums++;
+                rel.count++;
                 left -= size;
             }
         }
-        albums = nAlbums;
-        albumArtist = Arrays.copyOf(albumArtistTmp, nAlbums);
-        int[] albumFirstRel = Arrays.copyOf(albumFirstTmp, nAlbums);
-        albumArtistTmp = null;
-        albumFirstTmp = null;
-        artistPop = null;
+        return rel;
+    }
 
-        // Renumber: by genre, then by decreasing weight (ties by release id). relOf[id] is the release id of id.
-        genreStart = new int[genres + 1];
+    /**
+     * Renumbers the tracks by genre, then by decreasing weight (ties by release id), filling {@link #genreStart},
+     * {@link #trackAlbum}, {@link #trackArtist} and {@link #nextInAlbum}. Returns {@code relOf}: the release id of
+     * each track id.
+     */
+    private int[] renumber(Releases rel) {
         for (int i = 0; i < tracks; i++) {
-            genreStart[artistGenre[relArtist[i]] + 1]++;
+            genreStart[artistGenre[rel.artist[i]] + 1]++;
         }
         for (int g = 0; g < genres; g++) {
             genreStart[g + 1] += genreStart[g];
@@ -151,9 +211,9 @@ final class Catalog {
         int[] fill = Arrays.copyOf(genreStart, genres);
         for (int i = 0; i < tracks; i++) {
             // Positive floats order like their bit patterns; the low half carries the release id.
-            keys[fill[artistGenre[relArtist[i]]]++] = ((long) Float.floatToIntBits(weight[i]) << 32) | i;
+            keys[fill[artistGenre[rel.artist[i]]]++] = ((long) Float.floatToIntBits(rel.weight[i]) << 32) | i;
         }
-        weight = null;
+        rel.weight = null;
         int[] relOf = new int[tracks];
         int[] idOf = new int[tracks];
         for (int g = 0; g < genres; g++) {
@@ -161,26 +221,23 @@ final class Catalog {
             int to = genreStart[g + 1];
             Arrays.sort(keys, from, to);
             for (int k = 0; k < to - from; k++) {
-                int rel = (int) keys[to - 1 - k]; // rank k = k-th heaviest
-                relOf[from + k] = rel;
-                idOf[rel] = from + k;
+                int id = (int) keys[to - 1 - k]; // rank k = k-th heaviest
+                relOf[from + k] = id;
+                idOf[id] = from + k;
             }
         }
         keys = null;
-        trackAlbum = new int[tracks];
-        trackArtist = new int[tracks];
-        nextInAlbum = new int[tracks];
         for (int id = 0; id < tracks; id++) {
-            int rel = relOf[id];
-            trackAlbum[id] = relAlbum[rel];
-            trackArtist[id] = relArtist[rel];
-            nextInAlbum[id] = rel + 1 < tracks && relAlbum[rel + 1] == relAlbum[rel] ? idOf[rel + 1] : -1;
+            int r = relOf[id];
+            trackAlbum[id] = rel.album[r];
+            trackArtist[id] = rel.artist[r];
+            nextInAlbum[id] = r + 1 < tracks && rel.album[r + 1] == rel.album[r] ? idOf[r + 1] : -1;
         }
-        relAlbum = null;
-        relArtist = null;
+        return relOf;
+    }
 
-        // Zipf probabilities by rank inside each genre, as alias tables.
-        alias = new long[tracks];
+    /** The Zipf–Mandelbrot law {@code P(rank r) ∝ (r + ZIPF_Q)^-ZIPF_S} inside each genre, as alias tables. */
+    private void buildAliasTables() {
         int maxGenre = 0;
         for (int g = 0; g < genres; g++) {
             maxGenre = Math.max(maxGenre, genreStart[g + 1] - genreStart[g]);
@@ -197,83 +254,11 @@ final class Catalog {
             }
             buildAlias(p, n, z, genreStart[g], small, large);
         }
-        p = null;
-        small = null;
-        large = null;
-
-        // Names, each CSV-encoded once. A track's title comes from its own stream (seed, release id), so a release
-        // named after its first track can regenerate that title, and the row tails can be written in one pass in id
-        // order without an intermediate array of titles.
-        Bytes scratch = new Bytes(256);
-        Bytes arena = new Bytes(Math.max(64, artists * 16));
-        int[] artistOff = new int[artists + 1];
-        for (int a = 0; a < artists; a++) {
-            scratch.clear();
-            Names.artistName(r, scratch);
-            Names.appendCsvField(scratch.array(), 0, scratch.length(), arena);
-            artistOff[a + 1] = arena.length();
-        }
-        byte[] artistNames = arena.toArray();
-
-        arena = new Bytes(Math.max(64, nAlbums * 18));
-        int[] albumOff = new int[nAlbums + 1];
-        Bytes first = new Bytes(128);
-        Bytes artist = new Bytes(128);
-        for (int al = 0; al < nAlbums; al++) {
-            int ft = albumFirstRel[al];
-            int size = (al + 1 < nAlbums ? albumFirstRel[al + 1] : tracks) - ft;
-            first.clear();
-            Names.trackTitle(SplitMix.stream(c.seed(), SALT_TITLE, ft), first);
-            int a = albumArtist[al];
-            artist.clear();
-            Names.appendUnquoted(artistNames, artistOff[a], artistOff[a + 1], artist);
-            scratch.clear();
-            Names.albumName(r, scratch, size, first, artist);
-            Names.appendCsvField(scratch.array(), 0, scratch.length(), arena);
-            albumOff[al + 1] = arena.length();
-        }
-        byte[] albumNames = arena.toArray();
-        arena = null;
-
-        // Row tails in id order: title, artist, album, line feed.
-        long estimate = 0;
-        for (int id = 0; id < tracks; id++) {
-            int a = trackArtist[id];
-            int al = trackAlbum[id];
-            estimate += (artistOff[a + 1] - artistOff[a]) + (albumOff[al + 1] - albumOff[al]) + 3 + 28;
-        }
-        Bytes out = new Bytes((int) Math.min(Integer.MAX_VALUE - 16, estimate));
-        tailOff = new int[tracks + 1];
-        int maxTail = 0;
-        for (int id = 0; id < tracks; id++) {
-            int a = trackArtist[id];
-            int al = trackAlbum[id];
-            int start = out.length();
-            scratch.clear();
-            Names.trackTitle(SplitMix.stream(c.seed(), SALT_TITLE, relOf[id]), scratch);
-            if ((long) start + scratch.length() * 2L + 4 + (artistOff[a + 1] - artistOff[a])
-                    + (albumOff[al + 1] - albumOff[al]) > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("catalogue too large: over 2 GiB of names for " + tracks
-                        + " tracks; use fewer tracks");
-            }
-            Names.appendCsvField(scratch.array(), 0, scratch.length(), out);
-            out.add((byte) ',');
-            out.add(artistNames, artistOff[a], artistOff[a + 1] - artistOff[a]);
-            out.add((byte) ',');
-            out.add(albumNames, albumOff[al], albumOff[al + 1] - albumOff[al]);
-            out.add((byte) '\n');
-            tailOff[id + 1] = out.length();
-            maxTail = Math.max(maxTail, out.length() - start);
-        }
-        // Keep the builder's array unless the slack is large (a copy of ~60 MB costs time and doubles the peak).
-        tails = out.array().length - out.length() > out.length() / 4 ? out.toArray() : out.array();
-        maxTailLen = maxTail;
-        meanTailLen = (double) out.length() / tracks;
     }
 
     /**
-     * End of the CSV field starting at {@code from} in {@code a} (the index of the ',' or '\n' after it): a quoted field
-     * runs to its closing quote, an unquoted one to the next separator.
+     * End of the CSV field starting at {@code from} in {@code a} (the index of the ',' or '\n' after it): a quoted
+     * field runs to its closing quote, an unquoted one to the next separator.
      */
     static int fieldEnd(byte[] a, int from) {
         int i = from;

@@ -479,7 +479,7 @@ class ListeningsGeneratorTest {
         byte[] b = new byte[40];
         for (long v : new long[] {0, 7, 10, 99, 100, 12_345_678, 99_999_999, 100_000_000, 1_104_537_600_000L,
                 1_262_303_999_999L, Long.MAX_VALUE}) {
-            int end = ListeningsGenerator.writeLong(v, b, 2);
+            int end = RowWriter.writeLong(v, b, 2);
             assertEquals(Long.toString(v), new String(b, 2, end - 2, StandardCharsets.US_ASCII));
         }
     }

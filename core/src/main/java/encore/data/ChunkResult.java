@@ -1,0 +1,33 @@
+package encore.data;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What one chunk produced; ids are those of the dictionaries of the thread that parsed it. */
+final class ChunkResult {
+    final WorkerDictionaries dicts;
+    /** User and item id of each kept row, in file order. */
+    final IntList rowUser;
+    final IntList rowItem;
+    /** Rows dropped, indexed by {@link DropReason#ordinal()}. */
+    final long[] dropped = new long[DropReason.values().length];
+    /** The chunk's first {@link ListeningsReader#BAD_ROW_SAMPLES} malformed rows, in file order. */
+    final List<BadRow> badRows = new ArrayList<>();
+    long rowsRead;
+
+    /** An empty result for a chunk of {@code bytes} bytes (row lists sized for about 60 bytes a row). */
+    ChunkResult(WorkerDictionaries dicts, long bytes) {
+        this.dicts = dicts;
+        int guess = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(1024, bytes / 60));
+        rowUser = new IntList(guess);
+        rowItem = new IntList(guess);
+    }
+
+    /** Counts a malformed row and keeps it as a sample while there are fewer than the limit. */
+    void bad(BadRow row) {
+        dropped[row.reason().ordinal()]++;
+        if (badRows.size() < ListeningsReader.BAD_ROW_SAMPLES) {
+            badRows.add(row);
+        }
+    }
+}
