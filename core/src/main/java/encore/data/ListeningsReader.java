@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads a listenings CSV ({@code user_id,date,track,artist,album}, columns in any order) into {@link RawPlays}: the
- * seed's "read, drop {@code date}, drop rows with nulls" in one pass, in parallel, with univocity-parsers doing the
+ * recipe's "read, drop {@code date}, drop rows with nulls" in one pass, in parallel, with univocity-parsers doing the
  * CSV work.
  *
  * <h2>Semantics (Spark-compatible)</h2>
@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       with fewer fields than the header has nulls for the missing ones.</li>
  *   <li>Header names are matched case-insensitively after trimming; {@code user_id}, {@code track}, {@code artist}
  *       and {@code album} are required, {@code date} is not read at all, other columns are ignored.</li>
- *   <li>A row is dropped when its user_id, track, artist or album is null (the seed's {@code na.drop()} after
+ *   <li>A row is dropped when its user_id, track, artist or album is null (the recipe's {@code na.drop()} after
  *       {@code drop("date")}): a bad date alone never drops a row.</li>
  *   <li>Malformed rows (more fields than the header, an invalid UTF-8 sequence anywhere in the row, an unterminated
  *       quote at the end of the file) are counted and, under {@link BadRowPolicy#FAIL}, stop the read with
@@ -177,7 +177,7 @@ public final class ListeningsReader {
                 BadRow b = r.badRows.get(0);
                 throw new InputFormatException(file, b.line(), null, "malformed row (" + b.reason().key()
                     + (b.detail() == null ? "" : ": " + b.detail())
-                    + "); use --bad-rows skip to count and skip such rows");
+                    + "); badRows=skip counts and skips such rows");
             }
         }
     }
