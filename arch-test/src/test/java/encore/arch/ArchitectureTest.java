@@ -34,8 +34,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@link #every_rule_reports_its_planted_violation}: the same rule objects, evaluated against the planted classes in
  * the {@code archfixture} packages of this module's tests, must each report a violation naming the planted class.
  */
-@AnalyzeClasses(packages = "encore", importOptions = ImportOption.DoNotIncludeTests.class,
-    locations = ArchitectureTest.SparkClasses.class)
+@AnalyzeClasses(
+        packages = "encore",
+        importOptions = ImportOption.DoNotIncludeTests.class,
+        locations = ArchitectureTest.SparkClasses.class)
 class ArchitectureTest {
 
     @ArchTest
@@ -70,20 +72,31 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule at_most_seven_parameters =
-        ArchitectureRules.AT_MOST_SEVEN_PARAMETERS_OUTSIDE_THE_KERNEL_FACADE;
+            ArchitectureRules.AT_MOST_SEVEN_PARAMETERS_OUTSIDE_THE_KERNEL_FACADE;
 
     /** Each module's classes are in the import: a missing dependency of this module would make rules vacuous. */
     @ArchTest
     static void every_module_is_imported(JavaClasses classes) {
         Map<String, Integer> least = Map.of(
-            "encore.als..", 10, "encore.data..", 20, "encore.cpu..", 5, "encore.cuda..", 15, "encore.cli..", 15,
-            "encore.bench..", 15);
+                "encore.als..",
+                10,
+                "encore.data..",
+                20,
+                "encore.cpu..",
+                5,
+                "encore.cuda..",
+                15,
+                "encore.cli..",
+                15,
+                "encore.bench..",
+                15);
         least.forEach((pkg, n) -> {
             int seen = classes.that(resideInAPackage(pkg)).size();
             assertTrue(seen >= n, pkg + ": " + seen + " classes imported, expected at least " + n);
         });
-        assertTrue(classes.stream().noneMatch(c -> c.getPackageName().contains("archfixture")),
-            "planted classes leaked into the main import");
+        assertTrue(
+                classes.stream().noneMatch(c -> c.getPackageName().contains("archfixture")),
+                "planted classes leaked into the main import");
     }
 
     /** Each rule looks at at least its {@code minSubjects} main classes. */
@@ -91,8 +104,9 @@ class ArchitectureTest {
     static void every_rule_sees_enough_classes(JavaClasses classes) {
         for (ArchitectureRules.Checked c : ArchitectureRules.ALL_RULES) {
             int seen = classes.that(c.subjects()).size();
-            assertTrue(seen >= c.minSubjects(),
-                c.name() + ": checks " + seen + " classes, expected at least " + c.minSubjects());
+            assertTrue(
+                    seen >= c.minSubjects(),
+                    c.name() + ": checks " + seen + " classes, expected at least " + c.minSubjects());
         }
     }
 
@@ -103,10 +117,14 @@ class ArchitectureTest {
     @ArchTest
     static void every_rule_reports_its_planted_violation(JavaClasses ignored) {
         JavaClasses planted = plantedClasses();
-        List<ArchRule> listed = ArchitectureRules.ALL_RULES.stream().map(ArchitectureRules.Checked::rule).toList();
+        List<ArchRule> listed = ArchitectureRules.ALL_RULES.stream()
+                .map(ArchitectureRules.Checked::rule)
+                .toList();
         assertEquals(listed.size(), Set.copyOf(listed).size(), "a rule is listed twice in ArchitectureRules.ALL_RULES");
-        assertEquals(Set.copyOf(ruleFields()), Set.copyOf(listed),
-            "every @ArchTest rule has its entry (subjects, planted violation) in ArchitectureRules.ALL_RULES");
+        assertEquals(
+                Set.copyOf(ruleFields()),
+                Set.copyOf(listed),
+                "every @ArchTest rule has its entry (subjects, planted violation) in ArchitectureRules.ALL_RULES");
         List<String> problems = new ArrayList<>();
         for (ArchitectureRules.Checked c : ArchitectureRules.ALL_RULES) {
             EvaluationResult result = c.rule().evaluate(planted);
@@ -141,12 +159,18 @@ class ArchitectureTest {
     }
 
     static JavaClasses plantedClasses() {
-        JavaClasses planted = new ClassFileImporter().importPackages(
-            "encore.archfixture", "encore.als.archfixture", "encore.data.archfixture", "encore.eval.archfixture",
-            "encore.synth.archfixture", "encore.pipeline.archfixture", "encore.cpu.archfixture",
-            "encore.bench.archfixture",
-            // the real encore.internal classes: the rule about them needs them as its subjects
-            "encore.internal");
+        JavaClasses planted = new ClassFileImporter()
+                .importPackages(
+                        "encore.archfixture",
+                        "encore.als.archfixture",
+                        "encore.data.archfixture",
+                        "encore.eval.archfixture",
+                        "encore.synth.archfixture",
+                        "encore.pipeline.archfixture",
+                        "encore.cpu.archfixture",
+                        "encore.bench.archfixture",
+                        // the real encore.internal classes: the rule about them needs them as its subjects
+                        "encore.internal");
         assertTrue(planted.size() >= 10, "planted classes not found: " + planted.size());
         return planted;
     }

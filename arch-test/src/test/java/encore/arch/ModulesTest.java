@@ -46,7 +46,14 @@ class ModulesTest {
      * {@link #everyPackageIsExportedOrListedAsConcealed()}.
      */
     static final Map<String, Set<String>> CONCEALED = Map.of(
-        "encore.core", Set.of(), "encore.cpu", Set.of(), "encore.cuda", Set.of(), "encore.cli", Set.of("encore.cli"));
+            "encore.core",
+            Set.of(),
+            "encore.cpu",
+            Set.of(),
+            "encore.cuda",
+            Set.of(),
+            "encore.cli",
+            Set.of("encore.cli"));
 
     static ModuleFinder finder;
 
@@ -70,13 +77,13 @@ class ModulesTest {
             Path p = byName.get(name);
             assertTrue(p != null, "module " + name + " is not on the class path");
             paths.add(p);
-            ModuleFinder.of(p).find(name).orElseThrow().descriptor().requires()
-                .forEach(r -> todo.add(r.name()));
+            ModuleFinder.of(p).find(name).orElseThrow().descriptor().requires().forEach(r -> todo.add(r.name()));
         }
         finder = ModuleFinder.of(paths.toArray(Path[]::new));
         for (String m : MODULES) {
-            assertFalse(finder.find(m).orElseThrow().descriptor().isAutomatic(),
-                m + " has no module-info.class (is " + byName.get(m) + " stale?)");
+            assertFalse(
+                    finder.find(m).orElseThrow().descriptor().isAutomatic(),
+                    m + " has no module-info.class (is " + byName.get(m) + " stale?)");
         }
     }
 
@@ -97,7 +104,9 @@ class ModulesTest {
             } else {
                 return Optional.empty();
             }
-            return ModuleFinder.of(p).findAll().stream().findFirst().map(r -> r.descriptor().name());
+            return ModuleFinder.of(p).findAll().stream()
+                    .findFirst()
+                    .map(r -> r.descriptor().name());
         } catch (FindException | java.io.IOException e) {
             return Optional.empty();
         }
@@ -110,8 +119,9 @@ class ModulesTest {
     @Test
     void coreBindsBothEnginesAsServiceProviders() {
         // resolving core alone: binding to `uses encore.als.AlsBackendProvider` must bring in both engines
-        Set<String> resolved = resolve("encore.core").modules().stream().map(ResolvedModule::name)
-            .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> resolved = resolve("encore.core").modules().stream()
+                .map(ResolvedModule::name)
+                .collect(Collectors.toCollection(TreeSet::new));
         assertTrue(resolved.containsAll(Set.of("encore.cpu", "encore.cuda")), "resolved: " + resolved);
     }
 
@@ -119,7 +129,9 @@ class ModulesTest {
     void internalIsExportedOnlyToEncoreModules() {
         ModuleDescriptor core = finder.find("encore.core").orElseThrow().descriptor();
         ModuleDescriptor.Exports internal = core.exports().stream()
-            .filter(e -> e.source().equals("encore.internal")).findFirst().orElseThrow();
+                .filter(e -> e.source().equals("encore.internal"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(Set.of("encore.cpu", "encore.cuda", "encore.cli"), internal.targets());
     }
 
@@ -132,7 +144,7 @@ class ModulesTest {
             d.exports().forEach(e -> hidden.remove(e.source()));
             if (!hidden.equals(CONCEALED.get(m))) {
                 problems.add(m + ": packages not exported " + hidden + ", expected " + CONCEALED.get(m)
-                    + " (add `exports` to its module-info.java, or list the package in ModulesTest.CONCEALED)");
+                        + " (add `exports` to its module-info.java, or list the package in ModulesTest.CONCEALED)");
             }
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
@@ -140,8 +152,8 @@ class ModulesTest {
 
     @Test
     void enginesLoadThroughServiceLoaderInAModuleLayer() throws Exception {
-        ModuleLayer layer = ModuleLayer.boot().defineModulesWithOneLoader(resolve("encore.cli"),
-            ClassLoader.getPlatformClassLoader());
+        ModuleLayer layer = ModuleLayer.boot()
+                .defineModulesWithOneLoader(resolve("encore.cli"), ClassLoader.getPlatformClassLoader());
         // core's own lookup (Backends.providers), run inside the layer: it needs `uses` and both `provides`
         Class<?> backends = layer.findLoader("encore.core").loadClass("encore.als.Backends");
         assertEquals(layer.findModule("encore.core").orElseThrow(), backends.getModule());
@@ -155,17 +167,18 @@ class ModulesTest {
 
     @Test
     void cliRunsAsAModule() throws Exception {
-        ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(resolve("encore.cli"),
-            List.of(ModuleLayer.boot()), ClassLoader.getPlatformClassLoader());
+        ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(
+                resolve("encore.cli"), List.of(ModuleLayer.boot()), ClassLoader.getPlatformClassLoader());
         ModuleLayer layer = controller.layer();
         // encore.cli exports nothing (it is an application); let this test call EncoreCli.execute
-        controller.addExports(layer.findModule("encore.cli").orElseThrow(), "encore.cli", ModulesTest.class.getModule());
+        controller.addExports(
+                layer.findModule("encore.cli").orElseThrow(), "encore.cli", ModulesTest.class.getModule());
         Class<?> cli = layer.findLoader("encore.cli").loadClass("encore.cli.EncoreCli");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         // picocli reads the commands' annotations and fields reflectively: needs `opens encore.cli to info.picocli`
         int rc = (int) cli.getMethod("execute", String[].class, PrintWriter.class, PrintWriter.class)
-            .invoke(null, new String[] {"train", "--help"}, new PrintWriter(out), new PrintWriter(err));
+                .invoke(null, new String[] {"train", "--help"}, new PrintWriter(out), new PrintWriter(err));
         assertEquals(0, rc, "stdout:\n" + out + "\nstderr:\n" + err);
         assertTrue(out.toString().contains("Usage: encore train"), out.toString());
         ModuleReference picocli = finder.find("info.picocli").orElseThrow();

@@ -1,5 +1,4 @@
 package scala.archfixture;
 
 /** Stands in for a Scala class; see PlantedScalaImport. */
-public final class ScalaStub {
-}
+public final class ScalaStub {}

@@ -1,8 +1,8 @@
 package encore.bench;
 
+import encore.als.Als;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.als.Als;
 import encore.als.FitResult;
 import encore.data.IngestOptions;
 import encore.data.Interactions;
@@ -26,8 +26,7 @@ import java.util.Locale;
  * untimed JIT warm-up, each fit runs {@code --iters} iterations; the table shows the median iteration.
  */
 final class AlsBenchmark {
-    private AlsBenchmark() {
-    }
+    private AlsBenchmark() {}
 
     static int run(String[] args) throws IOException {
         Path data = null;
@@ -39,12 +38,32 @@ final class AlsBenchmark {
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
-                case "--data" -> { data = Path.of(v); i++; }
-                case "--rows" -> { rows = Long.parseLong(v); i++; }
-                case "--seed" -> { seed = Long.parseLong(v); i++; }
-                case "--iters" -> { iters = Integer.parseInt(v); i++; }
-                case "--ranks" -> { ranks = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray(); i++; }
-                case "--report" -> { report = Path.of(v); i++; }
+                case "--data" -> {
+                    data = Path.of(v);
+                    i++;
+                }
+                case "--rows" -> {
+                    rows = Long.parseLong(v);
+                    i++;
+                }
+                case "--seed" -> {
+                    seed = Long.parseLong(v);
+                    i++;
+                }
+                case "--iters" -> {
+                    iters = Integer.parseInt(v);
+                    i++;
+                }
+                case "--ranks" -> {
+                    ranks = Arrays.stream(v.split(","))
+                            .mapToInt(Integer::parseInt)
+                            .toArray();
+                    i++;
+                }
+                case "--report" -> {
+                    report = Path.of(v);
+                    i++;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -54,23 +73,46 @@ final class AlsBenchmark {
         Prepared p = Prepare.run(data, new PrepareOptions(IngestOptions.defaults(), -1, SplitSpec.random(0.5, 42)));
         Interactions train = p.train();
         int threads = Runtime.getRuntime().availableProcessors();
-        System.out.printf(Locale.ROOT, "ALS on %s: train %,d pairs, %,d users, %,d items; %d threads, Java %s%n",
-            data.getFileName(), train.nnz(), train.users().size(), train.items().size(), threads,
-            System.getProperty("java.version"));
+        System.out.printf(
+                Locale.ROOT,
+                "ALS on %s: train %,d pairs, %,d users, %,d items; %d threads, Java %s%n",
+                data.getFileName(),
+                train.nnz(),
+                train.users().size(),
+                train.items().size(),
+                threads,
+                System.getProperty("java.version"));
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "ALS on `%s` (training half of a 50/50 split: %,d pairs, %,d users, %,d "
-                + "items), CPU engine, %d threads, %d iterations per fit after a JIT warm-up, median iteration shown.%n%n", data.getFileName(),
-            train.nnz(), train.users().size(), train.items().size(), threads, iters));
+        md.append(String.format(
+                Locale.ROOT,
+                "ALS on `%s` (training half of a 50/50 split: %,d pairs, %,d users, %,d "
+                        + "items), CPU engine, %d threads, %d iterations per fit after a JIT warm-up, median iteration shown.%n%n",
+                data.getFileName(),
+                train.nnz(),
+                train.users().size(),
+                train.items().size(),
+                threads,
+                iters));
         md.append("| mode | rank | s / iteration | recommend-all top-10 s |\n|---|---:|---:|---:|\n");
         // warm the JIT once (a 2-iteration rank-10 fit of each mode and a recommend-all), untimed
         for (boolean implicit : new boolean[] {false, true}) {
-            AlsParams warm = AlsParams.builder().rank(10).maxIter(2).implicitPrefs(implicit).alpha(10).build();
+            AlsParams warm = AlsParams.builder()
+                    .rank(10)
+                    .maxIter(2)
+                    .implicitPrefs(implicit)
+                    .alpha(10)
+                    .build();
             Als.with(warm).backend("cpu").threads(threads).fit(train).model().recommendForAllUsers(10, null);
         }
         for (boolean implicit : new boolean[] {false, true}) {
             for (int rank : ranks) {
-                AlsParams params = AlsParams.builder().rank(rank).maxIter(iters).regParam(implicit ? 0.1 : 0.01)
-                    .implicitPrefs(implicit).alpha(10).build();
+                AlsParams params = AlsParams.builder()
+                        .rank(rank)
+                        .maxIter(iters)
+                        .regParam(implicit ? 0.1 : 0.01)
+                        .implicitPrefs(implicit)
+                        .alpha(10)
+                        .build();
                 FitResult fit = Als.with(params).backend("cpu").threads(threads).fit(train);
                 double perIter = median(fit.iterationSeconds());
                 AlsModel m = fit.model();
@@ -78,8 +120,14 @@ final class AlsBenchmark {
                 m.recommendForAllUsers(10, null);
                 double rec = (System.nanoTime() - t0) / 1e9;
                 String mode = implicit ? "implicit" : "explicit";
-                System.out.printf(Locale.ROOT, "  %-8s rank %3d: %s s/iteration (median of %s), recommend-all %.2f s%n",
-                    mode, rank, fmt(perIter), fit.iterationSeconds(), rec);
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %-8s rank %3d: %s s/iteration (median of %s), recommend-all %.2f s%n",
+                        mode,
+                        rank,
+                        fmt(perIter),
+                        fit.iterationSeconds(),
+                        rec);
                 md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.2f |%n", mode, rank, fmt(perIter), rec));
             }
         }

@@ -10,29 +10,30 @@ import java.util.Arrays;
 
 /** Entry point of {@code bench/run}: dispatches to a scenario. */
 public final class BenchMain {
-    private BenchMain() {
-    }
+    private BenchMain() {}
 
     /** Runs the scenario named by the first argument. */
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
             System.out.println("usage: bench/run frontend [--data FILE | --rows N --seed S] [--repeat R] [--threads T] "
-                + "[--report FILE.md]");
+                    + "[--report FILE.md]");
             System.out.println("  frontend   time read+clean, aggregate, index, split, CSR on a listenings file; "
-                + "median of R runs after one warm-up; peak heap");
+                    + "median of R runs after one warm-up; peak heap");
             System.out.println("usage: bench/run als [--data FILE | --rows N --seed S] [--ranks 10,64,128] [--iters I] "
-                + "[--report FILE.md]");
-            System.out.println("  als        seconds per ALS iteration (explicit and implicit) and recommend-all top-10 "
-                + "time per rank, CPU engine");
-            System.out.println("usage: bench/run vs recipe|explicit|implicit|scaling [options]   (see bench/run --help)");
+                    + "[--report FILE.md]");
+            System.out.println(
+                    "  als        seconds per ALS iteration (explicit and implicit) and recommend-all top-10 "
+                            + "time per rank, CPU engine");
+            System.out.println(
+                    "usage: bench/run vs recipe|explicit|implicit|scaling [options]   (see bench/run --help)");
             System.out.println("usage: bench/run jmh [JMH options]");
             System.out.println("usage: bench/run ratings --out FILE [--users 300 --items 200 --per-user 40 --rank 5 "
-                + "--seed 7]   small planted explicit ratings (the CI smoke run)");
+                    + "--seed 7]   small planted explicit ratings (the CI smoke run)");
             System.out.println("usage: bench/run device-check [--listenings FILE] [--ranks 10,64,128] [--iters 5] "
-                + "[--cpu-ranks 64] [--cpu-iters 1] [--modes explicit,implicit] [--lastfm-scale 1] [--out FILE] "
-                + "[--cpu-only]");
+                    + "[--cpu-ranks 64] [--cpu-iters 1] [--modes explicit,implicit] [--lastfm-scale 1] [--out FILE] "
+                    + "[--cpu-only]");
             System.out.println("  device-check   ms per iteration of the raw GPU engine (and the CPU's) and GPU top-10 "
-                + "(cuda-kernels/device-check.sh runs it)");
+                    + "(cuda-kernels/device-check.sh runs it)");
             System.exit(args.length == 0 ? 2 : 0);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);

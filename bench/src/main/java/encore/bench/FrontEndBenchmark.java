@@ -28,8 +28,7 @@ import java.util.Map;
  * peak usage: an upper bound on the true peak).
  */
 final class FrontEndBenchmark {
-    private FrontEndBenchmark() {
-    }
+    private FrontEndBenchmark() {}
 
     static int run(String[] args) throws IOException {
         Path data = null;
@@ -42,12 +41,30 @@ final class FrontEndBenchmark {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (a) {
-                case "--data" -> { data = Path.of(need(a, v)); i++; }
-                case "--rows" -> { rows = Long.parseLong(need(a, v)); i++; }
-                case "--seed" -> { seed = Long.parseLong(need(a, v)); i++; }
-                case "--repeat" -> { repeat = Integer.parseInt(need(a, v)); i++; }
-                case "--threads" -> { threads = Integer.parseInt(need(a, v)); i++; }
-                case "--report" -> { report = Path.of(need(a, v)); i++; }
+                case "--data" -> {
+                    data = Path.of(need(a, v));
+                    i++;
+                }
+                case "--rows" -> {
+                    rows = Long.parseLong(need(a, v));
+                    i++;
+                }
+                case "--seed" -> {
+                    seed = Long.parseLong(need(a, v));
+                    i++;
+                }
+                case "--repeat" -> {
+                    repeat = Integer.parseInt(need(a, v));
+                    i++;
+                }
+                case "--threads" -> {
+                    threads = Integer.parseInt(need(a, v));
+                    i++;
+                }
+                case "--report" -> {
+                    report = Path.of(need(a, v));
+                    i++;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -59,9 +76,15 @@ final class FrontEndBenchmark {
         }
         IngestOptions ingest = IngestOptions.defaults().withThreads(threads);
         PrepareOptions options = new PrepareOptions(ingest, -1, SplitSpec.random(0.5, 42));
-        System.out.printf(Locale.ROOT, "front end on %s (%,d bytes), %d threads, %d cores, max heap %d MiB, Java %s%n",
-            data, Files.size(data), threads, Runtime.getRuntime().availableProcessors(),
-            Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
+        System.out.printf(
+                Locale.ROOT,
+                "front end on %s (%,d bytes), %d threads, %d cores, max heap %d MiB, Java %s%n",
+                data,
+                Files.size(data),
+                threads,
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("java.version"));
         List<Map<String, Double>> runs = new ArrayList<>();
         List<Double> walls = new ArrayList<>();
         long peak = 0;
@@ -75,7 +98,8 @@ final class FrontEndBenchmark {
             double wall = (System.nanoTime() - t0) / 1e9;
             long p = heapPeak();
             String label = r == 0 ? "warm-up" : "run " + r;
-            System.out.printf(Locale.ROOT, "  %-8s %6.2f s  %s  peak heap %,d MiB%n", label, wall, last.timings(), p >> 20);
+            System.out.printf(
+                    Locale.ROOT, "  %-8s %6.2f s  %s  peak heap %,d MiB%n", label, wall, last.timings(), p >> 20);
             if (r > 0) {
                 runs.add(last.timings());
                 walls.add(wall);
@@ -87,14 +111,26 @@ final class FrontEndBenchmark {
             double[] v = runs.stream().mapToDouble(m -> m.get(stage)).toArray();
             median.put(stage, median(v));
         }
-        double wallMedian = median(walls.stream().mapToDouble(Double::doubleValue).toArray());
+        double wallMedian =
+                median(walls.stream().mapToDouble(Double::doubleValue).toArray());
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Front end on `%s`: %,d bytes, %,d rows read, %,d rows kept, %,d pairs, "
-                + "%,d users, %,d items; %d threads on %d cores, max heap %d MiB, Java %s; median of %d runs after a "
-                + "warm-up.%n%n", data.getFileName(), Files.size(data), last.ingest().rowsRead(), last.ingest().rowsKept(),
-            last.plays().pairs(), last.plays().users().size(), last.plays().items().size(), threads,
-            Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-            System.getProperty("java.version"), repeat));
+        md.append(String.format(
+                Locale.ROOT,
+                "Front end on `%s`: %,d bytes, %,d rows read, %,d rows kept, %,d pairs, "
+                        + "%,d users, %,d items; %d threads on %d cores, max heap %d MiB, Java %s; median of %d runs after a "
+                        + "warm-up.%n%n",
+                data.getFileName(),
+                Files.size(data),
+                last.ingest().rowsRead(),
+                last.ingest().rowsKept(),
+                last.plays().pairs(),
+                last.plays().users().size(),
+                last.plays().items().size(),
+                threads,
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("java.version"),
+                repeat));
         md.append("| stage | median s |\n|---|---:|\n");
         for (var e : median.entrySet()) {
             md.append(String.format(Locale.ROOT, "| %s | %.2f |%n", e.getKey(), e.getValue()));

@@ -11,7 +11,8 @@ final class BackendOption {
     /** The backend name, or a usage error for anything but auto, cpu or gpu. */
     String name(CommandLine cl) {
         if (!backend.matches("auto|cpu|gpu")) {
-            throw new CommandLine.ParameterException(cl, "invalid --backend '" + backend + "': expected auto, cpu or gpu");
+            throw new CommandLine.ParameterException(
+                    cl, "invalid --backend '" + backend + "': expected auto, cpu or gpu");
         }
         return backend;
     }

@@ -17,18 +17,26 @@ import java.util.regex.Pattern;
  */
 final class CliFlags {
     private static final Map<String, String> FLAGS = Map.ofEntries(
-        Map.entry("rank", "--rank"), Map.entry("maxIter", "--max-iter"), Map.entry("regParam", "--reg"),
-        Map.entry("implicitPrefs", "--implicit"), Map.entry("alpha", "--alpha"),
-        Map.entry("nonnegative", "--nonnegative"), Map.entry("solver", "--solver"), Map.entry("cgSteps", "--cg-steps"),
-        Map.entry("init", "--init"), Map.entry("numBlocks", "--num-blocks"), Map.entry("backend", "--backend"),
-        Map.entry("threads", "--threads"), Map.entry("badRows", "--bad-rows"), Map.entry("limit", "--limit"),
-        Map.entry("itemKey", "--item-key"));
+            Map.entry("rank", "--rank"),
+            Map.entry("maxIter", "--max-iter"),
+            Map.entry("regParam", "--reg"),
+            Map.entry("implicitPrefs", "--implicit"),
+            Map.entry("alpha", "--alpha"),
+            Map.entry("nonnegative", "--nonnegative"),
+            Map.entry("solver", "--solver"),
+            Map.entry("cgSteps", "--cg-steps"),
+            Map.entry("init", "--init"),
+            Map.entry("numBlocks", "--num-blocks"),
+            Map.entry("backend", "--backend"),
+            Map.entry("threads", "--threads"),
+            Map.entry("badRows", "--bad-rows"),
+            Map.entry("limit", "--limit"),
+            Map.entry("itemKey", "--item-key"));
     private static final Pattern ASSIGNMENT = Pattern.compile("\\b([a-z][A-Za-z]*)=([^\\s,;)]+)");
     private static final Pattern LEADING = Pattern.compile("^([a-z][A-Za-z]*)(?= must\\b| is\\b)");
     private static final Pattern CAMEL = Pattern.compile("\\b([a-z]+[A-Z][A-Za-z]*)\\b");
 
-    private CliFlags() {
-    }
+    private CliFlags() {}
 
     /** {@code message} with the parameters it names written as this CLI's flags. */
     static String phrase(String message) {
@@ -49,8 +57,10 @@ final class CliFlags {
     /** The heap advice of a {@link Memory.NotEnoughMemoryException} in terms of the launcher's ENCORE_HEAP. */
     static String phrase(Memory.NotEnoughMemoryException e) {
         String heap = e.suggestedHeap();
-        return e.getMessage().replace("run the JVM with a larger heap, e.g. -Xmx" + heap,
-            "run with a larger heap, e.g. ENCORE_HEAP=" + heap + " ./encore … (or java -Xmx" + heap + ")");
+        return e.getMessage()
+                .replace(
+                        "run the JVM with a larger heap, e.g. -Xmx" + heap,
+                        "run with a larger heap, e.g. ENCORE_HEAP=" + heap + " ./encore … (or java -Xmx" + heap + ")");
     }
 
     private interface Replacement {

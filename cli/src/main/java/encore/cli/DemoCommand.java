@@ -7,12 +7,12 @@ import encore.data.IngestOptions;
 import encore.data.ItemKey;
 import encore.data.PrepareOptions;
 import encore.data.SplitSpec;
-import encore.util.Json;
 import encore.pipeline.RunOptions;
 import encore.pipeline.RunPipeline;
 import encore.synth.GeneratorConfig;
 import encore.synth.GeneratorSummary;
 import encore.synth.ListeningsGenerator;
+import encore.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,13 +27,20 @@ import java.util.concurrent.Callable;
  * {@code encore demo}: the embedded default. Generates (once, cached) a listenings file with planted taste
  * structure, runs the whole pipeline with implicit ALS on a per-user holdout, and shows what a person wants to see.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Run Encore end to end on built-in synthetic listening logs: generate them once (cached under "
-        + "$ENCORE_HOME or ~/.cache/encore), hold out 20%% of each user's tracks, fit implicit ALS, and compare "
-        + "precision@10 with a most-popular baseline; prints a few users' top-10 tracks with their artists."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run Encore end to end on built-in synthetic listening logs: generate them once (cached under "
+                    + "$ENCORE_HOME or ~/.cache/encore), hold out 20%% of each user's tracks, fit implicit ALS, and compare "
+                    + "precision@10 with a most-popular baseline; prints a few users' top-10 tracks with their artists."
+        })
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--rows", defaultValue = "" + GeneratorConfig.DEFAULT_ROWS,
-        description = "Rows of generated listening logs. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--rows",
+            defaultValue = "" + GeneratorConfig.DEFAULT_ROWS,
+            description = "Rows of generated listening logs. Default: ${DEFAULT-VALUE}.")
     long rows;
 
     @Option(names = "--seed", defaultValue = "1", description = "Generator seed. Default: ${DEFAULT-VALUE}.")
@@ -54,7 +61,10 @@ final class DemoCommand implements Callable<Integer> {
     @CommandLine.Mixin
     BackendOption backend;
 
-    @Option(names = "--show", defaultValue = "3", description = "Users whose top-10 is printed. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--show",
+            defaultValue = "3",
+            description = "Users whose top-10 is printed. Default: ${DEFAULT-VALUE}.")
     int show;
 
     @CommandLine.Mixin
@@ -66,7 +76,9 @@ final class DemoCommand implements Callable<Integer> {
     /** The cache directory: {@code $ENCORE_HOME} or {@code ~/.cache/encore}. */
     static Path home() {
         String env = System.getenv("ENCORE_HOME");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "encore");
+        return env != null && !env.isBlank()
+                ? Path.of(env)
+                : Path.of(System.getProperty("user.home"), ".cache", "encore");
     }
 
     @Override
@@ -85,7 +97,13 @@ final class DemoCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--threads must be >= 1");
             }
             gen = GeneratorConfig.forRows(rows, seed);
-            als = AlsParams.builder().rank(rank).maxIter(maxIter).regParam(0.1).implicitPrefs(true).alpha(10).build();
+            als = AlsParams.builder()
+                    .rank(rank)
+                    .maxIter(maxIter)
+                    .regParam(0.1)
+                    .implicitPrefs(true)
+                    .alpha(10)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, CliFlags.phrase(e.getMessage()));
         }
@@ -94,8 +112,11 @@ final class DemoCommand implements Callable<Integer> {
         boolean talk = !output.quiet && !output.json;
         if (!Files.exists(data)) {
             if (talk) {
-                w.printf(Locale.ROOT, "Generating %s rows of synthetic listening logs into %s (once) ...%n",
-                    Format.count(rows), data);
+                w.printf(
+                        Locale.ROOT,
+                        "Generating %s rows of synthetic listening logs into %s (once) ...%n",
+                        Format.count(rows),
+                        data);
                 w.flush();
             }
             GeneratorSummary s = new ListeningsGenerator(gen).write(data);
@@ -105,15 +126,19 @@ final class DemoCommand implements Callable<Integer> {
         } else if (talk) {
             w.printf("Using cached %s%n", data);
         }
-        IngestOptions ingest = new IngestOptions(ItemKey.ARTIST_TRACK, BadRowPolicy.SKIP, t,
-            IngestOptions.DEFAULT_CHUNK_BYTES);
+        IngestOptions ingest =
+                new IngestOptions(ItemKey.ARTIST_TRACK, BadRowPolicy.SKIP, t, IngestOptions.DEFAULT_CHUNK_BYTES);
         PrepareOptions prep = new PrepareOptions(ingest, -1, SplitSpec.holdout(0.2, 42));
-        RunOptions options = new RunOptions(data, prep, null, null, Als.with(als).backend(backendName).threads(t), 10,
-            true);
+        RunOptions options = new RunOptions(
+                data, prep, null, null, Als.with(als).backend(backendName).threads(t), 10, true);
         Path target = out != null ? out : dir.resolve("run");
         if (talk) {
-            w.printf(Locale.ROOT, "Implicit ALS (rank %d, %d iterations, alpha 10) on (user, artist + track) play counts, "
-                + "20%% of each user's tracks held out%n", rank, maxIter);
+            w.printf(
+                    Locale.ROOT,
+                    "Implicit ALS (rank %d, %d iterations, alpha 10) on (user, artist + track) play counts, "
+                            + "20%% of each user's tracks held out%n",
+                    rank,
+                    maxIter);
             w.flush();
         }
         RunPipeline.Result r = RunPipeline.run(options, target, Progress.of(w, !talk));

@@ -17,14 +17,24 @@ import java.nio.file.NoSuchFileException;
  * prints. Exit codes: 0 success, 1 data or runtime error, 2 usage error; either way one line on stderr.
  * {@code --verbose} adds stack traces.
  */
-@Command(name = "encore",
-    mixinStandardHelpOptions = true,
-    versionProvider = EncoreCli.Version.class,
-    description = "Encore: ALS music recommendations from listening logs, on the GPU or the CPU.",
-    subcommands = {DemoCommand.class, GenerateCommand.class, PrepareCommand.class, RunCommand.class,
-        TrainCommand.class, RecommendCommand.class, EvaluateCommand.class, TuneCommand.class, DoctorCommand.class,
-        CommandLine.HelpCommand.class},
-    usageHelpAutoWidth = true)
+@Command(
+        name = "encore",
+        mixinStandardHelpOptions = true,
+        versionProvider = EncoreCli.Version.class,
+        description = "Encore: ALS music recommendations from listening logs, on the GPU or the CPU.",
+        subcommands = {
+            DemoCommand.class,
+            GenerateCommand.class,
+            PrepareCommand.class,
+            RunCommand.class,
+            TrainCommand.class,
+            RecommendCommand.class,
+            EvaluateCommand.class,
+            TuneCommand.class,
+            DoctorCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        usageHelpAutoWidth = true)
 public final class EncoreCli implements Runnable {
     /** Exit code of a data or runtime error. */
     public static final int EXIT_ERROR = 1;
@@ -39,8 +49,10 @@ public final class EncoreCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of "
-            + String.join(", ", spec.subcommands().keySet()));
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "missing command: choose one of "
+                        + String.join(", ", spec.subcommands().keySet()));
     }
 
     /** Runs the CLI on the standard streams and exits with its exit code. */
@@ -56,8 +68,9 @@ public final class EncoreCli implements Runnable {
         cmd.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_ERROR);
         cmd.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("encore: " + ex.getMessage().strip() + " (see '" + c.getCommandSpec().qualifiedName()
-                + " --help')");
+            c.getErr()
+                    .println("encore: " + ex.getMessage().strip() + " (see '"
+                            + c.getCommandSpec().qualifiedName() + " --help')");
             if (isVerbose(c)) {
                 ex.printStackTrace(c.getErr());
             }
@@ -123,8 +136,10 @@ public final class EncoreCli implements Runnable {
         if (t instanceof OutOfMemoryError) {
             return "out of memory: raise the heap with ENCORE_HEAP (e.g. ENCORE_HEAP=16g ./encore ...)";
         }
-        if (t instanceof IOException || t instanceof IllegalArgumentException || t instanceof IllegalStateException
-            || t instanceof encore.als.AlsException) {
+        if (t instanceof IOException
+                || t instanceof IllegalArgumentException
+                || t instanceof IllegalStateException
+                || t instanceof encore.als.AlsException) {
             return String.valueOf(CliFlags.phrase(t.getMessage()));
         }
         return t.getClass().getSimpleName() + ": " + t.getMessage();
@@ -144,8 +159,8 @@ public final class EncoreCli implements Runnable {
             return new String[] {
                 "encore " + (v == null ? "(development build)" : v),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), "
-                    + Runtime.getRuntime().availableProcessors() + " cores, max heap "
-                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB"
+                        + Runtime.getRuntime().availableProcessors() + " cores, max heap "
+                        + (Runtime.getRuntime().maxMemory() >> 20) + " MiB"
             };
         }
     }

@@ -1,14 +1,14 @@
 package encore.cli;
 
 import encore.als.AlsModel;
-import encore.als.Recommender;
 import encore.als.Recommendations;
+import encore.als.Recommender;
+import encore.als.io.ModelStore;
 import encore.data.TriplesReader;
 import encore.eval.RankingMetrics;
 import encore.eval.RegressionMetrics;
-import encore.util.Json;
-import encore.als.io.ModelStore;
 import encore.pipeline.RunPipeline;
+import encore.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,11 +20,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code encore evaluate}: RMSE/MAE and ranking metrics of a saved model on test triples. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = {"Score a saved model on test triples ('user item value' lines, e.g. the --test-out of 'encore "
-        + "train'): RMSE and MAE over the pairs whose user and item the model knows (cold pairs are counted and "
-        + "skipped), and precision/recall/MAP/NDCG at K over the test users, from top-K lists without their training "
-        + "items."})
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Score a saved model on test triples ('user item value' lines, e.g. the --test-out of 'encore "
+                    + "train'): RMSE and MAE over the pairs whose user and item the model knows (cold pairs are counted and "
+                    + "skipped), and precision/recall/MAP/NDCG at K over the test users, from top-K lists without their training "
+                    + "items."
+        })
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model saved by 'encore train'.")
     Path model;
@@ -78,15 +82,23 @@ final class EvaluateCommand implements Callable<Integer> {
             w.print(Json.write(r));
         } else {
             w.printf(Locale.ROOT, "%-16s %s%n", "test ratings", Format.count(t.lines()));
-            w.printf(Locale.ROOT, "%-16s %s scored, %s cold skipped%n", "pairs", Format.count(reg.count()),
-                Format.count(cold));
+            w.printf(
+                    Locale.ROOT,
+                    "%-16s %s scored, %s cold skipped%n",
+                    "pairs",
+                    Format.count(reg.count()),
+                    Format.count(cold));
             w.printf(Locale.ROOT, "%-16s %.6f%n", "RMSE", reg.rmse());
             w.printf(Locale.ROOT, "%-16s %.6f%n", "MAE", reg.mae());
             w.printf(Locale.ROOT, "%-16s %.6f%n", "precision@" + top, rank.precisionAtK());
             w.printf(Locale.ROOT, "%-16s %.6f%n", "recall@" + top, rank.recallAtK());
             w.printf(Locale.ROOT, "%-16s %.6f%n", "MAP@" + top, rank.mapAtK());
-            w.printf(Locale.ROOT, "%-16s %.6f   (%s test users)%n", "NDCG@" + top, rank.ndcgAtK(),
-                Format.count(rank.queries()));
+            w.printf(
+                    Locale.ROOT,
+                    "%-16s %.6f   (%s test users)%n",
+                    "NDCG@" + top,
+                    rank.ndcgAtK(),
+                    Format.count(rank.queries()));
         }
         w.flush();
         return 0;

@@ -12,29 +12,48 @@ import java.util.Locale;
 
 /** The front-end options shared by {@code prepare} and {@code run}. */
 final class FrontEndOptions {
-    @Option(names = "--item-key", paramLabel = "KEY", defaultValue = "track",
-        description = "What identifies an item: track (the recipe's choice; same-titled tracks of different artists "
-            + "merge), artist-track (keeps them apart), artist or album. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--item-key",
+            paramLabel = "KEY",
+            defaultValue = "track",
+            description =
+                    "What identifies an item: track (the recipe's choice; same-titled tracks of different artists "
+                            + "merge), artist-track (keeps them apart), artist or album. Default: ${DEFAULT-VALUE}.")
     String itemKey;
 
-    @Option(names = "--limit", paramLabel = "N",
-        description = "Keep the first N aggregated pairs ordered by user_id (the recipe's orderBy(user_id).limit(N)).")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            description =
+                    "Keep the first N aggregated pairs ordered by user_id (the recipe's orderBy(user_id).limit(N)).")
     Long limit;
 
-    @Option(names = "--split", paramLabel = "F",
-        description = "Put each (user, item) pair in test with probability F (hash of seed, user, item).")
+    @Option(
+            names = "--split",
+            paramLabel = "F",
+            description = "Put each (user, item) pair in test with probability F (hash of seed, user, item).")
     Double random;
 
-    @Option(names = "--holdout", paramLabel = "F",
-        description = "Hold out a fraction F of each user's items (users with at least 5 items).")
+    @Option(
+            names = "--holdout",
+            paramLabel = "F",
+            description = "Hold out a fraction F of each user's items (users with at least 5 items).")
     Double holdout;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Split seed. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "42",
+            description = "Split seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--bad-rows", paramLabel = "POLICY", defaultValue = "skip",
-        description = "Malformed rows (unterminated quote, invalid UTF-8, too many fields): skip (count and report) "
-            + "or fail (stop with file:line). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--bad-rows",
+            paramLabel = "POLICY",
+            defaultValue = "skip",
+            description =
+                    "Malformed rows (unterminated quote, invalid UTF-8, too many fields): skip (count and report) "
+                            + "or fail (stop with file:line). Default: ${DEFAULT-VALUE}.")
     String badRows;
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads. Default: the number of cores.")
@@ -86,8 +105,10 @@ final class FrontEndOptions {
         if (limit != null && limit < 0) {
             throw new CommandLine.ParameterException(cl, "--limit must be >= 0");
         }
-        IngestOptions ingest = IngestOptions.defaults().withItemKey(itemKey(cl)).withBadRows(badRows(cl))
-            .withThreads(threads(cl));
+        IngestOptions ingest = IngestOptions.defaults()
+                .withItemKey(itemKey(cl))
+                .withBadRows(badRows(cl))
+                .withThreads(threads(cl));
         return new PrepareOptions(ingest, limit == null ? -1 : limit, split(cl, fallbackSplit));
     }
 }

@@ -13,14 +13,21 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code encore generate}: the embedded default data, a synthetic listenings.csv with planted taste structure. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
-    description = {"Write a synthetic listenings.csv (user_id,date,track,artist,album; date in epoch ms) that looks "
-        + "like Last.fm logs: heavy-tailed users, Zipf-like tracks, albums and artists, shared titles, repeated "
-        + "favourites, a little dirt, and planted genre structure that ALS can find.",
-        "Deterministic for a seed, whatever the thread count."})
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Write a synthetic listenings.csv (user_id,date,track,artist,album; date in epoch ms) that looks "
+                    + "like Last.fm logs: heavy-tailed users, Zipf-like tracks, albums and artists, shared titles, repeated "
+                    + "favourites, a little dirt, and planted genre structure that ALS can find.",
+            "Deterministic for a seed, whatever the thread count."
+        })
 final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--rows", paramLabel = "N", description = "Rows to write. Default: ${DEFAULT-VALUE}.",
-        defaultValue = "" + GeneratorConfig.DEFAULT_ROWS)
+    @Option(
+            names = "--rows",
+            paramLabel = "N",
+            description = "Rows to write. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "" + GeneratorConfig.DEFAULT_ROWS)
     long rows;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed. Default: ${DEFAULT-VALUE}.")
@@ -72,10 +79,17 @@ final class GenerateCommand implements Callable<Integer> {
         if (output.quiet) {
             return 0;
         }
-        w.printf(Locale.ROOT, "Wrote %s: %s rows (%s valid plays), %s users, %s tracks, %s in %s (%s rows/s)%n", out,
-            Format.count(s.rows()), Format.count(s.validPlays()), Format.count(gen.users()), Format.count(gen.tracks()),
-            Format.bytes(s.bytes()), Format.secs(s.seconds()),
-            Format.count(Math.round(s.rows() / Math.max(1e-9, s.seconds()))));
+        w.printf(
+                Locale.ROOT,
+                "Wrote %s: %s rows (%s valid plays), %s users, %s tracks, %s in %s (%s rows/s)%n",
+                out,
+                Format.count(s.rows()),
+                Format.count(s.validPlays()),
+                Format.count(gen.users()),
+                Format.count(gen.tracks()),
+                Format.bytes(s.bytes()),
+                Format.secs(s.seconds()),
+                Format.count(Math.round(s.rows() / Math.max(1e-9, s.seconds()))));
         w.flush();
         return 0;
     }

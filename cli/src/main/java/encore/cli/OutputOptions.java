@@ -7,6 +7,8 @@ final class OutputOptions {
     @Option(names = "--json", description = "Print one machine-readable JSON summary instead of the human one.")
     boolean json;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing (output files are still written).")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Print nothing (output files are still written).")
     boolean quiet;
 }

@@ -1,17 +1,17 @@
 package encore.cli;
 
-import encore.data.BadRowPolicy;
 import encore.data.BadRow;
+import encore.data.BadRowPolicy;
 import encore.data.DropReason;
 import encore.data.IngestStats;
 import encore.data.ItemKey;
 import encore.data.Prepare;
 import encore.data.PrepareOptions;
 import encore.data.Prepared;
+import encore.data.PreparedFiles;
 import encore.data.SplitSpec;
 import encore.util.AtomicOutput;
 import encore.util.Json;
-import encore.data.PreparedFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,11 +23,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code encore prepare}: the Spark ALS recipe's ingest → clean → aggregate → index → split, written to a directory. */
-@Command(name = "prepare", mixinStandardHelpOptions = true,
-    description = {"Read a listenings CSV (user_id,date,track,artist,album), drop rows with empty fields, count plays "
-        + "per (user, item), index labels like Spark's StringIndexer and optionally split into train/test.",
-        "Writes DIR/users.csv, DIR/items.csv, DIR/prepare.json and, with --split/--holdout, DIR/train.tsv and "
-            + "DIR/test.tsv."})
+@Command(
+        name = "prepare",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Read a listenings CSV (user_id,date,track,artist,album), drop rows with empty fields, count plays "
+                    + "per (user, item), index labels like Spark's StringIndexer and optionally split into train/test.",
+            "Writes DIR/users.csv, DIR/items.csv, DIR/prepare.json and, with --split/--holdout, DIR/train.tsv and "
+                    + "DIR/test.tsv."
+        })
 final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "The listenings CSV.")
     Path data;
@@ -79,12 +83,19 @@ final class PrepareCommand implements Callable<Integer> {
 
     private void printSummary(PrintWriter w, Prepared p, SplitSpec s, ItemKey key, Map<String, Object> report) {
         IngestStats st = p.ingest();
-        w.printf("Read %s (%s): %s rows in %s%n", data, Format.bytes(st.bytes()), Format.count(st.rowsRead()),
-            Format.secs(p.timings().get("read_clean")));
+        w.printf(
+                "Read %s (%s): %s rows in %s%n",
+                data,
+                Format.bytes(st.bytes()),
+                Format.count(st.rowsRead()),
+                Format.secs(p.timings().get("read_clean")));
         StringBuilder d = new StringBuilder();
         for (DropReason r : DropReason.values()) {
             if (st.dropped(r) > 0) {
-                d.append(d.length() == 0 ? "" : ", ").append(r.key()).append(' ').append(Format.count(st.dropped(r)));
+                d.append(d.length() == 0 ? "" : ", ")
+                        .append(r.key())
+                        .append(' ')
+                        .append(Format.count(st.dropped(r)));
             }
         }
         w.printf("  dropped %s rows%s%n", Format.count(st.droppedTotal()), d.length() == 0 ? "" : " (" + d + ")");
@@ -96,13 +107,21 @@ final class PrepareCommand implements Callable<Integer> {
             }
             w.println(st.malformedTotal() > st.badRows().size() ? "; ..." : "");
         }
-        w.printf("  kept %s plays -> %s (user, %s) pairs, %s users, %s items%n", Format.count(st.rowsKept()),
-            Format.count(p.plays().pairs()), key.cliName(), Format.count(p.plays().users().size()),
-            Format.count(p.plays().items().size()));
+        w.printf(
+                "  kept %s plays -> %s (user, %s) pairs, %s users, %s items%n",
+                Format.count(st.rowsKept()),
+                Format.count(p.plays().pairs()),
+                key.cliName(),
+                Format.count(p.plays().users().size()),
+                Format.count(p.plays().items().size()));
         if (s.kind() != SplitSpec.Kind.NONE) {
-            w.printf("  %s split %.2f (seed %d): train %s pairs, test %s pairs%n",
-                s.kind().name().toLowerCase(Locale.ROOT), s.fraction(), s.seed(),
-                Format.count(p.split().train().pairs()), Format.count(p.split().test().pairs()));
+            w.printf(
+                    "  %s split %.2f (seed %d): train %s pairs, test %s pairs%n",
+                    s.kind().name().toLowerCase(Locale.ROOT),
+                    s.fraction(),
+                    s.seed(),
+                    Format.count(p.split().train().pairs()),
+                    Format.count(p.split().test().pairs()));
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> timings = (Map<String, Object>) report.get("timings_s");
@@ -112,7 +131,11 @@ final class PrepareCommand implements Callable<Integer> {
             tl.append(e.getKey().equals("pipeline_total") ? ";" : "");
         }
         w.println(tl);
-        w.printf("Wrote %s/{%s}%n", out, s.kind() == SplitSpec.Kind.NONE
-            ? "users.csv,items.csv,prepare.json" : "users.csv,items.csv,train.tsv,test.tsv,prepare.json");
+        w.printf(
+                "Wrote %s/{%s}%n",
+                out,
+                s.kind() == SplitSpec.Kind.NONE
+                        ? "users.csv,items.csv,prepare.json"
+                        : "users.csv,items.csv,train.tsv,test.tsv,prepare.json");
     }
 }

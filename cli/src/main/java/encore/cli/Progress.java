@@ -46,8 +46,15 @@ final class Progress implements RunPipeline.Listener {
     public synchronized void loss(int it, double loss) {
         if (tty) {
             int filled = max == 0 ? BAR : iteration * BAR / max;
-            w.printf(Locale.ROOT, "\r  fitting  [%s%s] %d/%d  %s  loss %.6g ", "#".repeat(filled),
-                ".".repeat(BAR - filled), iteration, max, Format.secs(seconds), loss);
+            w.printf(
+                    Locale.ROOT,
+                    "\r  fitting  [%s%s] %d/%d  %s  loss %.6g ",
+                    "#".repeat(filled),
+                    ".".repeat(BAR - filled),
+                    iteration,
+                    max,
+                    Format.secs(seconds),
+                    loss);
             if (iteration == max) {
                 w.println();
             }
@@ -61,8 +68,13 @@ final class Progress implements RunPipeline.Listener {
     public synchronized void bytesRead(long done, long total) {
         if (tty) {
             int filled = total == 0 ? BAR : (int) (done * BAR / total);
-            w.printf(Locale.ROOT, "\r  reading  [%s%s] %s / %s ", "#".repeat(filled), ".".repeat(BAR - filled),
-                Format.bytes(done), Format.bytes(total));
+            w.printf(
+                    Locale.ROOT,
+                    "\r  reading  [%s%s] %s / %s ",
+                    "#".repeat(filled),
+                    ".".repeat(BAR - filled),
+                    Format.bytes(done),
+                    Format.bytes(total));
             if (done >= total) {
                 w.println();
             }

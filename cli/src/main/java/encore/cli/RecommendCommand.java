@@ -3,11 +3,11 @@ package encore.cli;
 import encore.als.AlsModel;
 import encore.als.Recommendations;
 import encore.als.Recommender;
-import encore.pipeline.RecommendationsCsv;
-import encore.matrix.Csr;
-import encore.internal.Memory;
-import encore.util.AtomicOutput;
 import encore.als.io.ModelStore;
+import encore.internal.Memory;
+import encore.matrix.Csr;
+import encore.pipeline.RecommendationsCsv;
+import encore.util.AtomicOutput;
 import encore.util.TextFields;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,10 +24,15 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code encore recommend}: top-K lists (or similar items) from a saved model. */
-@Command(name = "recommend", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Top-K recommendations from a saved model for some users (--users) or all (--all), or the items "
-        + "most similar to one item (--similar-to). Writes CSV to --out (atomically) or to standard output.",
-        "Unknown users or items are reported (cold start) and skipped."})
+@Command(
+        name = "recommend",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Top-K recommendations from a saved model for some users (--users) or all (--all), or the items "
+                    + "most similar to one item (--similar-to). Writes CSV to --out (atomically) or to standard output.",
+            "Unknown users or items are reported (cold start) and skipped."
+        })
 final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model saved by 'encore train'.")
     Path model;
@@ -38,8 +43,10 @@ final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Every user with factors.")
     boolean all;
 
-    @Option(names = "--similar-to", paramLabel = "ITEM", description = "List the items most similar to this one "
-        + "(cosine of item factors).")
+    @Option(
+            names = "--similar-to",
+            paramLabel = "ITEM",
+            description = "List the items most similar to this one " + "(cosine of item factors).")
     String similarTo;
 
     @Option(names = "--top", defaultValue = "10", description = "K. Default: ${DEFAULT-VALUE}.")
@@ -90,8 +97,7 @@ final class RecommendCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void write(OutputStream os, ModelStore.Stored stored, Recommender rec, PrintWriter err)
-        throws IOException {
+    private void write(OutputStream os, ModelStore.Stored stored, Recommender rec, PrintWriter err) throws IOException {
         AlsModel m = stored.model();
         if (similarTo != null) {
             writeSimilar(os, m, rec);
@@ -102,12 +108,13 @@ final class RecommendCommand implements Callable<Integer> {
             seen = stored.seen();
             if (seen == null) {
                 throw new IllegalArgumentException(model + ": this model was saved without its training items, "
-                    + "so --exclude-seen cannot be applied");
+                        + "so --exclude-seen cannot be applied");
             }
         }
         if (all) {
-            Memory.require(Memory.topK(m.users().size(), top, 1), "the top-" + top + " lists of "
-                + m.users().size() + " users");
+            Memory.require(
+                    Memory.topK(m.users().size(), top, 1),
+                    "the top-" + top + " lists of " + m.users().size() + " users");
             RecommendationsCsv.write(os, m, rec.recommendForAllUsers(top, seen), null);
         } else {
             Recommender.UserRecommendations r = rec.recommendForUsers(knownUsers(m, err), top, seen);
@@ -138,15 +145,22 @@ final class RecommendCommand implements Callable<Integer> {
     private void writeSimilar(OutputStream os, AlsModel m, Recommender rec) throws IOException {
         int item = m.items().indexOf(similarTo);
         if (!m.hasItem(item)) {
-            throw new IllegalArgumentException(item == m.items().size()
-                ? "unknown item '" + similarTo + "': not in the model (cold start)"
-                : "item '" + similarTo + "' has no factors (it had no training plays)");
+            throw new IllegalArgumentException(
+                    item == m.items().size()
+                            ? "unknown item '" + similarTo + "': not in the model (cold start)"
+                            : "item '" + similarTo + "' has no factors (it had no training plays)");
         }
         Recommendations r = rec.similarItems(item, top);
         StringBuilder csv = new StringBuilder("item,rank,similar_item,similarity\n");
         for (int q = 0; q < r.count(0); q++) {
-            csv.append(TextFields.csv(similarTo)).append(',').append(q + 1).append(',')
-                .append(TextFields.csv(m.items().label(r.id(0, q)))).append(',').append(r.score(0, q)).append('\n');
+            csv.append(TextFields.csv(similarTo))
+                    .append(',')
+                    .append(q + 1)
+                    .append(',')
+                    .append(TextFields.csv(m.items().label(r.id(0, q))))
+                    .append(',')
+                    .append(r.score(0, q))
+                    .append('\n');
         }
         os.write(csv.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -1,20 +1,20 @@
 package encore.cli;
 
+import encore.als.Als;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.als.Als;
-import encore.als.FitResult;
 import encore.als.Backends;
+import encore.als.FitResult;
+import encore.als.io.ModelStore;
 import encore.data.Interactions;
 import encore.data.Prepare;
 import encore.data.PrepareOptions;
 import encore.data.Prepared;
+import encore.data.PreparedFiles;
 import encore.data.SplitSpec;
 import encore.data.TriplesReader;
 import encore.util.AtomicOutput;
 import encore.util.Json;
-import encore.als.io.ModelStore;
-import encore.data.PreparedFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,16 +29,23 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code encore train}: fit ALS and save the model. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Fit ALS on a listenings CSV (or on training triples) and save the model to a file that "
-        + "'encore recommend' and 'encore evaluate' read. With --split/--holdout, fits on the training part and "
-        + "can write the held-out part (--test-out) for 'encore evaluate'."})
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Fit ALS on a listenings CSV (or on training triples) and save the model to a file that "
+                    + "'encore recommend' and 'encore evaluate' read. With --split/--holdout, fits on the training part and "
+                    + "can write the held-out part (--test-out) for 'encore evaluate'."
+        })
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE", description = "The listenings CSV.")
     Path data;
 
-    @Option(names = "--format", defaultValue = "listenings", description = "listenings (--data) or triples (--train). "
-        + "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--format",
+            defaultValue = "listenings",
+            description = "listenings (--data) or triples (--train). " + "Default: ${DEFAULT-VALUE}.")
     String format;
 
     @Option(names = "--train", paramLabel = "FILE", description = "Training triples (with --format triples).")
@@ -47,8 +54,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "Where to save the model.")
     Path model;
 
-    @Option(names = "--test-out", paramLabel = "FILE", description = "Write the held-out pairs here (TSV), "
-        + "with --split or --holdout.")
+    @Option(
+            names = "--test-out",
+            paramLabel = "FILE",
+            description = "Write the held-out pairs here (TSV), " + "with --split or --holdout.")
     Path testOut;
 
     @CommandLine.Mixin
@@ -75,8 +84,12 @@ final class TrainCommand implements Callable<Integer> {
             if (testOut != null) {
                 AtomicOutput.checkWritableDirectory(testOut.toAbsolutePath().getParent());
             }
-            return train(cl, Als.with(params).backend(choice).threads(front.threads(cl))
-                .listener(Progress.of(cl.getOut(), output.quiet || output.json)));
+            return train(
+                    cl,
+                    Als.with(params)
+                            .backend(choice)
+                            .threads(front.threads(cl))
+                            .listener(Progress.of(cl.getOut(), output.quiet || output.json)));
         }
     }
 
@@ -89,7 +102,8 @@ final class TrainCommand implements Callable<Integer> {
         switch (format.toLowerCase(Locale.ROOT)) {
             case "listenings" -> {
                 if (data == null || train != null) {
-                    throw new CommandLine.ParameterException(cl, "--data FILE is required (or --format triples --train FILE)");
+                    throw new CommandLine.ParameterException(
+                            cl, "--data FILE is required (or --format triples --train FILE)");
                 }
                 PrepareOptions prep = front.prepareOptions(cl, SplitSpec.none());
                 if (testOut != null && prep.split().kind() == SplitSpec.Kind.NONE) {
@@ -106,8 +120,9 @@ final class TrainCommand implements Callable<Integer> {
                 trainSet = TriplesReader.readTrain(train);
                 source = train.toString();
             }
-            default -> throw new CommandLine.ParameterException(cl, "invalid --format '" + format
-                + "': expected listenings or triples");
+            default ->
+                throw new CommandLine.ParameterException(
+                        cl, "invalid --format '" + format + "': expected listenings or triples");
         }
         long t0 = System.nanoTime();
         FitResult fit = als.fit(trainSet);
@@ -136,15 +151,26 @@ final class TrainCommand implements Callable<Integer> {
         if (output.json) {
             w.print(Json.write(report));
         } else if (!output.quiet) {
-            w.printf(Locale.ROOT, "Trained %s ALS (rank %d, %d iterations) on %s pairs, %s users, %s items in %s on %s%n",
-                params.implicitPrefs() ? "implicit" : "explicit", params.rank(), params.maxIter(),
-                Format.count(trainSet.nnz()), Format.count(m.users().size()), Format.count(m.items().size()),
-                Format.secs(fitSecs), engine);
+            w.printf(
+                    Locale.ROOT,
+                    "Trained %s ALS (rank %d, %d iterations) on %s pairs, %s users, %s items in %s on %s%n",
+                    params.implicitPrefs() ? "implicit" : "explicit",
+                    params.rank(),
+                    params.maxIter(),
+                    Format.count(trainSet.nnz()),
+                    Format.count(m.users().size()),
+                    Format.count(m.items().size()),
+                    Format.secs(fitSecs),
+                    engine);
             if (fallbackReason != null) {
                 w.printf(Locale.ROOT, "Backend note: %s%n", fallbackReason);
             }
-            w.printf(Locale.ROOT, "Saved %s (%s)%s%n", model, Format.bytes(Files.size(model)),
-                testOut == null ? "" : "; held-out pairs in " + testOut);
+            w.printf(
+                    Locale.ROOT,
+                    "Saved %s (%s)%s%n",
+                    model,
+                    Format.bytes(Files.size(model)),
+                    testOut == null ? "" : "; held-out pairs in " + testOut);
         }
         w.flush();
         return 0;

@@ -1,16 +1,16 @@
 package encore.cli;
 
+import encore.als.Als;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.als.Als;
+import encore.als.io.ModelStore;
 import encore.data.Interactions;
 import encore.data.Prepare;
 import encore.data.PrepareOptions;
 import encore.data.Prepared;
 import encore.data.SplitSpec;
-import encore.util.AtomicOutput;
-import encore.als.io.ModelStore;
 import encore.pipeline.Tuning;
+import encore.util.AtomicOutput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,30 +27,52 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code encore tune}: Spark's TrainValidationSplit + ParamGridBuilder as one command. */
-@Command(name = "tune", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Grid search: split the (user, item) pairs into train and validation (--train-ratio), fit every "
-        + "combination of --rank x --reg (x --alpha with --implicit), score each on validation with --metric, print "
-        + "the grid sorted best first with the time per fit, write DIR/tuning.csv, then refit the best combination on "
-        + "all the data and save it (like Spark's TrainValidationSplit)."})
+@Command(
+        name = "tune",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Grid search: split the (user, item) pairs into train and validation (--train-ratio), fit every "
+                    + "combination of --rank x --reg (x --alpha with --implicit), score each on validation with --metric, print "
+                    + "the grid sorted best first with the time per fit, write DIR/tuning.csv, then refit the best combination on "
+                    + "all the data and save it (like Spark's TrainValidationSplit)."
+        })
 final class TuneCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "The listenings CSV.")
     Path data;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where tuning.csv and the best model go.")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "Where tuning.csv and the best model go.")
     Path out;
 
-    @Option(names = "--model", paramLabel = "FILE", description = "Where to save the best model. Default: DIR/best.encore.")
+    @Option(
+            names = "--model",
+            paramLabel = "FILE",
+            description = "Where to save the best model. Default: DIR/best.encore.")
     Path model;
 
-    @Option(names = "--rank", split = ",", defaultValue = "10,32", description = "Ranks to try. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--rank",
+            split = ",",
+            defaultValue = "10,32",
+            description = "Ranks to try. Default: ${DEFAULT-VALUE}.")
     int[] ranks;
 
-    @Option(names = "--reg", split = ",", defaultValue = "0.01,0.1", description = "regParams to try. "
-        + "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--reg",
+            split = ",",
+            defaultValue = "0.01,0.1",
+            description = "regParams to try. " + "Default: ${DEFAULT-VALUE}.")
     double[] regs;
 
-    @Option(names = "--alpha", split = ",", defaultValue = "1,10,40", description = "Alphas to try (implicit only). "
-        + "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--alpha",
+            split = ",",
+            defaultValue = "1,10,40",
+            description = "Alphas to try (implicit only). " + "Default: ${DEFAULT-VALUE}.")
     double[] alphas;
 
     @Option(names = "--implicit", description = "Implicit feedback.")
@@ -59,12 +81,17 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--max-iter", defaultValue = "10", description = "Iterations per fit. Default: ${DEFAULT-VALUE}.")
     int maxIter;
 
-    @Option(names = "--metric", defaultValue = "rmse", description = "rmse, mae, precision_at_K, recall_at_K, map_at_K "
-        + "or ndcg_at_K. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--metric",
+            defaultValue = "rmse",
+            description =
+                    "rmse, mae, precision_at_K, recall_at_K, map_at_K " + "or ndcg_at_K. Default: ${DEFAULT-VALUE}.")
     String metric;
 
-    @Option(names = "--train-ratio", defaultValue = "0.8", description = "Share of pairs used for fitting. "
-        + "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--train-ratio",
+            defaultValue = "0.8",
+            description = "Share of pairs used for fitting. " + "Default: ${DEFAULT-VALUE}.")
     double trainRatio;
 
     @CommandLine.Mixin
@@ -73,7 +100,9 @@ final class TuneCommand implements Callable<Integer> {
     @CommandLine.Mixin
     FrontEndOptions front;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing (tuning.csv and the model are still written).")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Print nothing (tuning.csv and the model are still written).")
     boolean quiet;
 
     @CommandLine.Spec
@@ -83,7 +112,8 @@ final class TuneCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         if (front.random != null || front.holdout != null) {
-            throw new CommandLine.ParameterException(cl, "tune splits by --train-ratio; --split/--holdout do not apply");
+            throw new CommandLine.ParameterException(
+                    cl, "tune splits by --train-ratio; --split/--holdout do not apply");
         }
         if (!(trainRatio > 0 && trainRatio < 1)) {
             throw new CommandLine.ParameterException(cl, "--train-ratio must be in (0, 1)");
@@ -93,7 +123,8 @@ final class TuneCommand implements Callable<Integer> {
         int threads = front.threads(cl);
         try {
             m = Tuning.Metric.parse(metric);
-            AlsParams base = AlsParams.builder().maxIter(maxIter).implicitPrefs(implicit).build();
+            AlsParams base =
+                    AlsParams.builder().maxIter(maxIter).implicitPrefs(implicit).build();
             grid = Tuning.grid(base, ranks, regs, alphas);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, CliFlags.phrase(e.getMessage()));
@@ -104,27 +135,56 @@ final class TuneCommand implements Callable<Integer> {
         PrepareOptions prep = front.prepareOptions(cl, SplitSpec.random(1 - trainRatio, front.seed));
         Prepared p = Prepare.run(data, prep);
         Interactions train = p.train();
-        w.printf(Locale.ROOT, "%s: %s train and %s validation pairs; %d combinations, metric %s%n", data,
-            Format.count(train.nnz()), Format.count(p.split().test().pairs()), grid.size(), m.name());
+        w.printf(
+                Locale.ROOT,
+                "%s: %s train and %s validation pairs; %d combinations, metric %s%n",
+                data,
+                Format.count(train.nnz()),
+                Format.count(p.split().test().pairs()),
+                grid.size(),
+                m.name());
         w.flush();
-        List<Tuning.Trial> sorted = Tuning.run(train, p.split().test().toUserItems(), grid, m, als,
-            (i, n, t) -> {
-                w.printf(Locale.ROOT, "  [%d/%d] rank %d reg %s%s: %s %.6f (%s)%n", i, n, t.params().rank(),
-                    t.params().regParam(), implicit ? " alpha " + t.params().alpha() : "", m.name(), t.score(),
+        List<Tuning.Trial> sorted = Tuning.run(train, p.split().test().toUserItems(), grid, m, als, (i, n, t) -> {
+            w.printf(
+                    Locale.ROOT,
+                    "  [%d/%d] rank %d reg %s%s: %s %.6f (%s)%n",
+                    i,
+                    n,
+                    t.params().rank(),
+                    t.params().regParam(),
+                    implicit ? " alpha " + t.params().alpha() : "",
+                    m.name(),
+                    t.score(),
                     Format.secs(t.fitSeconds()));
-                w.flush();
-            });
+            w.flush();
+        });
         StringBuilder csv = new StringBuilder("rank,reg_param,alpha,implicit," + m.name() + ",fit_s\n");
         w.println();
         w.printf(Locale.ROOT, "%4s %6s %10s %8s %12s %9s%n", "#", "rank", "regParam", "alpha", m.name(), "fit");
         int pos = 1;
         for (Tuning.Trial t : sorted) {
             AlsParams a = t.params();
-            w.printf(Locale.ROOT, "%4d %6d %10s %8s %12.6f %9s%n", pos++, a.rank(), a.regParam(),
-                implicit ? String.valueOf(a.alpha()) : "-", t.score(), Format.secs(t.fitSeconds()));
-            csv.append(a.rank()).append(',').append(a.regParam()).append(',').append(a.alpha()).append(',')
-                .append(a.implicitPrefs()).append(',').append(t.score()).append(',')
-                .append(String.format(Locale.ROOT, "%.3f", t.fitSeconds())).append('\n');
+            w.printf(
+                    Locale.ROOT,
+                    "%4d %6d %10s %8s %12.6f %9s%n",
+                    pos++,
+                    a.rank(),
+                    a.regParam(),
+                    implicit ? String.valueOf(a.alpha()) : "-",
+                    t.score(),
+                    Format.secs(t.fitSeconds()));
+            csv.append(a.rank())
+                    .append(',')
+                    .append(a.regParam())
+                    .append(',')
+                    .append(a.alpha())
+                    .append(',')
+                    .append(a.implicitPrefs())
+                    .append(',')
+                    .append(t.score())
+                    .append(',')
+                    .append(String.format(Locale.ROOT, "%.3f", t.fitSeconds()))
+                    .append('\n');
         }
         Files.createDirectories(out);
         AtomicOutput.write(out.resolve("tuning.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
@@ -139,9 +199,17 @@ final class TuneCommand implements Callable<Integer> {
         meta.put("tuning_metric", m.name());
         meta.put("validation_score", String.valueOf(sorted.get(0).score()));
         ModelStore.save(target, bestModel, all.userItems(), meta);
-        w.printf(Locale.ROOT, "%nBest: rank %d, regParam %s%s (%s %.6f); refitted on all %s pairs and saved to %s; "
-                + "grid in %s%n", best.rank(), best.regParam(), implicit ? ", alpha " + best.alpha() : "", m.name(),
-            sorted.get(0).score(), Format.count(all.nnz()), target, out.resolve("tuning.csv"));
+        w.printf(
+                Locale.ROOT,
+                "%nBest: rank %d, regParam %s%s (%s %.6f); refitted on all %s pairs and saved to %s; " + "grid in %s%n",
+                best.rank(),
+                best.regParam(),
+                implicit ? ", alpha " + best.alpha() : "",
+                m.name(),
+                sorted.get(0).score(),
+                Format.count(all.nnz()),
+                target,
+                out.resolve("tuning.csv"));
         w.flush();
         return 0;
     }

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CliJarIT {
     @TempDir
     static Path dir;
+
     static Path csv;
 
     static Proc encore(String... args) throws IOException, InterruptedException {
@@ -46,13 +47,35 @@ class CliJarIT {
     void trainRecommendEvaluate() throws Exception {
         Path model = dir.resolve("m.encore");
         Path test = dir.resolve("test.tsv");
-        Proc t = encore("train", "--data", csv.toString(), "--model", model.toString(), "--holdout", "0.2",
-            "--test-out", test.toString(), "--implicit", "--alpha", "10", "--rank", "12", "--max-iter", "4");
+        Proc t = encore(
+                "train",
+                "--data",
+                csv.toString(),
+                "--model",
+                model.toString(),
+                "--holdout",
+                "0.2",
+                "--test-out",
+                test.toString(),
+                "--implicit",
+                "--alpha",
+                "10",
+                "--rank",
+                "12",
+                "--max-iter",
+                "4");
         assertEquals(0, t.code(), t.err());
         assertTrue(Files.size(model) > 0 && Files.size(test) > 0);
 
-        Proc r = encore("recommend", "--model", model.toString(), "--users", "user_000003,ghost", "--top", "4",
-            "--exclude-seen");
+        Proc r = encore(
+                "recommend",
+                "--model",
+                model.toString(),
+                "--users",
+                "user_000003,ghost",
+                "--top",
+                "4",
+                "--exclude-seen");
         assertEquals(0, r.code(), r.err());
         assertEquals(5, r.out().lines().count(), r.out()); // header + 4
         assertTrue(r.err().contains("unknown user 'ghost'"), r.err());
@@ -86,8 +109,18 @@ class CliJarIT {
     @Test
     void tuneDemoDoctorRunPrepare() throws Exception {
         Path out = dir.resolve("tune");
-        Proc tune = encore("tune", "--data", csv.toString(), "--out", out.toString(), "--rank", "4,8", "--reg", "0.1",
-            "--max-iter", "3");
+        Proc tune = encore(
+                "tune",
+                "--data",
+                csv.toString(),
+                "--out",
+                out.toString(),
+                "--rank",
+                "4,8",
+                "--reg",
+                "0.1",
+                "--max-iter",
+                "3");
         assertEquals(0, tune.code(), tune.err());
         assertEquals(3, Files.readAllLines(out.resolve("tuning.csv")).size());
         assertTrue(Files.exists(out.resolve("best.encore")));
@@ -98,12 +131,18 @@ class CliJarIT {
 
         assertEquals(0, encore("doctor").code());
 
-        Proc run = encore("run", "--data", csv.toString(), "--out", dir.resolve("run").toString(), "--quiet");
+        Proc run = encore(
+                "run", "--data", csv.toString(), "--out", dir.resolve("run").toString(), "--quiet");
         assertEquals(0, run.code(), run.err());
         assertEquals("", run.out());
         assertTrue(Files.exists(dir.resolve("run").resolve("metrics.json")));
 
-        Proc prep = encore("prepare", "--data", csv.toString(), "--out", dir.resolve("prep").toString());
+        Proc prep = encore(
+                "prepare",
+                "--data",
+                csv.toString(),
+                "--out",
+                dir.resolve("prep").toString());
         assertEquals(0, prep.code(), prep.err());
         Proc missing = encore("prepare", "--data", dir.resolve("nope.csv").toString(), "--out", dir.toString());
         assertEquals(1, missing.code());

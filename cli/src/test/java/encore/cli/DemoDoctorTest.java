@@ -26,12 +26,14 @@ class DemoDoctorTest {
         double pop = number(json, "popularity_precision_at_10");
         assertTrue(als > 2 * pop, "ALS " + als + " vs most-popular " + pop);
         assertTrue(Files.exists(out.resolve("recommendations.csv")));
-        EncoreCliTest.Result human = run("demo", "--rows", "60000", "--rank", "16", "--out", out.toString(),
-            "--show", "1");
+        EncoreCliTest.Result human =
+                run("demo", "--rows", "60000", "--rank", "16", "--out", out.toString(), "--show", "1");
         assertEquals(0, human.code(), human.err());
         assertTrue(human.out().contains("Using cached"), human.out());
         assertTrue(human.out().contains(" — "), "track — artist lines: " + human.out());
-        assertTrue(run("demo", "--rows", "60000", "--out", out.toString(), "--quiet").out().isEmpty());
+        assertTrue(run("demo", "--rows", "60000", "--out", out.toString(), "--quiet")
+                .out()
+                .isEmpty());
     }
 
     @Test

@@ -18,8 +18,7 @@ class EncoreCliTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
     static Result run(String... args) {
         StringWriter out = new StringWriter();
@@ -49,9 +48,16 @@ class EncoreCliTest {
         assertFalse(r.err().contains("\tat "));
         assertEquals(2, run("frobnicate").code());
         assertEquals(2, run().code());
-        assertEquals(2, run("prepare", "--data", "a", "--out", "b", "--item-key", "genre").code());
-        assertEquals(2, run("prepare", "--data", "a", "--out", "b", "--split", "0.5", "--holdout", "0.2").code());
-        assertEquals(2, run("prepare", "--data", "a", "--out", "b", "--split", "1.5").code());
+        assertEquals(
+                2,
+                run("prepare", "--data", "a", "--out", "b", "--item-key", "genre")
+                        .code());
+        assertEquals(
+                2,
+                run("prepare", "--data", "a", "--out", "b", "--split", "0.5", "--holdout", "0.2")
+                        .code());
+        assertEquals(
+                2, run("prepare", "--data", "a", "--out", "b", "--split", "1.5").code());
         assertEquals(2, run("generate", "--rows", "0", "--out", "x").code());
     }
 
@@ -59,7 +65,8 @@ class EncoreCliTest {
     void dataErrorsExit1WithFileAndLineAndVerboseShowsTheTrace() throws Exception {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "user_id,track,artist,album\nu,t,a,b\nu,t,a,b,extra\n", StandardCharsets.UTF_8);
-        Result r = run("prepare", "--data", bad.toString(), "--out", dir.resolve("o").toString(), "--bad-rows", "fail");
+        Result r = run(
+                "prepare", "--data", bad.toString(), "--out", dir.resolve("o").toString(), "--bad-rows", "fail");
         assertEquals(1, r.code());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("encore: " + bad + ":3: malformed row (too_many_fields"), r.err());
@@ -67,7 +74,8 @@ class EncoreCliTest {
         Result missing = run("prepare", "--data", dir.resolve("none.csv").toString(), "--out", dir.toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("none.csv: no such file"), missing.err());
-        Result verbose = run("--verbose", "prepare", "--data", dir.resolve("none.csv").toString(), "--out", dir.toString());
+        Result verbose =
+                run("--verbose", "prepare", "--data", dir.resolve("none.csv").toString(), "--out", dir.toString());
         assertTrue(verbose.err().contains("\tat "), "stack trace with --verbose");
     }
 
@@ -92,10 +100,18 @@ class EncoreCliTest {
         try (var files = Files.list(out)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temp files left");
         }
-        assertEquals("", run("prepare", "--data", csv.toString(), "--out", out.toString(), "--quiet").out());
-        assertEquals("", run("generate", "--rows", "2000", "--out", dir.resolve("q.csv").toString(), "-q").out());
-        assertTrue(run("generate", "--rows", "2000", "--out", dir.resolve("q.csv").toString(), "--json").out()
-            .contains("\"rows\": 2000"));
+        assertEquals(
+                "",
+                run("prepare", "--data", csv.toString(), "--out", out.toString(), "--quiet")
+                        .out());
+        assertEquals(
+                "",
+                run("generate", "--rows", "2000", "--out", dir.resolve("q.csv").toString(), "-q")
+                        .out());
+        assertTrue(
+                run("generate", "--rows", "2000", "--out", dir.resolve("q.csv").toString(), "--json")
+                        .out()
+                        .contains("\"rows\": 2000"));
         Result json2 = run("prepare", "--data", csv.toString(), "--out", out.toString(), "--json");
         assertEquals(0, json2.code());
         assertTrue(json2.out().trim().startsWith("{") && json2.out().contains("\"pairs\""));

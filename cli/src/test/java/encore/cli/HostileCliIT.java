@@ -42,14 +42,17 @@ class HostileCliIT {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource(delimiter = '|', value = {
-        "listenings/empty.csv|skip|0|empty file",
-        "listenings/semicolon.csv|skip|1|separated by ';'",
-        "listenings/invalid-utf8.csv|fail|3|malformed row (invalid_utf8",
-        "listenings/unterminated-quote-at-eof.csv|fail|3|unterminated_quote",
-        "listenings/utf16le-bom.csv|skip|1|UTF-16",
-        "listenings/header-with-quoted-newline.csv|skip|1|user\\nid",
-        "listenings/gzip-truncated.csv.gz|skip|0|truncated gzip stream"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "listenings/empty.csv|skip|0|empty file",
+                "listenings/semicolon.csv|skip|1|separated by ';'",
+                "listenings/invalid-utf8.csv|fail|3|malformed row (invalid_utf8",
+                "listenings/unterminated-quote-at-eof.csv|fail|3|unterminated_quote",
+                "listenings/utf16le-bom.csv|skip|1|UTF-16",
+                "listenings/header-with-quoted-newline.csv|skip|1|user\\nid",
+                "listenings/gzip-truncated.csv.gz|skip|0|truncated gzip stream"
+            })
     void prepareRefusesWithFileAndLine(String file, String policy, int line, String text) throws Exception {
         Path out = dir.resolve("prep-" + file.replace('/', '-'));
         Path f = corpus(file);
@@ -63,11 +66,25 @@ class HostileCliIT {
         StringBuilder sb = new StringBuilder("user_id,date,track,artist,album\nu1,1,Song,Band,Record\nu2");
         sb.append(",x".repeat(5000)).append("\nu3,3,Song,Band,Record\n");
         Path f = Files.writeString(dir.resolve("wide.csv"), sb);
-        Proc p = encore("256m", "prepare", "--data", f.toString(), "--out", dir.resolve("wide").toString(), "--json");
+        Proc p = encore(
+                "256m",
+                "prepare",
+                "--data",
+                f.toString(),
+                "--out",
+                dir.resolve("wide").toString(),
+                "--json");
         assertEquals(0, p.code(), p.err());
         assertTrue(p.out().contains("\"too_many_fields\": 1"), p.out());
-        Proc strict = encore("256m", "prepare", "--data", f.toString(), "--out", dir.resolve("wide2").toString(),
-            "--bad-rows", "fail");
+        Proc strict = encore(
+                "256m",
+                "prepare",
+                "--data",
+                f.toString(),
+                "--out",
+                dir.resolve("wide2").toString(),
+                "--bad-rows",
+                "fail");
         oneLineError(strict, f + ":3: ", "too_many_fields");
     }
 
@@ -75,12 +92,42 @@ class HostileCliIT {
     void triplesWithNaNDirectoryAndMissingFile() throws Exception {
         Path nan = corpus("triples/nan.tsv");
         Path ok = corpus("triples/ok.tsv");
-        oneLineError(encore("256m", "run", "--format", "triples", "--train", nan.toString(), "--test", ok.toString(),
-            "--out", dir.resolve("t").toString()), nan + ":2: ", "'NaN' is not a finite number");
-        oneLineError(encore("256m", "prepare", "--data", dir.toString(), "--out", dir.resolve("d").toString()),
-            dir + ": ", "is a directory");
-        oneLineError(encore("256m", "train", "--format", "triples", "--train", dir.resolve("nope.tsv").toString(),
-            "--model", dir.resolve("m.encore").toString()), dir.resolve("nope.tsv") + ": ", "no such file");
+        oneLineError(
+                encore(
+                        "256m",
+                        "run",
+                        "--format",
+                        "triples",
+                        "--train",
+                        nan.toString(),
+                        "--test",
+                        ok.toString(),
+                        "--out",
+                        dir.resolve("t").toString()),
+                nan + ":2: ",
+                "'NaN' is not a finite number");
+        oneLineError(
+                encore(
+                        "256m",
+                        "prepare",
+                        "--data",
+                        dir.toString(),
+                        "--out",
+                        dir.resolve("d").toString()),
+                dir + ": ",
+                "is a directory");
+        oneLineError(
+                encore(
+                        "256m",
+                        "train",
+                        "--format",
+                        "triples",
+                        "--train",
+                        dir.resolve("nope.tsv").toString(),
+                        "--model",
+                        dir.resolve("m.encore").toString()),
+                dir.resolve("nope.tsv") + ": ",
+                "no such file");
     }
 
     @Test
@@ -91,10 +138,21 @@ class HostileCliIT {
         }
         Path f = Files.writeString(dir.resolve("wide.tsv"), sb);
         Path model = dir.resolve("mem").resolve("m.encore");
-        Proc p = encore("96m", "train", "--format", "triples", "--train", f.toString(), "--rank", "1024",
-            "--model", model.toString());
-        oneLineError(p, "not enough memory: the ALS factors of 20000 users and 8000 items at rank 1024 need about ",
-            "ENCORE_HEAP=");
+        Proc p = encore(
+                "96m",
+                "train",
+                "--format",
+                "triples",
+                "--train",
+                f.toString(),
+                "--rank",
+                "1024",
+                "--model",
+                model.toString());
+        oneLineError(
+                p,
+                "not enough memory: the ALS factors of 20000 users and 8000 items at rank 1024 need about ",
+                "ENCORE_HEAP=");
         assertFalse(Files.exists(model));
     }
 
@@ -102,8 +160,10 @@ class HostileCliIT {
     void outputThatCannotBeWrittenIsOneLineAndNothingPartial() throws Exception {
         Path csv = corpus("listenings/bom.csv");
         Path file = Files.writeString(dir.resolve("a-file"), "x");
-        oneLineError(encore("256m", "prepare", "--data", csv.toString(), "--out", file.toString()),
-            file.toString(), "already exists and is not a directory");
+        oneLineError(
+                encore("256m", "prepare", "--data", csv.toString(), "--out", file.toString()),
+                file.toString(),
+                "already exists and is not a directory");
         Path ro = dir.resolve("read-only");
         Files.createDirectories(ro);
         Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));

@@ -12,12 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs the shaded {@code encore.jar} (system property {@code encore.jar}) in its own JVM, as a user does. */
 final class Jar {
-    private Jar() {
-    }
+    private Jar() {}
 
     /** Exit code, stdout and stderr of a finished run. */
-    record Proc(int code, String out, String err) {
-    }
+    record Proc(int code, String out, String err) {}
 
     /**
      * {@code java -Xmx<heap> -jar encore.jar args} with ENCORE_HOME under {@code dir} and no terminal; a heap ending
@@ -25,8 +23,9 @@ final class Jar {
      */
     static ProcessBuilder builder(Path dir, String heap, String... args) {
         boolean quick = heap.endsWith("-quick");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx" + heap.replace("-quick", "")));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap.replace("-quick", "")));
         if (quick) {
             cmd.add("-XX:TieredStopAtLevel=1");
         }
@@ -47,7 +46,9 @@ final class Jar {
         Process p = pb.start();
         p.getOutputStream().close();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "encore " + String.join(" ", args) + " timed out");
-        return new Proc(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8));
+        return new Proc(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 }

@@ -37,6 +37,7 @@ class KillIT {
 
     @TempDir
     static Path dir;
+
     static Path dataA;
     static Path dataB;
     static Map<String, byte[]> refA;
@@ -121,8 +122,8 @@ class KillIT {
             what = "killed " + ms + " ms after the start";
             p.waitFor(ms, TimeUnit.MILLISECONDS);
         } else {
-            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
+            try (var r = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null && !line.stripLeading().startsWith(marker)) {
                     // wait for the marker
@@ -169,8 +170,8 @@ class KillIT {
             }
             assertEquals(List.of(), temps(out), "temp files left after a complete re-run");
         }
-        System.out.println("KillIT run: " + n + " trials, " + runMillis + " ms per run; previous result "
-            + outcomes[0] + ", new result " + outcomes[1] + ", inside the commit " + outcomes[2]);
+        System.out.println("KillIT run: " + n + " trials, " + runMillis + " ms per run; previous result " + outcomes[0]
+                + ", new result " + outcomes[1] + ", inside the commit " + outcomes[2]);
         assertEquals(n, outcomes[0] + outcomes[1] + outcomes[2]);
     }
 
@@ -178,21 +179,25 @@ class KillIT {
     static int check(Path out, String what) throws IOException {
         List<String> visible = new ArrayList<>();
         try (Stream<Path> s = Files.list(out)) {
-            s.map(p -> p.getFileName().toString()).filter(f -> !f.startsWith(".")).forEach(visible::add);
+            s.map(p -> p.getFileName().toString())
+                    .filter(f -> !f.startsWith("."))
+                    .forEach(visible::add);
         }
         for (String f : visible) {
             assertTrue(RESULT.contains(f), what + ": unexpected file " + f);
         }
         for (String f : temps(out)) {
-            assertTrue(f.matches("\\.(users|items|recommendations|metrics)\\.(csv|json)\\.\\d+\\.\\d+\\.tmp"),
-                what + ": temp file " + f);
+            assertTrue(
+                    f.matches("\\.(users|items|recommendations|metrics)\\.(csv|json)\\.\\d+\\.\\d+\\.tmp"),
+                    what + ": temp file " + f);
         }
         Map<String, byte[]> now = snapshot(out);
         byte[] metrics = now.get("metrics.json");
         if (metrics == null) {
             for (String f : List.of("users.csv", "items.csv", "recommendations.csv")) {
-                assertTrue(Arrays.equals(refA.get(f), now.get(f)) || Arrays.equals(refB.get(f), now.get(f)),
-                    what + ": " + f + " is neither the previous nor the new file");
+                assertTrue(
+                        Arrays.equals(refA.get(f), now.get(f)) || Arrays.equals(refB.get(f), now.get(f)),
+                        what + ": " + f + " is neither the previous nor the new file");
             }
             return 2;
         }
@@ -223,8 +228,9 @@ class KillIT {
             assertTrue(rank == 4 || rank == 6, "rank " + rank);
             ranks[rank]++;
             try (Stream<Path> s = Files.list(model.getParent())) {
-                s.map(q -> q.getFileName().toString()).filter(f -> !f.startsWith(".")).forEach(f ->
-                    assertEquals("m.encore", f));
+                s.map(q -> q.getFileName().toString())
+                        .filter(f -> !f.startsWith("."))
+                        .forEach(f -> assertEquals("m.encore", f));
             }
             if (t % 2 == 0 && t < n - 1) {
                 continue; // the next kill replaces this model (4 or 6) with a rank-6 one: either is fine
@@ -238,8 +244,10 @@ class KillIT {
 
     static List<String> temps(Path d) throws IOException {
         try (Stream<Path> s = Files.list(d)) {
-            return s.map(p -> p.getFileName().toString()).filter(f -> f.startsWith(".") && f.endsWith(".tmp"))
-                .sorted().toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(f -> f.startsWith(".") && f.endsWith(".tmp"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -258,5 +266,4 @@ class KillIT {
             }
         }
     }
-
 }

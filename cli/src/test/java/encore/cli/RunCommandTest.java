@@ -15,28 +15,63 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RunCommandTest {
     @TempDir
     static Path dir;
+
     static Path csv;
 
     @BeforeAll
     static void generate() {
         csv = dir.resolve("l.csv");
-        assertEquals(0, run("generate", "--rows", "30000", "--seed", "2", "--out", csv.toString()).code());
+        assertEquals(
+                0,
+                run("generate", "--rows", "30000", "--seed", "2", "--out", csv.toString())
+                        .code());
     }
 
     @Test
     void runWritesRecommendationsAndMetrics() throws Exception {
         Path out = dir.resolve("run");
-        EncoreCliTest.Result r = run("run", "--data", csv.toString(), "--out", out.toString(), "--implicit",
-            "--alpha", "5", "--rank", "8", "--max-iter", "3", "--holdout", "0.2", "--exclude-seen");
+        EncoreCliTest.Result r = run(
+                "run",
+                "--data",
+                csv.toString(),
+                "--out",
+                out.toString(),
+                "--implicit",
+                "--alpha",
+                "5",
+                "--rank",
+                "8",
+                "--max-iter",
+                "3",
+                "--holdout",
+                "0.2",
+                "--exclude-seen");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("iteration 3/3"), r.out());
         assertTrue(r.out().contains("most-popular precision@10"), r.out());
         String m = Files.readString(out.resolve("metrics.json"));
-        for (String key : List.of("\"rows_read\": 30000", "\"rmse\"", "\"mae\"", "\"precision_at_10\"",
-            "\"recall_at_10\"", "\"map_at_10\"", "\"ndcg_at_10\"", "\"popularity_precision_at_10\"",
-            "\"cold_pairs_skipped\"", "\"backend\": \"cpu\"", "\"fallback_reason\"", "\"ingest\"", "\"aggregate\"",
-            "\"index\"", "\"split\"", "\"fit\"", "\"predict\"", "\"recommend\"", "\"write\"", "\"total\"",
-            "\"iterations_s\"")) {
+        for (String key : List.of(
+                "\"rows_read\": 30000",
+                "\"rmse\"",
+                "\"mae\"",
+                "\"precision_at_10\"",
+                "\"recall_at_10\"",
+                "\"map_at_10\"",
+                "\"ndcg_at_10\"",
+                "\"popularity_precision_at_10\"",
+                "\"cold_pairs_skipped\"",
+                "\"backend\": \"cpu\"",
+                "\"fallback_reason\"",
+                "\"ingest\"",
+                "\"aggregate\"",
+                "\"index\"",
+                "\"split\"",
+                "\"fit\"",
+                "\"predict\"",
+                "\"recommend\"",
+                "\"write\"",
+                "\"total\"",
+                "\"iterations_s\"")) {
             assertTrue(m.contains(key), key + " in " + m);
         }
         List<String> recs = Files.readAllLines(out.resolve("recommendations.csv"));
@@ -58,9 +93,19 @@ class RunCommandTest {
                 double x = rnd.nextDouble();
                 int rating = 1 + (u + i) % 5;
                 if (x < 0.5) {
-                    train.append(u).append('\t').append(i).append('\t').append(rating).append("\t881250949\n");
+                    train.append(u)
+                            .append('\t')
+                            .append(i)
+                            .append('\t')
+                            .append(rating)
+                            .append("\t881250949\n");
                 } else if (x < 0.6) {
-                    test.append(u).append('\t').append(i).append('\t').append(rating).append('\n');
+                    test.append(u)
+                            .append('\t')
+                            .append(i)
+                            .append('\t')
+                            .append(rating)
+                            .append('\n');
                 }
             }
         }
@@ -69,11 +114,30 @@ class RunCommandTest {
         Files.writeString(tr, train);
         Files.writeString(te, test);
         Path out = dir.resolve("triples");
-        EncoreCliTest.Result r = run("run", "--format", "triples", "--train", tr.toString(), "--test", te.toString(),
-            "--out", out.toString(), "--rank", "4", "--reg", "0.1", "--max-iter", "8", "--json");
+        EncoreCliTest.Result r = run(
+                "run",
+                "--format",
+                "triples",
+                "--train",
+                tr.toString(),
+                "--test",
+                te.toString(),
+                "--out",
+                out.toString(),
+                "--rank",
+                "4",
+                "--reg",
+                "0.1",
+                "--max-iter",
+                "8",
+                "--json");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"rmse\""), r.out());
-        assertTrue(r.out().contains("\"train_ratings\": " + (train.toString().lines().count() - 1)), r.out());
+        assertTrue(
+                r.out()
+                        .contains("\"train_ratings\": "
+                                + (train.toString().lines().count() - 1)),
+                r.out());
     }
 
     /** --init spark changes the starting point (so the factors), is recorded, and is reproducible. */
@@ -83,17 +147,28 @@ class RunCommandTest {
         Path spark = dir.resolve("spark");
         Path spark2 = dir.resolve("spark2");
         Path own = dir.resolve("own");
-        assertEquals(0, run(concat(new String[] {"run", "--out", spark.toString(), "--init", "spark"}, common)).code());
-        assertEquals(0, run(concat(new String[] {"run", "--out", spark2.toString(), "--init", "SPARK"}, common))
-            .code());
-        assertEquals(0, run(concat(new String[] {"run", "--out", own.toString()}, common)).code());
+        assertEquals(
+                0,
+                run(concat(new String[] {"run", "--out", spark.toString(), "--init", "spark"}, common))
+                        .code());
+        assertEquals(
+                0,
+                run(concat(new String[] {"run", "--out", spark2.toString(), "--init", "SPARK"}, common))
+                        .code());
+        assertEquals(
+                0,
+                run(concat(new String[] {"run", "--out", own.toString()}, common))
+                        .code());
         String m = Files.readString(spark.resolve("metrics.json"));
         assertTrue(m.contains("\"init\": \"spark\"") && m.contains("\"num_blocks\": 10"), m);
         assertTrue(Files.readString(own.resolve("metrics.json")).contains("\"init\": \"encore\""));
-        assertEquals(Files.readString(spark.resolve("recommendations.csv")),
-            Files.readString(spark2.resolve("recommendations.csv")));
-        assertTrue(!Files.readString(spark.resolve("recommendations.csv"))
-            .equals(Files.readString(own.resolve("recommendations.csv"))), "a different starting point");
+        assertEquals(
+                Files.readString(spark.resolve("recommendations.csv")),
+                Files.readString(spark2.resolve("recommendations.csv")));
+        assertTrue(
+                !Files.readString(spark.resolve("recommendations.csv"))
+                        .equals(Files.readString(own.resolve("recommendations.csv"))),
+                "a different starting point");
     }
 
     @Test
@@ -103,17 +178,30 @@ class RunCommandTest {
         assertEquals(1, gpu.code());
         String reason = new encore.cuda.GpuBackendProvider().unavailableReason();
         if (reason != null) {
-            assertEquals("encore: backend gpu is unavailable: " + reason, gpu.err().strip());
+            assertEquals(
+                    "encore: backend gpu is unavailable: " + reason, gpu.err().strip());
             assertTrue(!gpu.out().contains("ingest"), "fails before reading the data: " + gpu.out());
         }
-        assertEquals(2, run("run", "--data", csv.toString(), "--out", out.toString(), "--rank", "0").code());
-        assertEquals(2, run("run", "--data", csv.toString(), "--out", out.toString(), "--solver", "lu").code());
+        assertEquals(
+                2,
+                run("run", "--data", csv.toString(), "--out", out.toString(), "--rank", "0")
+                        .code());
+        assertEquals(
+                2,
+                run("run", "--data", csv.toString(), "--out", out.toString(), "--solver", "lu")
+                        .code());
         EncoreCliTest.Result init = run("run", "--data", csv.toString(), "--out", out.toString(), "--init", "mllib");
         assertEquals(2, init.code());
         assertTrue(init.err().contains("invalid --init 'mllib': expected encore or spark"), init.err());
-        assertEquals(2, run("run", "--data", csv.toString(), "--out", out.toString(), "--num-blocks", "0").code());
+        assertEquals(
+                2,
+                run("run", "--data", csv.toString(), "--out", out.toString(), "--num-blocks", "0")
+                        .code());
         assertEquals(2, run("run", "--out", out.toString()).code());
-        assertEquals(2, run("run", "--data", csv.toString(), "--out", out.toString(), "--backend", "tpu").code());
+        assertEquals(
+                2,
+                run("run", "--data", csv.toString(), "--out", out.toString(), "--backend", "tpu")
+                        .code());
         assertTrue(!Files.exists(out.resolve("metrics.json")));
     }
 
@@ -124,10 +212,17 @@ class RunCommandTest {
         Path auto = dir.resolve("auto");
         Path cpu = dir.resolve("cpu");
         String[] common = {"--data", csv.toString(), "--rank", "6", "--max-iter", "2", "--quiet"};
-        assertEquals(0, run(concat(new String[] {"run", "--out", auto.toString()}, common)).code());
-        assertEquals(0, run(concat(new String[] {"run", "--out", cpu.toString(), "--backend", "cpu"}, common)).code());
-        assertEquals(Files.readString(cpu.resolve("recommendations.csv")),
-            Files.readString(auto.resolve("recommendations.csv")));
+        assertEquals(
+                0,
+                run(concat(new String[] {"run", "--out", auto.toString()}, common))
+                        .code());
+        assertEquals(
+                0,
+                run(concat(new String[] {"run", "--out", cpu.toString(), "--backend", "cpu"}, common))
+                        .code());
+        assertEquals(
+                Files.readString(cpu.resolve("recommendations.csv")),
+                Files.readString(auto.resolve("recommendations.csv")));
         String m = Files.readString(auto.resolve("metrics.json"));
         assertTrue(m.contains("\"backend\": \"cpu\""), m);
         assertTrue(m.contains("\"fallback_reason\": \"gpu: " + reason.replace("\\", "\\\\") + "\""), m);

@@ -1,6 +1,5 @@
 package encore.als;
 
-
 /**
  * Finds and opens an {@link AlsBackend}. Registered in {@code META-INF/services/encore.als.AlsBackendProvider}.
  */
@@ -36,6 +35,5 @@ public interface AlsBackendProvider extends AutoCloseable {
      * opened stay usable until they are closed. Idempotent; the default holds nothing.
      */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

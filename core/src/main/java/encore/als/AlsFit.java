@@ -16,8 +16,8 @@ public interface AlsFit extends AutoCloseable {
         /** Checks that both sides have the same rank. */
         public State {
             if (users.rank() != items.rank()) {
-                throw new IllegalArgumentException("user factors have rank " + users.rank() + ", item factors "
-                    + items.rank());
+                throw new IllegalArgumentException(
+                        "user factors have rank " + users.rank() + ", item factors " + items.rank());
             }
         }
     }

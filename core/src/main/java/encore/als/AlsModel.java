@@ -28,11 +28,13 @@ public final class AlsModel {
      */
     public AlsModel(AlsParams params, LabelIndex users, LabelIndex items, Factors userFactors, Factors itemFactors) {
         int k = params.rank();
-        if (userFactors.rows() != users.size() || itemFactors.rows() != items.size() || userFactors.rank() != k
-            || itemFactors.rank() != k) {
+        if (userFactors.rows() != users.size()
+                || itemFactors.rows() != items.size()
+                || userFactors.rank() != k
+                || itemFactors.rank() != k) {
             throw new IllegalArgumentException("factors (" + userFactors.rows() + " × " + userFactors.rank() + ", "
-                + itemFactors.rows() + " × " + itemFactors.rank() + ") do not match " + users.size() + " users, "
-                + items.size() + " items and rank " + k);
+                    + itemFactors.rows() + " × " + itemFactors.rank() + ") do not match " + users.size() + " users, "
+                    + items.size() + " items and rank " + k);
         }
         this.params = params;
         this.users = users;
@@ -178,7 +180,12 @@ public final class AlsModel {
     public Csr transformWithColdStart(Csr pairs) {
         float[] pred = transform(pairs);
         if (params.coldStartStrategy() == AlsParams.ColdStartStrategy.NAN) {
-            return new Csr(pairs.rows(), pairs.cols(), pairs.rowPtr().clone(), pairs.colIdx().clone(), pred);
+            return new Csr(
+                    pairs.rows(),
+                    pairs.cols(),
+                    pairs.rowPtr().clone(),
+                    pairs.colIdx().clone(),
+                    pred);
         }
         int[] ptr = new int[pairs.rows() + 1];
         int kept = 0;

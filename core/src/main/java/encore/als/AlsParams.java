@@ -39,7 +39,6 @@ public final class AlsParams {
     private final Init init;
     private final int numBlocks;
 
-
     /** Spark's default seed: {@code "org.apache.spark.ml.recommendation.ALS".hashCode()}. */
     public static final long SPARK_DEFAULT_SEED = 1994790107L;
     /** Spark's default {@code numUserBlocks} and {@code numItemBlocks}. */
@@ -246,8 +245,8 @@ public final class AlsParams {
             try {
                 set(b, e.getKey(), v);
             } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException("parameter " + e.getKey() + ": '" + e.getValue()
-                    + "' is not a number", ex);
+                throw new IllegalArgumentException(
+                        "parameter " + e.getKey() + ": '" + e.getValue() + "' is not a number", ex);
             }
         }
         return b.build();
@@ -298,9 +297,19 @@ public final class AlsParams {
 
     /** A builder holding these parameters. */
     public Builder toBuilder() {
-        return new Builder().rank(rank).maxIter(maxIter).regParam(regParam).implicitPrefs(implicitPrefs).alpha(alpha)
-            .nonnegative(nonnegative).seed(seed).solver(solver).cgSteps(cgSteps)
-            .coldStartStrategy(coldStartStrategy).init(init).numBlocks(numBlocks);
+        return new Builder()
+                .rank(rank)
+                .maxIter(maxIter)
+                .regParam(regParam)
+                .implicitPrefs(implicitPrefs)
+                .alpha(alpha)
+                .nonnegative(nonnegative)
+                .seed(seed)
+                .solver(solver)
+                .cgSteps(cgSteps)
+                .coldStartStrategy(coldStartStrategy)
+                .init(init)
+                .numBlocks(numBlocks);
     }
 
     /** Builder with Spark's defaults. */

@@ -28,12 +28,10 @@ import java.util.SplittableRandom;
  * indexed data starts where Spark's starts.
  */
 final class AlsTrainer {
-    private AlsTrainer() {
-    }
+    private AlsTrainer() {}
 
     /** The model and the time of each iteration. */
-    record Fit(AlsModel model, List<Double> iterationSeconds) {
-    }
+    record Fit(AlsModel model, List<Double> iterationSeconds) {}
 
     /**
      * Fits a model on {@code train} with the given (open) backend.
@@ -51,15 +49,18 @@ final class AlsTrainer {
         long limit = Integer.MAX_VALUE - 16;
         if ((long) userItems.rows() * k > limit || (long) itemUsers.rows() * k > limit) {
             throw new IllegalArgumentException("rank " + k + " × " + Math.max(userItems.rows(), itemUsers.rows())
-                + " rows is more factors than one Java array holds");
+                    + " rows is more factors than one Java array holds");
         }
         AlsFit.State initial = new AlsFit.State(
-            initialise(userItems, params, AlsFit.Side.USERS, true),
-            // Items are solved first, and Cholesky and NNLS never read the factors they overwrite: only a CG warm
-            // start or a 0-iteration fit reads the random item factors, so they are drawn only then (each side has
-            // its own streams, so skipping them changes nothing else).
-            initialise(itemUsers, params, AlsFit.Side.ITEMS,
-                params.maxIter() == 0 || params.solver() == AlsParams.Solver.CG));
+                initialise(userItems, params, AlsFit.Side.USERS, true),
+                // Items are solved first, and Cholesky and NNLS never read the factors they overwrite: only a CG warm
+                // start or a 0-iteration fit reads the random item factors, so they are drawn only then (each side has
+                // its own streams, so skipping them changes nothing else).
+                initialise(
+                        itemUsers,
+                        params,
+                        AlsFit.Side.ITEMS,
+                        params.maxIter() == 0 || params.solver() == AlsParams.Solver.CG));
         List<Double> times = new ArrayList<>();
         AlsFit.State last;
         try (AlsFit fit = backend.startFit(userItems, itemUsers, initial, params)) {
@@ -89,18 +90,23 @@ final class AlsTrainer {
                 fit.solveUsers();
             }
         } catch (SingularSystemException e) {
-            throw new AlsException(side.noun() + " '" + labels.label(e.row()) + "' (index " + e.row() + ", "
-                + e.entries() + " ratings): normal equations are not positive definite at rank " + p.rank()
-                + " and regParam " + p.regParam() + "; raise regParam or lower the rank", e);
+            throw new AlsException(
+                    side.noun() + " '" + labels.label(e.row()) + "' (index " + e.row() + ", "
+                            + e.entries() + " ratings): normal equations are not positive definite at rank " + p.rank()
+                            + " and regParam " + p.regParam() + "; raise regParam or lower the rank",
+                    e);
         }
     }
 
     private static void checkFinite(AlsFit fit, AlsFit.Side side, LabelIndex labels, int iteration) {
         int r = fit.firstNonFinite(side);
         if (r >= 0) {
-            throw new AlsException(side.noun() + " '" + labels.label(r) + "' (index " + r + ") has a non-finite "
-                + "factor after iteration " + iteration + "; the ratings may hold huge values — scale them or raise "
-                + "regParam", null);
+            throw new AlsException(
+                    side.noun() + " '" + labels.label(r) + "' (index " + r + ") has a non-finite "
+                            + "factor after iteration " + iteration
+                            + "; the ratings may hold huge values — scale them or raise "
+                            + "regParam",
+                    null);
         }
     }
 
@@ -140,8 +146,8 @@ final class AlsTrainer {
      */
     static void initialise(float[] f, BitSet has, int k, long seed, int side) {
         for (int r = has.nextSetBit(0); r >= 0; r = has.nextSetBit(r + 1)) {
-            SplittableRandom rng = new SplittableRandom(
-                Hashing.mix64(seed * 0x9E3779B97F4A7C15L + side) ^ Hashing.mix64(r + 1L));
+            SplittableRandom rng =
+                    new SplittableRandom(Hashing.mix64(seed * 0x9E3779B97F4A7C15L + side) ^ Hashing.mix64(r + 1L));
             double norm = 0;
             int o = r * k;
             for (int d = 0; d < k; d++) {

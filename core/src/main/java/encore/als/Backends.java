@@ -1,6 +1,5 @@
 package encore.als;
 
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -11,15 +10,16 @@ import java.util.ServiceLoader;
 
 /** Finds the {@link AlsBackendProvider}s on the class path and picks one. */
 public final class Backends {
-    private Backends() {
-    }
+    private Backends() {}
 
     /** Every provider found, highest priority first; the caller closes them. */
     public static List<AlsBackendProvider> providers() {
         List<AlsBackendProvider> list = new ArrayList<>();
-        ServiceLoader.load(AlsBackendProvider.class, Backends.class.getClassLoader()).forEach(list::add);
-        list.sort(Comparator.comparingInt(AlsBackendProvider::priority).reversed()
-            .thenComparing(AlsBackendProvider::name));
+        ServiceLoader.load(AlsBackendProvider.class, Backends.class.getClassLoader())
+                .forEach(list::add);
+        list.sort(Comparator.comparingInt(AlsBackendProvider::priority)
+                .reversed()
+                .thenComparing(AlsBackendProvider::name));
         return list;
     }
 
@@ -138,7 +138,10 @@ public final class Backends {
             if (!want.equals("auto")) {
                 throw new IllegalStateException("backend " + p.name() + " is unavailable: " + why);
             }
-            skipped.append(skipped.length() == 0 ? "" : "; ").append(p.name()).append(": ").append(why);
+            skipped.append(skipped.length() == 0 ? "" : "; ")
+                    .append(p.name())
+                    .append(": ")
+                    .append(why);
         }
         if (want.equals("auto")) {
             throw new IllegalStateException("no ALS backend is available: " + skipped);
@@ -147,7 +150,7 @@ public final class Backends {
         all.forEach(p -> names.add(p.name()));
         if (want.equals("gpu")) {
             throw new IllegalStateException("backend gpu is unavailable: no GPU engine is installed (the encore-cuda "
-                + "module is not on the class path); available: " + names);
+                    + "module is not on the class path); available: " + names);
         }
         throw new IllegalArgumentException("unknown backend '" + name + "': expected auto or one of " + names);
     }

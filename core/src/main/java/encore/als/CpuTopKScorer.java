@@ -58,18 +58,17 @@ public final class CpuTopKScorer implements TopKScorer {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     /**
      * The lists of {@code rows} (or all queries): list 0 without the candidates of {@code exclude}, and with
      * {@code alsoUnexcluded} (and an exclusion to leave out) list 1 with them.
      */
-    private Recommendations[] score(Factors queries, int[] rows, Factors candidates, int k, Csr exclude,
-                                    boolean alsoUnexcluded) {
+    private Recommendations[] score(
+            Factors queries, int[] rows, Factors candidates, int k, Csr exclude, boolean alsoUnexcluded) {
         if (queries.rank() != candidates.rank()) {
-            throw new IllegalArgumentException("queries have rank " + queries.rank() + ", candidates "
-                + candidates.rank());
+            throw new IllegalArgumentException(
+                    "queries have rank " + queries.rank() + ", candidates " + candidates.rank());
         }
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
@@ -104,16 +103,15 @@ public final class CpuTopKScorer implements TopKScorer {
     }
 
     /** One list per query row, in row-major slots of k: row r's entries at {@code [r·k, r·k + counts[r])}. */
-    private record Lists(int[] ids, float[] scores, int[] counts) {
-    }
+    private record Lists(int[] ids, float[] scores, int[] counts) {}
 
     /**
      * One call's read-only inputs and its outputs: query factors and which rows have them, the query rows to score
      * (null: all), the candidates in norm order, the exclusion in norm-order positions (or null), the list length
      * (k capped by the candidate count), and the lists to fill ([0] with the exclusion, [1] without).
      */
-    private record Job(Factors queries, BitSet present, int[] rows, NormOrder order, Csr exclusion, int k,
-                       Lists[] out) {
+    private record Job(
+            Factors queries, BitSet present, int[] rows, NormOrder order, Csr exclusion, int k, Lists[] out) {
         int rowCount() {
             return out[0].counts().length;
         }

@@ -45,15 +45,18 @@ public final class HostFit implements AlsFit {
     /** Checks the shapes every fit handle relies on. */
     public static void check(Csr userItems, Csr itemUsers, State initial, AlsParams params) {
         int k = params.rank();
-        if (itemUsers.rows() != userItems.cols() || itemUsers.cols() != userItems.rows()
-            || itemUsers.nnz() != userItems.nnz()) {
+        if (itemUsers.rows() != userItems.cols()
+                || itemUsers.cols() != userItems.rows()
+                || itemUsers.nnz() != userItems.nnz()) {
             throw new IllegalArgumentException("itemUsers must be the transpose of userItems");
         }
-        if (initial.users().rows() != userItems.rows() || initial.items().rows() != userItems.cols()
-            || initial.users().rank() != k) {
-            throw new IllegalArgumentException("initial factors (" + initial.users().rows() + " users, "
-                + initial.items().rows() + " items, rank " + initial.users().rank() + ") do not match the "
-                + userItems.rows() + " × " + userItems.cols() + " ratings at rank " + k);
+        if (initial.users().rows() != userItems.rows()
+                || initial.items().rows() != userItems.cols()
+                || initial.users().rank() != k) {
+            throw new IllegalArgumentException("initial factors ("
+                    + initial.users().rows() + " users, "
+                    + initial.items().rows() + " items, rank " + initial.users().rank() + ") do not match the "
+                    + userItems.rows() + " × " + userItems.cols() + " ratings at rank " + k);
         }
     }
 

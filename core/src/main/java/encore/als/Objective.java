@@ -13,8 +13,7 @@ import encore.matrix.Factors;
  * Sums in double, single-threaded, in row order (so the same factors give the same value on every engine).
  */
 public final class Objective {
-    private Objective() {
-    }
+    private Objective() {}
 
     /** The objective of these factors on the users × items ratings. */
     public static double of(Csr userItems, Factors users, Factors items, AlsParams p) {

@@ -63,8 +63,7 @@ public final class Recommender implements AutoCloseable {
     }
 
     /** Both lists of every user: without and with the excluded entries. */
-    public record ListsWithAndWithoutExclusion(Recommendations all, Recommendations excluded) {
-    }
+    public record ListsWithAndWithoutExclusion(Recommendations all, Recommendations excluded) {}
 
     /**
      * {@link #recommendForAllUsers} twice — with every item, and without the entries of {@code exclude} — from one
@@ -80,8 +79,7 @@ public final class Recommender implements AutoCloseable {
     }
 
     /** Subset recommendations: {@code users()[r]} is the user index of result row {@code r}. */
-    public record UserRecommendations(int[] users, Recommendations lists) {
-    }
+    public record UserRecommendations(int[] users, Recommendations lists) {}
 
     /**
      * Top-{@code k} items for the given user labels, de-duplicated in first-seen order; unknown or cold labels are
@@ -157,8 +155,8 @@ public final class Recommender implements AutoCloseable {
 
     private static void checkExclude(Csr exclude, int rows, int cols) {
         if (exclude != null && (exclude.rows() != rows || exclude.cols() != cols)) {
-            throw new IllegalArgumentException("exclude is " + exclude.rows() + " × " + exclude.cols()
-                + ", expected " + rows + " × " + cols);
+            throw new IllegalArgumentException(
+                    "exclude is " + exclude.rows() + " × " + exclude.cols() + ", expected " + rows + " × " + cols);
         }
     }
 

@@ -22,8 +22,7 @@ import java.util.Random;
  * {@link encore.data.LabelIndex} assigns the same ones.
  */
 final class SparkInit {
-    private SparkInit() {
-    }
+    private SparkInit() {}
 
     /** Fills the rows of {@code has} (user side when {@code side == 0}, item side when 1) with Spark's vectors. */
     static void initialise(float[] f, BitSet has, int k, long seed, int numBlocks, int side) {
@@ -126,8 +125,7 @@ final class SparkInit {
         /** {@code MurmurHash3.arraySeed}. */
         static final int ARRAY_SEED = 0x3c074a61;
 
-        private MurmurHash3() {
-        }
+        private MurmurHash3() {}
 
         static int bytesHash(byte[] data, int seed) {
             int len = data.length;

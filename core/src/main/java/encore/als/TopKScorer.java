@@ -39,8 +39,9 @@ public interface TopKScorer extends AutoCloseable {
      * @return {@code [withExclusion, withoutExclusion]}
      */
     default Recommendations[] topKWithAndWithoutExclusion(Factors queries, Factors candidates, int k, Csr exclude) {
-        return new Recommendations[] {topK(queries, candidates, k, exclude, null),
-            topK(queries, candidates, k, null, null)};
+        return new Recommendations[] {
+            topK(queries, candidates, k, exclude, null), topK(queries, candidates, k, null, null)
+        };
     }
 
     @Override

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ChunkParser {
     private static final DropReason[] MISSING = {
-        DropReason.MISSING_USER_ID, DropReason.MISSING_TRACK, DropReason.MISSING_ARTIST, DropReason.MISSING_ALBUM};
+        DropReason.MISSING_USER_ID, DropReason.MISSING_TRACK, DropReason.MISSING_ARTIST, DropReason.MISSING_ALBUM
+    };
 
     private final Path file;
     private final FileChannel ch;
@@ -110,6 +111,7 @@ final class ChunkParser {
         private final Utf8ChunkReader reader;
         /** Chunk lines holding invalid UTF-8, ascending, as the decoder finds them. */
         private final IntList invalid;
+
         private final OverlongRows overlong;
         private final long openQuoteLine;
         private final long lineBase;
@@ -122,6 +124,7 @@ final class ChunkParser {
         private int ov;
         /** Chunk line where the previous row ended. */
         private long prevEnd;
+
         private String lastUser;
         private int lastUserId = -1;
 
@@ -203,8 +206,10 @@ final class ChunkParser {
             int j = ov;
             while (j < o.count && o.lastLine[j] < before) {
                 res.rowsRead++;
-                BadRow bad = new BadRow(lineBase + o.lastLine[j], DropReason.TOO_MANY_FIELDS,
-                    o.fields[j] + " fields, more than the " + ListeningsReader.MAX_COLUMNS + " a row may have");
+                BadRow bad = new BadRow(
+                        lineBase + o.lastLine[j],
+                        DropReason.TOO_MANY_FIELDS,
+                        o.fields[j] + " fields, more than the " + ListeningsReader.MAX_COLUMNS + " a row may have");
                 j++;
                 if (stopsChunk(bad)) {
                     return -1;
@@ -219,15 +224,15 @@ final class ChunkParser {
                 return unterminatedQuote();
             }
             if (r.length > maxFields) {
-                return new BadRow(lineBase + end, DropReason.TOO_MANY_FIELDS,
-                    r.length + " fields, the header has " + maxFields);
+                return new BadRow(
+                        lineBase + end, DropReason.TOO_MANY_FIELDS, r.length + " fields, the header has " + maxFields);
             }
             while (invalidCursor < invalid.size() && invalid.get(invalidCursor) < start) {
                 invalidCursor++;
             }
             if (invalidCursor < invalid.size() && invalid.get(invalidCursor) <= end) {
-                return new BadRow(lineBase + invalid.get(invalidCursor), DropReason.INVALID_UTF8,
-                    fieldWithReplacement(r));
+                return new BadRow(
+                        lineBase + invalid.get(invalidCursor), DropReason.INVALID_UTF8, fieldWithReplacement(r));
             }
             return null;
         }
@@ -252,8 +257,9 @@ final class ChunkParser {
             String track = get(r, col[1]);
             String artist = get(r, col[2]);
             String album = get(r, col[3]);
-            DropReason missing = user == null ? MISSING[0] : track == null ? MISSING[1]
-                : artist == null ? MISSING[2] : album == null ? MISSING[3] : null;
+            DropReason missing = user == null
+                    ? MISSING[0]
+                    : track == null ? MISSING[1] : artist == null ? MISSING[2] : album == null ? MISSING[3] : null;
             if (missing != null) {
                 res.dropped[missing.ordinal()]++;
                 return;

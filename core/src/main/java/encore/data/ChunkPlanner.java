@@ -49,8 +49,7 @@ final class ChunkPlanner {
     }
 
     /** A byte range [start, end) that begins at a line start outside quotes; firstLine is its 1-based line. */
-    record Chunk(int index, long start, long end, long firstLine) {
-    }
+    record Chunk(int index, long start, long end, long firstLine) {}
 
     private final int chunkBytes;
     private final int threads;
@@ -109,8 +108,9 @@ final class ChunkPlanner {
     }
 
     /** Moves each inner slice boundary to the next line start outside quotes and makes the chunks between the cuts. */
-    private static List<Chunk> cut(Source src, long[] sliceStart, long[] quotes, long[] newlines, long size,
-                                   long firstDataLine) throws IOException {
+    private static List<Chunk> cut(
+            Source src, long[] sliceStart, long[] quotes, long[] newlines, long size, long firstDataLine)
+            throws IOException {
         List<Chunk> out = new ArrayList<>();
         long prevEnd = sliceStart[0];
         long prevLine = firstDataLine;
@@ -151,8 +151,8 @@ final class ChunkPlanner {
      * No carry crosses a byte boundary, so the test is exact for every byte and the bit count is the match count.
      */
     static int countBytes(long word, long pattern) {
-        long t = word ^ pattern;                       // matching bytes become 0
-        long z = ~(((t & LOW7) + LOW7) | t | LOW7);    // high bit set exactly in the zero bytes
+        long t = word ^ pattern; // matching bytes become 0
+        long z = ~(((t & LOW7) + LOW7) | t | LOW7); // high bit set exactly in the zero bytes
         return Long.bitCount(z);
     }
 

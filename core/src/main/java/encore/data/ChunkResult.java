@@ -8,11 +8,13 @@ final class ChunkResult {
     final WorkerDictionaries dicts;
     /** User and item id of each kept row, in file order. */
     final IntList rowUser;
+
     final IntList rowItem;
     /** Rows dropped, indexed by {@link DropReason#ordinal()}. */
     final long[] dropped = new long[DropReason.values().length];
     /** The chunk's first {@link ListeningsReader#BAD_ROW_SAMPLES} malformed rows, in file order. */
     final List<BadRow> badRows = new ArrayList<>();
+
     long rowsRead;
 
     /** An empty result for a chunk of {@code bytes} bytes (row lists sized for about 60 bytes a row). */

@@ -16,8 +16,7 @@ final class CsvBytes {
     /** Just after a quote inside a quoted field: its end, or the first half of an escaped quote. */
     static final int QUOTE_SEEN = 3;
 
-    private CsvBytes() {
-    }
+    private CsvBytes() {}
 
     /** The state after byte {@code b}. */
     static int next(int state, byte b) {

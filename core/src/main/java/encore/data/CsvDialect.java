@@ -8,8 +8,7 @@ import com.univocity.parsers.csv.CsvParserSettings;
  * Spark-compatible semantics listed on the reader), and univocity's errors in the reader's words.
  */
 final class CsvDialect {
-    private CsvDialect() {
-    }
+    private CsvDialect() {}
 
     /** univocity settings that keep values exactly as written; {@code select} picks the materialized columns. */
     static CsvParserSettings settings(int[] select) {
@@ -59,7 +58,7 @@ final class CsvDialect {
         String m = String.valueOf(e.getMessage());
         if (m.contains("maxCharsPerColumn") || m.contains("exceeds the maximum")) {
             return "a field is longer than " + ListeningsReader.MAX_FIELD_CHARS
-                + " characters (a quote that never closes?)";
+                    + " characters (a quote that never closes?)";
         }
         if (tooManyFields(e)) {
             return "a row has more than " + ListeningsReader.MAX_COLUMNS + " fields";

@@ -115,8 +115,12 @@ record CsvHeader(int[] required, int fieldCount, long dataStart, long lines) {
     private static void rejectBareCr(Path file, byte[] buf, int start) {
         for (int i = start; i < buf.length - 1; i++) {
             if (buf[i] == '\r' && buf[i + 1] != '\n') {
-                throw new InputFormatException(file, 1, null, "lines end with a bare CR (classic Mac line ends); "
-                    + "Encore reads LF or CRLF line ends: convert the file first");
+                throw new InputFormatException(
+                        file,
+                        1,
+                        null,
+                        "lines end with a bare CR (classic Mac line ends); "
+                                + "Encore reads LF or CRLF line ends: convert the file first");
             }
         }
     }
@@ -125,23 +129,30 @@ record CsvHeader(int[] required, int fieldCount, long dataStart, long lines) {
     private static String decode(Path file, byte[] buf, int start, int end) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(buf, start, end - start)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(buf, start, end - start))
+                    .toString();
         } catch (CharacterCodingException e) {
-            boolean utf16 = buf.length >= 2 && ((buf[0] & 0xFF) == 0xFF && (buf[1] & 0xFF) == 0xFE
-                || (buf[0] & 0xFF) == 0xFE && (buf[1] & 0xFF) == 0xFF);
-            throw new InputFormatException(file, 1, null, "header is not valid UTF-8"
-                + (utf16 ? " (the file starts with a UTF-16 byte-order mark: save it as UTF-8)" : ""));
+            boolean utf16 = buf.length >= 2
+                    && ((buf[0] & 0xFF) == 0xFF && (buf[1] & 0xFF) == 0xFE
+                            || (buf[0] & 0xFF) == 0xFE && (buf[1] & 0xFF) == 0xFF);
+            throw new InputFormatException(
+                    file,
+                    1,
+                    null,
+                    "header is not valid UTF-8"
+                            + (utf16 ? " (the file starts with a UTF-16 byte-order mark: save it as UTF-8)" : ""));
         }
         if (text.indexOf('\0') >= 0) {
-            throw new InputFormatException(file, 1, null, "the header holds NUL bytes: not a UTF-8 text file "
-                + "(UTF-16? binary?)");
+            throw new InputFormatException(
+                    file, 1, null, "the header holds NUL bytes: not a UTF-8 text file " + "(UTF-16? binary?)");
         }
         if (text.isBlank()) {
-            throw new InputFormatException(file, 1, null,
-                "empty header line: expected column names such as user_id,date,track,artist,album");
+            throw new InputFormatException(
+                    file, 1, null, "empty header line: expected column names such as user_id,date,track,artist,album");
         }
         return text;
     }
@@ -171,8 +182,12 @@ record CsvHeader(int[] required, int fieldCount, long dataStart, long lines) {
             int r = columns.indexOf(n);
             if (r >= 0) {
                 if (required[r] >= 0) {
-                    throw new InputFormatException(file, 1, columns.get(r),
-                        "column appears twice in the header (columns " + (required[r] + 1) + " and " + (c + 1) + ")");
+                    throw new InputFormatException(
+                            file,
+                            1,
+                            columns.get(r),
+                            "column appears twice in the header (columns " + (required[r] + 1) + " and " + (c + 1)
+                                    + ")");
                 }
                 required[r] = c;
             }
@@ -200,10 +215,14 @@ record CsvHeader(int[] required, int fieldCount, long dataStart, long lines) {
             found.add(shown(n == null ? "" : n));
         }
         String hint = found.size() == 1 ? delimiterHint(found.get(0)) : "";
-        return new InputFormatException(file, 1, null, "missing required column" + (missing.size() > 1 ? "s " : " ")
-            + String.join(", ", missing) + "; the header has " + names.length + " column"
-            + (names.length == 1 ? "" : "s") + ": " + String.join(", ", found)
-            + " (expected user_id, track, artist, album; date is optional)" + hint);
+        return new InputFormatException(
+                file,
+                1,
+                null,
+                "missing required column" + (missing.size() > 1 ? "s " : " ")
+                        + String.join(", ", missing) + "; the header has " + names.length + " column"
+                        + (names.length == 1 ? "" : "s") + ": " + String.join(", ", found)
+                        + " (expected user_id, track, artist, album; date is optional)" + hint);
     }
 
     /**
@@ -211,10 +230,13 @@ record CsvHeader(int[] required, int fieldCount, long dataStart, long lines) {
      * most likely separated by it rather than by commas.
      */
     private static String delimiterHint(String only) {
-        return only.indexOf(';') >= 0 ? "; the file looks separated by ';' — Encore reads comma-separated files"
-            : only.indexOf('\t') >= 0 ? "; the file looks tab-separated — Encore reads comma-separated files"
-            : only.indexOf('|') >= 0 ? "; the file looks separated by '|' — Encore reads comma-separated files"
-            : "";
+        return only.indexOf(';') >= 0
+                ? "; the file looks separated by ';' — Encore reads comma-separated files"
+                : only.indexOf('\t') >= 0
+                        ? "; the file looks tab-separated — Encore reads comma-separated files"
+                        : only.indexOf('|') >= 0
+                                ? "; the file looks separated by '|' — Encore reads comma-separated files"
+                                : "";
     }
 
     /** A header name for a message: control characters escaped, at most 60 characters. */

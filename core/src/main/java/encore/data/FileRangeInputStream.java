@@ -26,7 +26,8 @@ final class FileRangeInputStream extends InputStream {
         int n = channel.read(ByteBuffer.wrap(b, off, want), pos);
         if (n < 0) {
             // the file shrank while being read
-            throw new IOException("file ended early at byte " + pos + " (expected " + end + " bytes); was it truncated while being read?");
+            throw new IOException("file ended early at byte " + pos + " (expected " + end
+                    + " bytes); was it truncated while being read?");
         }
         pos += n;
         return n;

@@ -16,8 +16,9 @@ public final class IndexedPlays {
 
     /** Wraps the given arrays (not copied) after checking that their lengths are consistent. */
     public IndexedPlays(LabelIndex users, LabelIndex items, int[] userPtr, int[] itemIdx, int[] counts) {
-        if (userPtr.length != users.size() + 1 || userPtr[users.size()] != itemIdx.length
-            || itemIdx.length != counts.length) {
+        if (userPtr.length != users.size() + 1
+                || userPtr[users.size()] != itemIdx.length
+                || itemIdx.length != counts.length) {
             throw new IllegalArgumentException("inconsistent play table");
         }
         this.users = users;
@@ -29,7 +30,7 @@ public final class IndexedPlays {
 
     /** Applies fitted indices to aggregated plays: rows move to their user index, items are re-sorted. */
     static IndexedPlays of(PlayCounts pc, LabelIndex.Fit userFit, LabelIndex.Fit itemFit, int threads)
-        throws java.io.IOException {
+            throws java.io.IOException {
         int nUsers = pc.users();
         int[] uMap = userFit.idToIndex();
         int[] iMap = itemFit.idToIndex();

@@ -27,7 +27,8 @@ public record IngestOptions(ItemKey itemKey, BadRowPolicy badRows, int threads, 
 
     /** Track key, skip bad rows, one thread per available core. */
     public static IngestOptions defaults() {
-        return new IngestOptions(ItemKey.TRACK, BadRowPolicy.SKIP, Runtime.getRuntime().availableProcessors(), DEFAULT_CHUNK_BYTES);
+        return new IngestOptions(
+                ItemKey.TRACK, BadRowPolicy.SKIP, Runtime.getRuntime().availableProcessors(), DEFAULT_CHUNK_BYTES);
     }
 
     /** A copy with item key {@code k}. */

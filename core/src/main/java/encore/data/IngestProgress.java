@@ -7,5 +7,5 @@ public interface IngestProgress {
     void bytesRead(long done, long total);
 
     /** Reports nothing. */
-    IngestProgress NONE = (d, t) -> { };
+    IngestProgress NONE = (d, t) -> {};
 }

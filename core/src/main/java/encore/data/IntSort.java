@@ -8,8 +8,7 @@ final class IntSort {
         int compare(int a, int b);
     }
 
-    private IntSort() {
-    }
+    private IntSort() {}
 
     /** Sorts {@code a[from, to)} stably. */
     static void sort(int[] a, int from, int to, IntComparator c) {

@@ -14,16 +14,18 @@ import encore.matrix.Csr;
 public record Interactions(LabelIndex users, LabelIndex items, Csr userItems, Csr itemUsers) {
     /** Validates that the matrix shapes and non-zero counts match the label indices. */
     public Interactions {
-        if (userItems.rows() != users.size() || userItems.cols() != items.size()
-            || itemUsers.rows() != items.size() || itemUsers.cols() != users.size()
-            || itemUsers.nnz() != userItems.nnz()) {
+        if (userItems.rows() != users.size()
+                || userItems.cols() != items.size()
+                || itemUsers.rows() != items.size()
+                || itemUsers.cols() != users.size()
+                || itemUsers.nnz() != userItems.nnz()) {
             throw new IllegalArgumentException("matrix shapes do not match the label indices");
         }
     }
 
     /** Ratings as coordinates (row = user index, col = item index); duplicates are kept, as Spark does. */
-    public static Interactions fromCoordinates(LabelIndex users, LabelIndex items, int[] user, int[] item,
-                                               float[] value) {
+    public static Interactions fromCoordinates(
+            LabelIndex users, LabelIndex items, int[] user, int[] item, float[] value) {
         Csr ui = Csr.fromCoordinates(users.size(), items.size(), user, item, value);
         return new Interactions(users, items, ui, ui.transpose());
     }

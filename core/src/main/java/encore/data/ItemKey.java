@@ -36,7 +36,8 @@ public enum ItemKey {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown item key '" + name + "': expected track, artist-track, artist or album");
+        throw new IllegalArgumentException(
+                "unknown item key '" + name + "': expected track, artist-track, artist or album");
     }
 
     /** The item label of a row whose track/artist/album are non-empty. */

@@ -53,8 +53,7 @@ public final class LabelIndex {
     }
 
     /** A fitted index plus the map from the caller's ids to indices. */
-    public record Fit(LabelIndex index, int[] idToIndex) {
-    }
+    public record Fit(LabelIndex index, int[] idToIndex) {}
 
     /**
      * Fits the index to {@code labels[id]} with {@code frequency[id]}.
@@ -156,8 +155,9 @@ public final class LabelIndex {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LabelIndex other && Arrays.equals(labels, other.labels)
-            && Arrays.equals(frequencies, other.frequencies);
+        return o instanceof LabelIndex other
+                && Arrays.equals(labels, other.labels)
+                && Arrays.equals(frequencies, other.frequencies);
     }
 
     @Override

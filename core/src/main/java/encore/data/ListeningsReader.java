@@ -50,8 +50,7 @@ public final class ListeningsReader {
     /** The most bad rows kept as samples for the report. */
     public static final int BAD_ROW_SAMPLES = 10;
 
-    private ListeningsReader() {
-    }
+    private ListeningsReader() {}
 
     /** Reads {@code file} with the given options. */
     public static RawPlays read(Path file, IngestOptions options) throws IOException {
@@ -85,7 +84,7 @@ public final class ListeningsReader {
 
     private static void gunzip(Path gz, Path out) throws IOException {
         try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz), 1 << 16);
-             java.io.OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 20)) {
+                java.io.OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 20)) {
             in.transferTo(os);
         } catch (java.io.EOFException e) {
             throw new InputFormatException(gz, 0, null, "truncated gzip stream (the file ends early)");
@@ -96,18 +95,18 @@ public final class ListeningsReader {
 
     /** Parses {@code actual}; errors name {@code shown}. */
     private static RawPlays readPlain(Path actual, Path shown, IngestOptions options, IngestProgress progress)
-        throws IOException {
+            throws IOException {
         try (FileChannel ch = FileChannel.open(actual, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size == 0) {
-                throw new InputFormatException(shown, 0, null,
-                    "empty file: expected a header line such as user_id,date,track,artist,album");
+                throw new InputFormatException(
+                        shown, 0, null, "empty file: expected a header line such as user_id,date,track,artist,album");
             }
             CsvHeader header = CsvHeader.read(shown, ch, size);
             RawPlays plays;
             try {
                 List<ChunkPlanner.Chunk> chunks = new ChunkPlanner(options.chunkBytes(), options.threads())
-                    .plan(ChunkPlanner.of(ch), header.dataStart(), size, header.lines() + 1);
+                        .plan(ChunkPlanner.of(ch), header.dataStart(), size, header.lines() + 1);
                 plays = parseAll(shown, ch, size, header, chunks, options, progress);
             } catch (InputFormatException e) {
                 throw e;
@@ -126,9 +125,13 @@ public final class ListeningsReader {
     }
 
     private static InputFormatException changedWhileRead(Path file, long before, long after) {
-        return new InputFormatException(file, 0, null, "the file " + (after > before ? "grew" : "shrank")
-            + " while it was being read (" + before + " bytes at the start, " + after + " at the end); "
-            + "read a finished copy of it");
+        return new InputFormatException(
+                file,
+                0,
+                null,
+                "the file " + (after > before ? "grew" : "shrank")
+                        + " while it was being read (" + before + " bytes at the start, " + after + " at the end); "
+                        + "read a finished copy of it");
     }
 
     static void checkReadable(Path file) {
@@ -146,9 +149,15 @@ public final class ListeningsReader {
     // ------------------------------------------------------------------------------------------------ parsing
 
     /** Parses the chunks on up to {@code opt.threads()} threads, one dictionary pair per thread, then merges. */
-    private static RawPlays parseAll(Path file, FileChannel ch, long size, CsvHeader header,
-                                     List<ChunkPlanner.Chunk> chunks, IngestOptions opt, IngestProgress progress)
-        throws IOException {
+    private static RawPlays parseAll(
+            Path file,
+            FileChannel ch,
+            long size,
+            CsvHeader header,
+            List<ChunkPlanner.Chunk> chunks,
+            IngestOptions opt,
+            IngestProgress progress)
+            throws IOException {
         AtomicLong done = new AtomicLong(header.dataStart());
         ChunkResult[] results = new ChunkResult[chunks.size()];
         ChunkParser parser = new ChunkParser(file, ch, header, opt, chunks.size() == 1);
@@ -175,9 +184,13 @@ public final class ListeningsReader {
         for (ChunkResult r : results) {
             if (!r.badRows.isEmpty()) {
                 BadRow b = r.badRows.get(0);
-                throw new InputFormatException(file, b.line(), null, "malformed row (" + b.reason().key()
-                    + (b.detail() == null ? "" : ": " + b.detail())
-                    + "); badRows=skip counts and skips such rows");
+                throw new InputFormatException(
+                        file,
+                        b.line(),
+                        null,
+                        "malformed row (" + b.reason().key()
+                                + (b.detail() == null ? "" : ": " + b.detail())
+                                + "); badRows=skip counts and skips such rows");
             }
         }
     }
@@ -188,8 +201,8 @@ public final class ListeningsReader {
         while (bb.hasRemaining()) {
             int n = ch.read(bb, pos + bb.position());
             if (n < 0) {
-                throw new IOException("file ended early at byte " + (pos + bb.position())
-                    + "; was it truncated while being read?");
+                throw new IOException(
+                        "file ended early at byte " + (pos + bb.position()) + "; was it truncated while being read?");
             }
         }
         return len;

@@ -16,6 +16,7 @@ import java.util.Arrays;
 final class OverlongRows {
     /** Byte ranges [start, end) of the overlong rows, ascending, and their first and last 1-based chunk lines. */
     final long[] start;
+
     final long[] end;
     final long[] firstLine;
     final long[] lastLine;

@@ -18,8 +18,7 @@ import java.util.Map;
  * </ol>
  */
 public final class Prepare {
-    private Prepare() {
-    }
+    private Prepare() {}
 
     /** Runs the front end on {@code data} without progress reporting. */
     public static Prepared run(Path data, PrepareOptions options) throws IOException {
@@ -35,8 +34,12 @@ public final class Prepare {
         t.put("read_clean", secs(t0, t1));
         if (raw.rows() == 0) {
             IngestStats s = raw.stats();
-            throw new InputFormatException(data, 0, null, "no usable rows: " + s.rowsRead() + " data rows read, "
-                + s.droppedTotal() + " dropped (rows need a non-empty user_id, track, artist and album)");
+            throw new InputFormatException(
+                    data,
+                    0,
+                    null,
+                    "no usable rows: " + s.rowsRead() + " data rows read, " + s.droppedTotal()
+                            + " dropped (rows need a non-empty user_id, track, artist and album)");
         }
         PlayCounts counts = PlayCounts.aggregate(raw, options.ingest().threads());
         IngestStats stats = raw.stats();
@@ -52,11 +55,14 @@ public final class Prepare {
         if (counts.pairs() == 0) {
             throw new InputFormatException(data, 0, null, "no pairs left after limit=" + options.limit());
         }
-        encore.internal.Memory.require(encore.internal.Memory.indexedPairs(counts.pairs(), counts.userLabels().length,
-            counts.itemLabels().length), "indexing and splitting " + counts.pairs() + " (user, item) pairs");
+        encore.internal.Memory.require(
+                encore.internal.Memory.indexedPairs(
+                        counts.pairs(), counts.userLabels().length, counts.itemLabels().length),
+                "indexing and splitting " + counts.pairs() + " (user, item) pairs");
         LabelIndex.Fit users = LabelIndex.fit(counts.userLabels(), counts.userFrequencies());
         LabelIndex.Fit items = LabelIndex.fit(counts.itemLabels(), counts.itemFrequencies());
-        IndexedPlays plays = IndexedPlays.of(counts, users, items, options.ingest().threads());
+        IndexedPlays plays =
+                IndexedPlays.of(counts, users, items, options.ingest().threads());
         long t4 = System.nanoTime();
         t.put("index", secs(t2, t4));
         Split split = Splitter.split(plays, options.split());

@@ -13,8 +13,13 @@ import java.util.Map;
  * @param train    the CSR matrices of the training plays
  * @param timings  seconds per stage, in pipeline order
  */
-public record Prepared(java.nio.file.Path source, IngestStats ingest, IndexedPlays plays, Split split,
-                       Interactions train, Map<String, Double> timings) {
+public record Prepared(
+        java.nio.file.Path source,
+        IngestStats ingest,
+        IndexedPlays plays,
+        Split split,
+        Interactions train,
+        Map<String, Double> timings) {
     /** Copies {@code timings} into an unmodifiable map that keeps the stage order. */
     public Prepared {
         timings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(timings));

@@ -5,7 +5,6 @@ import encore.util.AtomicOutput;
 import encore.util.Json;
 import encore.util.TextFields;
 
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,12 +35,11 @@ public final class PreparedFiles {
     /** File name of the JSON report, written last. */
     public static final String REPORT = "prepare.json";
 
-    private PreparedFiles() {
-    }
+    private PreparedFiles() {}
 
     /** Writes every file into {@code dir} (created if needed) and returns the report written to prepare.json. */
     public static Map<String, Object> write(Path dir, Prepared p, boolean splitFiles, Map<String, Object> extra)
-        throws IOException {
+            throws IOException {
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
         try (AtomicFileSet files = new AtomicFileSet()) {
@@ -124,8 +122,12 @@ public final class PreparedFiles {
         StringBuilder sb = new StringBuilder(256);
         for (int i = 0; i < index.size(); i++) {
             sb.setLength(0);
-            sb.append(i).append(',').append(TextFields.csv(index.label(i))).append(',')
-                .append(index.frequency(i)).append('\n');
+            sb.append(i)
+                    .append(',')
+                    .append(TextFields.csv(index.label(i)))
+                    .append(',')
+                    .append(index.frequency(i))
+                    .append('\n');
             os.write(sb.toString().getBytes(StandardCharsets.UTF_8));
         }
     }

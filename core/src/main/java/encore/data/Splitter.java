@@ -16,8 +16,7 @@ import encore.internal.Hashing;
  * </ul>
  */
 public final class Splitter {
-    private Splitter() {
-    }
+    private Splitter() {}
 
     /** Splits {@code plays} into train and test as {@code spec} says (all train, empty test for NONE). */
     public static Split split(IndexedPlays plays, SplitSpec spec) {
@@ -45,7 +44,7 @@ public final class Splitter {
                 }
                 if (n >= 1 << 24) {
                     throw new IllegalArgumentException("user " + plays.users().label(u) + " has " + n
-                        + " items; holdout supports at most 16,777,215 per user");
+                            + " items; holdout supports at most 16,777,215 per user");
                 }
                 int k = (int) Math.max(1, Math.min(n - 1, Math.round(f * n)));
                 long[] keyed = new long[n];

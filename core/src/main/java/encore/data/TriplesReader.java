@@ -1,19 +1,18 @@
 package encore.data;
 
 import encore.matrix.Csr;
-
-import java.io.BufferedInputStream;
-import java.io.InputStream;
-import java.util.regex.Pattern;
-import java.io.IOException;
 import encore.util.TextFields;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 
 /**
  * Reads rating triples {@code user item value} — one per line, separated by a TAB, a comma, or spaces (detected from
@@ -31,12 +30,10 @@ public final class TriplesReader {
     /** Guard against absurd line lengths in untrusted input. */
     public static final int MAX_LINE_CHARS = 1 << 20;
 
-    private TriplesReader() {
-    }
+    private TriplesReader() {}
 
     /** Train and test ratings over one pair of label indices; test is a users × items matrix like train's. */
-    public record TriplesSplit(Interactions train, Csr test, long trainLines, long testLines) {
-    }
+    public record TriplesSplit(Interactions train, Csr test, long trainLines, long testLines) {}
 
     /** Raw parsed lines of one file. */
     private static final class Lines {
@@ -81,10 +78,18 @@ public final class TriplesReader {
         int[][] teIds = intern(te, ud, id, uFreq, iFreq);
         LabelIndex.Fit users = LabelIndex.fit(ud.labels(), uFreq.toArray());
         LabelIndex.Fit items = LabelIndex.fit(id.labels(), iFreq.toArray());
-        Interactions trainI = Interactions.fromCoordinates(users.index(), items.index(),
-            remap(trIds[0], users.idToIndex()), remap(trIds[1], items.idToIndex()), Arrays.copyOf(tr.values, tr.n));
-        Csr testM = Csr.fromCoordinates(users.index().size(), items.index().size(),
-            remap(teIds[0], users.idToIndex()), remap(teIds[1], items.idToIndex()), Arrays.copyOf(te.values, te.n));
+        Interactions trainI = Interactions.fromCoordinates(
+                users.index(),
+                items.index(),
+                remap(trIds[0], users.idToIndex()),
+                remap(trIds[1], items.idToIndex()),
+                Arrays.copyOf(tr.values, tr.n));
+        Csr testM = Csr.fromCoordinates(
+                users.index().size(),
+                items.index().size(),
+                remap(teIds[0], users.idToIndex()),
+                remap(teIds[1], items.idToIndex()),
+                Arrays.copyOf(te.values, te.n));
         return new TriplesSplit(trainI, testM, tr.n, te.n);
     }
 
@@ -95,8 +100,7 @@ public final class TriplesReader {
      * @param lines     ratings read
      * @param coldLines lines whose user or item is unknown to the indices (cold start)
      */
-    public record Against(Csr pairs, long lines, long coldLines) {
-    }
+    public record Against(Csr pairs, long lines, long coldLines) {}
 
     /** Reads a triples file and maps its labels through existing indices (e.g. a saved model's). */
     public static Against readAgainst(Path file, LabelIndex users, LabelIndex items) throws IOException {
@@ -115,8 +119,8 @@ public final class TriplesReader {
                 m++;
             }
         }
-        Csr pairs = Csr.fromCoordinates(users.size(), items.size(), Arrays.copyOf(u, m), Arrays.copyOf(i, m),
-            Arrays.copyOf(v, m));
+        Csr pairs = Csr.fromCoordinates(
+                users.size(), items.size(), Arrays.copyOf(u, m), Arrays.copyOf(i, m), Arrays.copyOf(v, m));
         return new Against(pairs, l.n, l.n - m);
     }
 
@@ -149,8 +153,10 @@ public final class TriplesReader {
     private static Lines parse(Path file) throws IOException {
         ListeningsReader.checkReadable(file);
         Lines out = new Lines();
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+        var decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             ByteLines lines = new ByteLines(in);
             long no = 0;
@@ -163,7 +169,8 @@ public final class TriplesReader {
                 }
                 String line;
                 try {
-                    line = decoder.decode(java.nio.ByteBuffer.wrap(lines.buf, 0, lines.len)).toString();
+                    line = decoder.decode(java.nio.ByteBuffer.wrap(lines.buf, 0, lines.len))
+                            .toString();
                 } catch (CharacterCodingException e) {
                     throw new InputFormatException(file, no, null, "not valid UTF-8");
                 }
@@ -178,8 +185,12 @@ public final class TriplesReader {
                 }
                 String[] f = split(line, sep);
                 if (f.length < 3) {
-                    throw new InputFormatException(file, no, null, "expected user, item and value separated by "
-                        + describe(sep) + ", found " + f.length + " field" + (f.length == 1 ? "" : "s"));
+                    throw new InputFormatException(
+                            file,
+                            no,
+                            null,
+                            "expected user, item and value separated by " + describe(sep) + ", found " + f.length
+                                    + " field" + (f.length == 1 ? "" : "s"));
                 }
                 String text = f[2].strip();
                 if (!DECIMAL.matcher(text).matches()) {
@@ -187,14 +198,18 @@ public final class TriplesReader {
                         first = false;
                         continue;
                     }
-                    throw new InputFormatException(file, no, "value", "'" + f[2] + "' is not "
-                        + (NON_FINITE.matcher(text).matches() ? "a finite number" : "a decimal number"));
+                    throw new InputFormatException(
+                            file,
+                            no,
+                            "value",
+                            "'" + f[2] + "' is not "
+                                    + (NON_FINITE.matcher(text).matches() ? "a finite number" : "a decimal number"));
                 }
                 first = false;
                 float v = Float.parseFloat(text);
                 if (!Float.isFinite(v)) {
-                    throw new InputFormatException(file, no, "value", "'" + f[2] + "' is not a finite number"
-                        + " (beyond the float range)");
+                    throw new InputFormatException(
+                            file, no, "value", "'" + f[2] + "' is not a finite number" + " (beyond the float range)");
                 }
                 String u = sep == '\t' ? TextFields.unTsv(f[0]) : f[0].strip();
                 String i = sep == '\t' ? TextFields.unTsv(f[1]) : f[1].strip();
@@ -209,6 +224,7 @@ public final class TriplesReader {
 
     /** A plain decimal number (no hex, no {@code f}/{@code d} suffix, no NaN or Infinity). */
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
     private static final Pattern NON_FINITE = Pattern.compile("(?i)[+-]?(nan|inf|infinity)");
 
     /** Reads LF- or CRLF-terminated lines as bytes, so a decoding error names its own line. */

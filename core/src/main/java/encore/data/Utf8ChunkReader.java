@@ -27,6 +27,7 @@ final class Utf8ChunkReader extends Reader {
     private int line = 1;
     /** A low surrogate still to deliver after its high half. */
     private int pendingLow = -1;
+
     private final IntList invalidLines = new IntList(4);
 
     Utf8ChunkReader(InputStream src) {
@@ -132,11 +133,17 @@ final class Utf8ChunkReader extends Reader {
             int cp;
             int min;
             if (b0 >= 0xC2 && b0 <= 0xDF) {
-                need = 1; cp = b0 & 0x1F; min = 0x80;
+                need = 1;
+                cp = b0 & 0x1F;
+                min = 0x80;
             } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-                need = 2; cp = b0 & 0x0F; min = 0x800;
+                need = 2;
+                cp = b0 & 0x0F;
+                min = 0x800;
             } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-                need = 3; cp = b0 & 0x07; min = 0x10000;
+                need = 3;
+                cp = b0 & 0x07;
+                min = 0x10000;
             } else {
                 markInvalid();
                 cbuf[out++] = REPLACEMENT;

@@ -84,8 +84,8 @@ public final class RankingMetrics {
 
     private static void checkRange(String what, int[] a, int length) {
         if (length < 0 || length > (a == null ? 0 : a.length)) {
-            throw new IllegalArgumentException(what + "Length " + length + " outside [0, "
-                + (a == null ? 0 : a.length) + "]");
+            throw new IllegalArgumentException(
+                    what + "Length " + length + " outside [0, " + (a == null ? 0 : a.length) + "]");
         }
     }
 
@@ -301,7 +301,7 @@ public final class RankingMetrics {
         RankingMetrics m = new RankingMetrics(k);
         if (recs.length != test.rows()) {
             throw new IllegalArgumentException(
-                "recs has " + recs.length + " users but the test matrix has " + test.rows() + " rows");
+                    "recs has " + recs.length + " users but the test matrix has " + test.rows() + " rows");
         }
         int[] cols = test.colIdx();
         for (int u = 0, rows = test.rows(); u < rows; u++) {
@@ -319,7 +319,7 @@ public final class RankingMetrics {
     @Override
     public String toString() {
         return "RankingMetrics{k=" + k + ", queries=" + queries + ", precision@k=" + precisionAtK()
-            + ", recall@k=" + recallAtK() + ", map@k=" + mapAtK() + ", ndcg@k=" + ndcgAtK()
-            + ", map=" + meanAveragePrecision() + "}";
+                + ", recall@k=" + recallAtK() + ", map@k=" + mapAtK() + ", ndcg@k=" + ndcgAtK()
+                + ", map=" + meanAveragePrecision() + "}";
     }
 }

@@ -18,8 +18,7 @@ public final class RegressionMetrics {
     private double sumAbs;
 
     /** An empty accumulator (every metric NaN until a pair is added). */
-    public RegressionMetrics() {
-    }
+    public RegressionMetrics() {}
 
     /** Adds one pair: n += 1, Σe² += (label − prediction)², Σ|e| += |label − prediction|. NaN propagates. */
     public void add(double label, double prediction) {
@@ -64,7 +63,7 @@ public final class RegressionMetrics {
     public static RegressionMetrics of(float[] labels, float[] predictions) {
         if (labels.length != predictions.length) {
             throw new IllegalArgumentException(
-                "labels and predictions differ in length: " + labels.length + " vs " + predictions.length);
+                    "labels and predictions differ in length: " + labels.length + " vs " + predictions.length);
         }
         RegressionMetrics m = new RegressionMetrics();
         for (int i = 0; i < labels.length; i++) {

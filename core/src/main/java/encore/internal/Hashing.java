@@ -2,8 +2,7 @@ package encore.internal;
 
 /** Bit mixing shared by the splitter, the generator and the trainer's per-entity random streams. Not API. */
 public final class Hashing {
-    private Hashing() {
-    }
+    private Hashing() {}
 
     /**
      * The SplitMix64 (Stafford "mix13") finaliser: a bijective, well-avalanching 64-bit mix. Every stream and hash

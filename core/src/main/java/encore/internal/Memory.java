@@ -12,8 +12,7 @@ public final class Memory {
     private static final long MIB = 1 << 20;
     private static final long GIB = 1 << 30;
 
-    private Memory() {
-    }
+    private Memory() {}
 
     /** Thrown when a stage would not fit in the heap; the message and {@link #suggestedHeap()} say what to use. */
     public static final class NotEnoughMemoryException extends IllegalStateException {
@@ -58,9 +57,17 @@ public final class Memory {
         }
         long used = Runtime.getRuntime().maxMemory() - free;
         String heap = suggest(used + bytes);
-        throw new NotEnoughMemoryException(String.format(Locale.ROOT,
-            "not enough memory: %s need about %s but the heap has %s free of %s; run the JVM with a larger heap, e.g. "
-                + "-Xmx%s", what, size(bytes), size(Math.max(0, free)), size(maxHeap), heap), heap);
+        throw new NotEnoughMemoryException(
+                String.format(
+                        Locale.ROOT,
+                        "not enough memory: %s need about %s but the heap has %s free of %s; run the JVM with a larger heap, e.g. "
+                                + "-Xmx%s",
+                        what,
+                        size(bytes),
+                        size(Math.max(0, free)),
+                        size(maxHeap),
+                        heap),
+                heap);
     }
 
     /** A heap size that holds {@code bytes} with room to spare: 1.5× rounded up to whole GiB (or 256 MiB steps). */
@@ -86,8 +93,9 @@ public final class Memory {
 
     /** {@link #require} for the factors of a fit of {@code users} × {@code items} at {@code rank}. */
     public static void requireFit(long users, long items, int rank) {
-        require(alsFactors(users, items, rank), "the ALS factors of " + users + " users and " + items
-            + " items at rank " + rank);
+        require(
+                alsFactors(users, items, rank),
+                "the ALS factors of " + users + " users and " + items + " items at rank " + rank);
     }
 
     /** Bytes of {@code rows} top-{@code k} lists (int ids and float scores), {@code copies} sets of them. */

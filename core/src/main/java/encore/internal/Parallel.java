@@ -15,8 +15,7 @@ import java.util.concurrent.Future;
  * runs on the caller's thread.
  */
 public final class Parallel {
-    private Parallel() {
-    }
+    private Parallel() {}
 
     /** A task indexed by its position. */
     @FunctionalInterface

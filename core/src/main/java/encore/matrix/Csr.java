@@ -19,8 +19,8 @@ public final class Csr {
             throw new IllegalArgumentException("rowPtr has " + rowPtr.length + " entries, expected " + (rows + 1));
         }
         if (colIdx.length != values.length || rowPtr[rows] != colIdx.length || rowPtr[0] != 0) {
-            throw new IllegalArgumentException("inconsistent CSR: rowPtr ends at " + rowPtr[rows] + ", "
-                + colIdx.length + " column indices, " + values.length + " values");
+            throw new IllegalArgumentException("inconsistent CSR: rowPtr ends at " + rowPtr[rows] + ", " + colIdx.length
+                    + " column indices, " + values.length + " values");
         }
         this.rows = rows;
         this.cols = cols;

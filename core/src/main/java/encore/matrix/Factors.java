@@ -32,12 +32,12 @@ public final class Factors {
             throw new IllegalArgumentException("factors need rows >= 0 and rank >= 1, got " + rows + " × " + rank);
         }
         if (data.length != (long) rows * rank) {
-            throw new IllegalArgumentException("factor array has " + data.length + " values, expected " + rows
-                + " rows × rank " + rank);
+            throw new IllegalArgumentException(
+                    "factor array has " + data.length + " values, expected " + rows + " rows × rank " + rank);
         }
         if (present.length() > rows) {
-            throw new IllegalArgumentException("row " + (present.length() - 1) + " is marked present in a " + rows
-                + "-row factor matrix");
+            throw new IllegalArgumentException(
+                    "row " + (present.length() - 1) + " is marked present in a " + rows + "-row factor matrix");
         }
         this.data = data;
         this.rows = rows;
@@ -59,8 +59,8 @@ public final class Factors {
     /** {@code rows × rank} zeros with the given rows present (the bit set is copied). */
     public static Factors zeros(int rows, int rank, BitSet present) {
         if ((long) rows * rank > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("rank " + rank + " × " + rows + " rows is more factors than one Java "
-                + "array holds");
+            throw new IllegalArgumentException(
+                    "rank " + rank + " × " + rows + " rows is more factors than one Java " + "array holds");
         }
         return new Factors(new float[rows * rank], rows, rank, (BitSet) present.clone());
     }

@@ -17,15 +17,14 @@ public final class RecommendationsCsv {
     /** The header line. */
     public static final String HEADER = "user_id,rank,item,score\n";
 
-    private RecommendationsCsv() {
-    }
+    private RecommendationsCsv() {}
 
     /**
      * Writes the lists of {@code recs}; row {@code r} belongs to user {@code rowToUser[r]}, or to user {@code r} when
      * {@code rowToUser} is null. Users with empty lists get no line.
      */
     public static void write(OutputStream os, AlsModel model, Recommendations recs, int[] rowToUser)
-        throws IOException {
+            throws IOException {
         byte[][] itemBytes = new byte[model.items().size()][];
         os.write(HEADER.getBytes(StandardCharsets.US_ASCII));
         for (int row = 0; row < recs.rows(); row++) {

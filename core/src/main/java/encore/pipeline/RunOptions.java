@@ -16,8 +16,8 @@ import java.nio.file.Path;
  * @param top          K of the recommendation lists and of the ranking metrics
  * @param excludeSeen  leave each user's training items out of the written recommendations
  */
-public record RunOptions(Path data, PrepareOptions prepare, Path train, Path test, Als als, int top,
-                         boolean excludeSeen) {
+public record RunOptions(
+        Path data, PrepareOptions prepare, Path train, Path test, Als als, int top, boolean excludeSeen) {
     /** Validates that either a listenings file or both triples files are given, and that {@code top} is at least 1. */
     public RunOptions {
         if ((data == null) == (train == null || test == null)) {

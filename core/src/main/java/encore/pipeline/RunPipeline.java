@@ -6,30 +6,27 @@ import encore.als.FitListener;
 import encore.als.FitResult;
 import encore.als.Recommendations;
 import encore.als.Recommender;
-import encore.matrix.Csr;
 import encore.data.IngestProgress;
 import encore.data.Interactions;
 import encore.data.Prepare;
 import encore.data.Prepared;
+import encore.data.PreparedFiles;
 import encore.data.TriplesReader;
 import encore.eval.PopularityBaseline;
 import encore.eval.RankingMetrics;
 import encore.eval.RegressionMetrics;
 import encore.internal.Memory;
+import encore.matrix.Csr;
 import encore.util.AtomicFileSet;
 import encore.util.AtomicOutput;
 import encore.util.Json;
-import encore.data.PreparedFiles;
-import encore.util.TextFields;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -48,27 +45,23 @@ public final class RunPipeline {
     /** The metrics report, also written into the output directory. */
     public static final String METRICS = "metrics.json";
 
-    private RunPipeline() {
-    }
+    private RunPipeline() {}
 
     /** Progress events, for the CLI. */
     public interface Listener extends FitListener, IngestProgress {
         /** Stage {@code name} finished in {@code seconds}. */
-        default void stage(String name, double seconds) {
-        }
+        default void stage(String name, double seconds) {}
 
         @Override
-        default void bytesRead(long done, long total) {
-        }
+        default void bytesRead(long done, long total) {}
 
         /** A listener that ignores every event. */
-        Listener SILENT = new Listener() { };
+        Listener SILENT = new Listener() {};
     }
 
     /** The outcome: the model, the metrics report (as written to metrics.json) and the output lists. */
-    public record Result(AlsModel model, Interactions train, Recommendations recommendations,
-                         Map<String, Object> metrics) {
-    }
+    public record Result(
+            AlsModel model, Interactions train, Recommendations recommendations, Map<String, Object> metrics) {}
 
     /** Runs the recipe described by {@code o}, writes the output files into {@code out} and returns the outcome. */
     public static Result run(RunOptions o, Path out, Listener listener) throws IOException {
@@ -99,8 +92,8 @@ public final class RunPipeline {
         t0 = System.nanoTime();
         Csr seen = in.train().userItems();
         RankingMetrics rank = RankingMetrics.evaluate(o.top(), lists.evaluated().idLists(), in.test());
-        RankingMetrics popRank = RankingMetrics.evaluate(o.top(),
-            new PopularityBaseline(seen).recommendAll(o.top(), true), in.test());
+        RankingMetrics popRank =
+                RankingMetrics.evaluate(o.top(), new PopularityBaseline(seen).recommendAll(o.top(), true), in.test());
         st.time("evaluate", t0);
 
         report(st.report, scored, rank, popRank, o.top());
@@ -130,8 +123,7 @@ public final class RunPipeline {
         }
     }
 
-    private record Inputs(Interactions train, Csr test) {
-    }
+    private record Inputs(Interactions train, Csr test) {}
 
     /** The training set and the test pairs: from the front end (with a listenings file) or from triples. */
     private static Inputs load(RunOptions o, Stages st) throws IOException {
@@ -170,14 +162,14 @@ public final class RunPipeline {
     }
 
     /** The lists to write and the lists to evaluate (without training items), and who computed them. */
-    private record Lists(Recommendations written, Recommendations evaluated, String engine, String fallbackReason) {
-    }
+    private record Lists(Recommendations written, Recommendations evaluated, String engine, String fallbackReason) {}
 
     /** Both lists from one scoring pass where the scorer can (they are one list with {@code excludeSeen}). */
     private static Lists recommend(AlsModel model, Interactions train, RunOptions o, Backends.Choice choice) {
         Csr seen = train.userItems();
-        Memory.require(Memory.topK(train.users().size(), o.top(), o.excludeSeen() ? 1 : 2),
-            "the top-" + o.top() + " lists of " + train.users().size() + " users");
+        Memory.require(
+                Memory.topK(train.users().size(), o.top(), o.excludeSeen() ? 1 : 2),
+                "the top-" + o.top() + " lists of " + train.users().size() + " users");
         try (Recommender scoring = model.recommender(choice, o.als().threadCount())) {
             if (o.excludeSeen()) {
                 Recommendations recs = scoring.recommendForAllUsers(o.top(), seen);
@@ -189,8 +181,8 @@ public final class RunPipeline {
     }
 
     /** The quality figures of metrics.json. */
-    private static void report(Map<String, Object> report, PairScores scored, RankingMetrics rank,
-                               RankingMetrics popRank, int k) {
+    private static void report(
+            Map<String, Object> report, PairScores scored, RankingMetrics rank, RankingMetrics popRank, int k) {
         RegressionMetrics reg = scored.metrics();
         report.put("rmse", reg.count() == 0 ? null : reg.rmse());
         report.put("mae", reg.count() == 0 ? null : reg.mae());
@@ -208,8 +200,9 @@ public final class RunPipeline {
     }
 
     /** The output files, committed together with metrics.json renamed last (it marks a complete result). */
-    private static void write(Path out, Interactions train, AlsModel model, Recommendations recs, FitResult fit,
-                              Stages st) throws IOException {
+    private static void write(
+            Path out, Interactions train, AlsModel model, Recommendations recs, FitResult fit, Stages st)
+            throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(out);
         try (AtomicFileSet files = new AtomicFileSet()) {
@@ -227,8 +220,7 @@ public final class RunPipeline {
     }
 
     /** RMSE/MAE over the pairs the model can score, and how many cold pairs were skipped. */
-    public record PairScores(RegressionMetrics metrics, long coldPairs) {
-    }
+    public record PairScores(RegressionMetrics metrics, long coldPairs) {}
 
     /**
      * Predicts every entry of {@code pairs} and accumulates RMSE/MAE over those whose user and item have factors,

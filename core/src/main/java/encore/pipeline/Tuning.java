@@ -1,14 +1,14 @@
 package encore.pipeline;
 
 import encore.als.Als;
-import encore.als.Backends;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
+import encore.als.Backends;
 import encore.als.Recommendations;
-import encore.matrix.Csr;
 import encore.data.Interactions;
 import encore.eval.RankingMetrics;
 import encore.eval.RegressionMetrics;
+import encore.matrix.Csr;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,8 +25,7 @@ import java.util.Locale;
  * exclude each user's training items, as in {@link RunPipeline}).
  */
 public final class Tuning {
-    private Tuning() {
-    }
+    private Tuning() {}
 
     /** A metric by name. */
     public record Metric(String name, int k, boolean largerIsBetter) {
@@ -45,19 +44,19 @@ public final class Tuning {
                         k = -1;
                     }
                     if (k < 1) {
-                        throw new IllegalArgumentException("bad cut-off in metric '" + s + "': expected e.g. " + p + "10");
+                        throw new IllegalArgumentException(
+                                "bad cut-off in metric '" + s + "': expected e.g. " + p + "10");
                     }
                     return new Metric(n, k, true);
                 }
             }
             throw new IllegalArgumentException("unknown metric '" + s + "': expected rmse, mae, precision_at_K, "
-                + "recall_at_K, map_at_K or ndcg_at_K");
+                    + "recall_at_K, map_at_K or ndcg_at_K");
         }
     }
 
     /** One grid point's outcome. */
-    public record Trial(AlsParams params, double score, double fitSeconds) {
-    }
+    public record Trial(AlsParams params, double score, double fitSeconds) {}
 
     /** Called after each trial. */
     @FunctionalInterface
@@ -102,17 +101,19 @@ public final class Tuning {
      * @param estimator the backend and threads to fit with (its parameters are replaced by each grid point); the
      *                  backend is chosen once for the whole grid
      */
-    public static List<Trial> run(Interactions train, Csr validation, List<AlsParams> grid, Metric metric,
-                                  Als estimator, Listener listener) {
-        encore.internal.Memory.requireFit(train.users().size(), train.items().size(),
-            grid.stream().mapToInt(AlsParams::rank).max().orElse(1));
+    public static List<Trial> run(
+            Interactions train, Csr validation, List<AlsParams> grid, Metric metric, Als estimator, Listener listener) {
+        encore.internal.Memory.requireFit(
+                train.users().size(),
+                train.items().size(),
+                grid.stream().mapToInt(AlsParams::rank).max().orElse(1));
         try (Backends.Choice choice = Backends.choose(estimator.backendName())) {
             return fitAll(train, validation, grid, metric, estimator.backend(choice), listener);
         }
     }
 
-    private static List<Trial> fitAll(Interactions train, Csr validation, List<AlsParams> grid, Metric metric, Als als,
-                                      Listener listener) {
+    private static List<Trial> fitAll(
+            Interactions train, Csr validation, List<AlsParams> grid, Metric metric, Als als, Listener listener) {
         List<Trial> trials = new ArrayList<>();
         for (int i = 0; i < grid.size(); i++) {
             AlsParams p = grid.get(i);
@@ -124,7 +125,8 @@ public final class Tuning {
             listener.trial(i + 1, grid.size(), t);
         }
         Comparator<Trial> byScore = Comparator.comparingDouble(t -> Double.isNaN(t.score())
-            ? Double.POSITIVE_INFINITY : (metric.largerIsBetter() ? -t.score() : t.score()));
+                ? Double.POSITIVE_INFINITY
+                : (metric.largerIsBetter() ? -t.score() : t.score()));
         List<Trial> sorted = new ArrayList<>(trials);
         sorted.sort(byScore); // stable: equal scores keep grid order
         return sorted;

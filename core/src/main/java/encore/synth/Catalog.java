@@ -35,11 +35,13 @@ final class Catalog {
     final int[] trackArtist;
     /** The next track of the same album, or -1 after its last track. */
     final int[] nextInAlbum;
+
     final int[] albumArtist;
     final int[] artistGenre;
 
     /** Row tails: {@code tails[tailOff[t], tailOff[t + 1])} is {@code track,artist,album\n}, CSV-encoded. */
     final byte[] tails;
+
     final int[] tailOff;
 
     /** Genre popularity as a cumulative distribution (last entry 1). */
@@ -144,11 +146,13 @@ final class Catalog {
     private static final class Releases {
         /** Album and artist of each track, by release id. */
         int[] album;
+
         int[] artist;
         /** Latent weight of each track, by release id. */
         float[] weight;
         /** Artist and first track of each album ({@code count} used, the rest is slack). */
         int[] albumArtist;
+
         int[] albumFirst;
         int count;
     }

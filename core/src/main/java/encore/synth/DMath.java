@@ -9,8 +9,7 @@ package encore.synth;
  * their relative error (below 1e-15) is irrelevant for sampling.
  */
 final class DMath {
-    private DMath() {
-    }
+    private DMath() {}
 
     private static final double LN2 = 0.6931471805599453;
     private static final double LN2_HI = 0.6931471803691238;

@@ -44,8 +44,8 @@ enum Dirt {
     /** Share of the dirty rows cut after the track; the rest ({@code 0.15}) is cut after the artist. */
     static final double CUT_AFTER_TRACK_SHARE = 0.15;
 
-    private static final double DUPLICATE_BELOW = DUPLICATE_SHARE;                               // 0.30
-    private static final double EMPTY_FIELD_BELOW = DUPLICATE_BELOW + EMPTY_FIELD_SHARE;         // 0.70
+    private static final double DUPLICATE_BELOW = DUPLICATE_SHARE; // 0.30
+    private static final double EMPTY_FIELD_BELOW = DUPLICATE_BELOW + EMPTY_FIELD_SHARE; // 0.70
     private static final double CUT_AFTER_TRACK_BELOW = EMPTY_FIELD_BELOW + CUT_AFTER_TRACK_SHARE; // 0.85
     private static final Dirt[] EMPTY_FIELDS = {EMPTY_USER, EMPTY_DATE, EMPTY_TRACK, EMPTY_ARTIST, EMPTY_ALBUM};
     /** Emptied-field bands per unit of x: {@code 5 / 0.40 = 12.5}. */

@@ -62,6 +62,7 @@ public final class GeneratorConfig {
     static final double ROWS_PER_USER = 251.07;
     /** Catalogue scale: {@code tracks = TRACK_SCALE * rows^TRACK_EXPONENT} (a Heaps'-law style sub-linear growth). */
     static final double TRACK_SCALE = 0.42;
+
     static final double TRACK_EXPONENT = 0.9;
     /** Tracks per artist in the catalogue on average. */
     static final double TRACKS_PER_ARTIST = 6.0;
@@ -123,8 +124,16 @@ public final class GeneratorConfig {
         int users = usersFor(rows);
         int tracks = tracksFor(rows);
         int artists = artistsFor(tracks);
-        return new Builder().rows(rows).seed(seed).users(users).tracks(tracks).artists(artists)
-                .genres(genresFor(artists)).dirtRate(DEFAULT_DIRT_RATE).threads(defaultThreads()).build();
+        return new Builder()
+                .rows(rows)
+                .seed(seed)
+                .users(users)
+                .tracks(tracks)
+                .artists(artists)
+                .genres(genresFor(artists))
+                .dirtRate(DEFAULT_DIRT_RATE)
+                .threads(defaultThreads())
+                .build();
     }
 
     /** {@code rows}. */
@@ -169,9 +178,15 @@ public final class GeneratorConfig {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GeneratorConfig c && rows == c.rows && seed == c.seed && users == c.users
-            && tracks == c.tracks && artists == c.artists && genres == c.genres
-            && Double.compare(dirtRate, c.dirtRate) == 0 && threads == c.threads;
+        return o instanceof GeneratorConfig c
+                && rows == c.rows
+                && seed == c.seed
+                && users == c.users
+                && tracks == c.tracks
+                && artists == c.artists
+                && genres == c.genres
+                && Double.compare(dirtRate, c.dirtRate) == 0
+                && threads == c.threads;
     }
 
     @Override
@@ -182,7 +197,8 @@ public final class GeneratorConfig {
     @Override
     public String toString() {
         return "GeneratorConfig[rows=" + rows + ", seed=" + seed + ", users=" + users + ", tracks=" + tracks
-            + ", artists=" + artists + ", genres=" + genres + ", dirtRate=" + dirtRate + ", threads=" + threads + "]";
+                + ", artists=" + artists + ", genres=" + genres + ", dirtRate=" + dirtRate + ", threads=" + threads
+                + "]";
     }
 
     /** {@link #forRows(long, long)} with {@link #DEFAULT_ROWS} and {@link #DEFAULT_SEED}. */
@@ -197,8 +213,15 @@ public final class GeneratorConfig {
 
     /** A builder holding exactly this configuration. */
     public Builder toBuilder() {
-        Builder b = new Builder().rows(rows).seed(seed).users(users).tracks(tracks).artists(artists).genres(genres)
-                .dirtRate(dirtRate).threads(threads);
+        Builder b = new Builder()
+                .rows(rows)
+                .seed(seed)
+                .users(users)
+                .tracks(tracks)
+                .artists(artists)
+                .genres(genres)
+                .dirtRate(dirtRate)
+                .threads(threads);
         return b;
     }
 
@@ -248,8 +271,7 @@ public final class GeneratorConfig {
         private double dirtRate = DEFAULT_DIRT_RATE;
         private int threads = defaultThreads();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Sets the number of data rows to write. */
         public Builder rows(long rows) {
@@ -308,8 +330,15 @@ public final class GeneratorConfig {
             int t = tracks != 0 ? tracks : tracksFor(rows);
             int a = artists != 0 ? artists : (t > 0 ? artistsFor(t) : 1);
             int g = genres != 0 ? genres : (a > 0 ? genresFor(a) : 1);
-            Builder derived = new Builder().rows(rows).seed(seed).users(u).tracks(t).artists(a).genres(g)
-                    .dirtRate(dirtRate).threads(threads);
+            Builder derived = new Builder()
+                    .rows(rows)
+                    .seed(seed)
+                    .users(u)
+                    .tracks(t)
+                    .artists(a)
+                    .genres(g)
+                    .dirtRate(dirtRate)
+                    .threads(threads);
             return new GeneratorConfig(derived);
         }
     }

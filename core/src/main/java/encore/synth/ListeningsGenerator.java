@@ -49,6 +49,7 @@ public final class ListeningsGenerator {
     private final int[] userRows;
     /** Chunk c covers users {@code chunkStart[c] .. chunkStart[c + 1]}. */
     private final int[] chunkStart;
+
     private final int labelDigits;
     private final int maxRowBytes;
     private final double meanRowBytes;

@@ -10,8 +10,7 @@ import java.nio.charset.StandardCharsets;
  * arena in its CSV form by {@link #appendCsvField}.
  */
 final class Names {
-    private Names() {
-    }
+    private Names() {}
 
     /** Title vocabulary: nouns, adjectives, verbs and small words, in title case. */
     private static final String WORD_TEXT = ""
@@ -82,21 +81,81 @@ final class Names {
             + "Gómez Núñez Łukaszewski Čapek Özdemir Þórsson Ødegård Ибрагимов Соколова 山田 佐藤";
 
     /** Titles that many different artists use. */
-    private static final String[] SHARED = {"Intro", "Outro", "Home", "Untitled", "Interlude", "Prelude", "Reprise",
-            "Hidden Track", "Stay", "Forever", "Tonight", "Hold On", "Angel", "Paradise", "Lullaby", "Skit",
-            "Overture", "Epilogue", "Heaven", "Hurt", "Closer", "Breathe", "Falling", "Alone", "Run", "Silence",
-            "Dreams", "Goodbye", "Hello", "Home Again"};
+    private static final String[] SHARED = {
+        "Intro",
+        "Outro",
+        "Home",
+        "Untitled",
+        "Interlude",
+        "Prelude",
+        "Reprise",
+        "Hidden Track",
+        "Stay",
+        "Forever",
+        "Tonight",
+        "Hold On",
+        "Angel",
+        "Paradise",
+        "Lullaby",
+        "Skit",
+        "Overture",
+        "Epilogue",
+        "Heaven",
+        "Hurt",
+        "Closer",
+        "Breathe",
+        "Falling",
+        "Alone",
+        "Run",
+        "Silence",
+        "Dreams",
+        "Goodbye",
+        "Hello",
+        "Home Again"
+    };
 
-    private static final String[] SUFFIX = {" (Live)", " (Remix)", " (Acoustic)", " (Demo)", " (Radio Edit)",
-            " (Remastered)", " (Instrumental)", " (Extended Mix)", " Pt. 1", " Pt. 2", " Pt. 3", " (Reprise)",
-            " (Bonus Track)", " - Live", " (Single Version)", " (Mono)", " (Club Mix)", " (Unplugged)"};
+    private static final String[] SUFFIX = {
+        " (Live)",
+        " (Remix)",
+        " (Acoustic)",
+        " (Demo)",
+        " (Radio Edit)",
+        " (Remastered)",
+        " (Instrumental)",
+        " (Extended Mix)",
+        " Pt. 1",
+        " Pt. 2",
+        " Pt. 3",
+        " (Reprise)",
+        " (Bonus Track)",
+        " - Live",
+        " (Single Version)",
+        " (Mono)",
+        " (Club Mix)",
+        " (Unplugged)"
+    };
 
-    private static final String[] ALBUM_SPECIAL = {"Greatest Hits", "B-Sides", "Live", "Demos", "Rarities",
-            "Unplugged", "The Best Of", "Singles", "Anthology", "Collected Works", "Live in Berlin", "Live at the Roxy",
-            "Sessions", "Remixes", "Early Recordings"};
+    private static final String[] ALBUM_SPECIAL = {
+        "Greatest Hits",
+        "B-Sides",
+        "Live",
+        "Demos",
+        "Rarities",
+        "Unplugged",
+        "The Best Of",
+        "Singles",
+        "Anthology",
+        "Collected Works",
+        "Live in Berlin",
+        "Live at the Roxy",
+        "Sessions",
+        "Remixes",
+        "Early Recordings"
+    };
 
-    private static final String[] ALBUM_SUFFIX = {" Vol. 1", " Vol. 2", " Vol. 3", " (Deluxe Edition)",
-            " (Remastered)", " (Expanded Edition)", " EP", " (Live)"};
+    private static final String[] ALBUM_SUFFIX = {
+        " Vol. 1", " Vol. 2", " Vol. 3", " (Deluxe Edition)", " (Remastered)", " (Expanded Edition)", " EP", " (Live)"
+    };
 
     private static final String[] ARTIST_PREFIX = {"DJ ", "MC ", "Lil ", "Los ", "Les ", "Die "};
 
@@ -128,8 +187,8 @@ final class Names {
     static final double SUFFIX_RATE = 0.06;
 
     private static byte[][] encodeWords(String text) {
-        return encodeAll(new java.util.LinkedHashSet<>(java.util.List.of(text.trim().split(" +")))
-                .toArray(new String[0]));
+        return encodeAll(
+                new java.util.LinkedHashSet<>(java.util.List.of(text.trim().split(" +"))).toArray(new String[0]));
     }
 
     private static byte[][] encodeAll(String[] words) {

@@ -24,6 +24,7 @@ final class PlayModel {
      * rescaled draw {@code w} stays below 1).
      */
     private final int[] genres = new int[3];
+
     private final double[] cumWeights = new double[3];
 
     private double replay;

@@ -13,6 +13,7 @@ final class RowTails {
 
     /** The tails: {@code bytes[off[t], off[t + 1])} is track t's. */
     final byte[] bytes;
+
     final int[] off;
     /** Longest tail in bytes. */
     final int maxLen;
@@ -111,8 +112,8 @@ final class RowTails {
             Names.trackTitle(SplitMix.stream(seed, SALT_TITLE, relOf[id]), scratch);
             if ((long) start + scratch.length() * 2L + 4 + names.artistLen(a) + names.albumLen(al)
                     > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("catalogue too large: over 2 GiB of names for " + cat.tracks
-                        + " tracks; use fewer tracks");
+                throw new IllegalArgumentException(
+                        "catalogue too large: over 2 GiB of names for " + cat.tracks + " tracks; use fewer tracks");
             }
             Names.appendCsvField(scratch.array(), 0, scratch.length(), out);
             out.add((byte) ',');

@@ -28,12 +28,14 @@ final class RowWriter {
     private final int labelDigits;
     /** An upper bound on the bytes of one row. */
     private final int maxRow;
+
     private final byte[] label;
     private int labelLen;
     private byte[] buf;
     private int pos;
     /** The previous row, {@code buf[prevStart, prevEnd)}, for a duplicate. */
     private int prevStart = -1;
+
     private int prevEnd = -1;
 
     /**
@@ -168,8 +170,21 @@ final class RowWriter {
     }
 
     private static int writeInt(int v, byte[] b, int pos) {
-        int len = v < 10 ? 1 : v < 100 ? 2 : v < 1_000 ? 3 : v < 10_000 ? 4 : v < 100_000 ? 5 : v < 1_000_000 ? 6
-                : v < 10_000_000 ? 7 : v < 100_000_000 ? 8 : v < 1_000_000_000 ? 9 : 10;
+        int len = v < 10
+                ? 1
+                : v < 100
+                        ? 2
+                        : v < 1_000
+                                ? 3
+                                : v < 10_000
+                                        ? 4
+                                        : v < 100_000
+                                                ? 5
+                                                : v < 1_000_000
+                                                        ? 6
+                                                        : v < 10_000_000
+                                                                ? 7
+                                                                : v < 100_000_000 ? 8 : v < 1_000_000_000 ? 9 : 10;
         int i = pos + len;
         while (v >= 100) {
             int q = v / 100;
@@ -198,7 +213,7 @@ final class RowWriter {
             throw new IllegalStateException(
                     "a chunk of users needs more than 2 GiB; use more users for this many rows");
         }
-        return Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 16,
-                Math.max((long) buf.length + (buf.length >> 1), need)));
+        return Arrays.copyOf(buf, (int)
+                Math.min(Integer.MAX_VALUE - 16, Math.max((long) buf.length + (buf.length >> 1), need)));
     }
 }

@@ -19,8 +19,7 @@ final class SessionClock {
     /** Probability {@code p} that a play ends its session (the next one comes after a break). */
     static final double SESSION_BREAK = 0.12;
 
-    private SessionClock() {
-    }
+    private SessionClock() {}
 
     /** Fills {@code times[0, n)} with strictly increasing epoch milliseconds inside 2005–2009. */
     static void fillTimes(SplitMix r, int n, long[] times) {
@@ -28,7 +27,8 @@ final class SessionClock {
         double span = range * (0.1 + 0.9 * Math.sqrt(r.nextDouble()));
         long start = T0 + (long) ((range - span) * r.nextDouble());
         double withinMean = 240_000.0;
-        double beta = Math.max(1_800_000.0,
+        double beta = Math.max(
+                1_800_000.0,
                 (span - n * (1 - SESSION_BREAK) * withinMean) / Math.max(1.0, n * SESSION_BREAK) - 600_000.0);
         long t = start;
         times[0] = t;

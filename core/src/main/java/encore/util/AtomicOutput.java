@@ -46,17 +46,19 @@ public final class AtomicOutput implements AutoCloseable {
         this.temp = temp;
         this.channel = channel;
         OutputStream raw = java.nio.channels.Channels.newOutputStream(channel);
-        this.stream = new BufferedOutputStream(new FilterOutputStream(raw) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                try {
-                    out.write(b, off, len);
-                } catch (IOException e) {
-                    // "No space left on device" alone does not say which file
-                    throw new IOException(target + ": cannot write (" + e.getMessage() + ")", e);
-                }
-            }
-        }, bufferSize);
+        this.stream = new BufferedOutputStream(
+                new FilterOutputStream(raw) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        try {
+                            out.write(b, off, len);
+                        } catch (IOException e) {
+                            // "No space left on device" alone does not say which file
+                            throw new IOException(target + ": cannot write (" + e.getMessage() + ")", e);
+                        }
+                    }
+                },
+                bufferSize);
     }
 
     /** Opens a temporary file next to {@code target}, with a 1 MiB write buffer. */
@@ -77,7 +79,8 @@ public final class AtomicOutput implements AutoCloseable {
         removeStaleTemps(abs);
         Path temp;
         try {
-            temp = Files.createTempFile(dir, tempPrefix(abs) + ProcessHandle.current().pid() + ".", ".tmp");
+            temp = Files.createTempFile(
+                    dir, tempPrefix(abs) + ProcessHandle.current().pid() + ".", ".tmp");
         } catch (AccessDeniedException e) {
             throw new AccessDeniedException(abs.toString(), null, "cannot create files in " + dir);
         } catch (IOException e) {
@@ -134,7 +137,8 @@ public final class AtomicOutput implements AutoCloseable {
                 } catch (NumberFormatException e) {
                     continue;
                 }
-                if (pid == self || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                if (pid == self
+                        || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                     continue; // being written: by this process or another live one
                 }
                 Files.deleteIfExists(p);
@@ -218,8 +222,8 @@ public final class AtomicOutput implements AutoCloseable {
             return;
         }
         Set<PosixFilePermission> perms = Files.exists(target)
-            ? Files.getPosixFilePermissions(target)
-            : PosixFilePermissions.fromString("rw-r--r--");
+                ? Files.getPosixFilePermissions(target)
+                : PosixFilePermissions.fromString("rw-r--r--");
         Files.setPosixFilePermissions(temp, perms);
     }
 

@@ -9,8 +9,7 @@ import java.util.Map;
  * {@link LinkedHashMap}s is kept so reports read top-down. Non-finite doubles are written as null (JSON has no NaN).
  */
 public final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     /** A new insertion-ordered map, for building a report. */
     public static Map<String, Object> object() {

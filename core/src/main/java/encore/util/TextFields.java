@@ -2,8 +2,7 @@ package encore.util;
 
 /** Escaping of label fields for the CSV and TSV files Encore writes. */
 public final class TextFields {
-    private TextFields() {
-    }
+    private TextFields() {}
 
     /**
      * RFC-4180: a field holding a comma, a quote, CR or LF, or starting/ending with a space (so no reader trims it), is

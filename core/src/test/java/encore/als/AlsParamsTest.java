@@ -27,10 +27,32 @@ class AlsParamsTest {
 
     @Test
     void theMapNamesEveryParameterInSparksWords() {
-        Map<String, String> m = AlsParams.builder().rank(7).regParam(0.01).implicitPrefs(true).alpha(40)
-            .solver(AlsParams.Solver.CG).cgSteps(2).init(AlsParams.Init.SPARK).numBlocks(3).build().toMap();
-        assertEquals(List.of("rank", "maxIter", "regParam", "implicitPrefs", "alpha", "nonnegative", "seed", "solver",
-            "cgSteps", "coldStartStrategy", "init", "numBlocks"), List.copyOf(m.keySet()));
+        Map<String, String> m = AlsParams.builder()
+                .rank(7)
+                .regParam(0.01)
+                .implicitPrefs(true)
+                .alpha(40)
+                .solver(AlsParams.Solver.CG)
+                .cgSteps(2)
+                .init(AlsParams.Init.SPARK)
+                .numBlocks(3)
+                .build()
+                .toMap();
+        assertEquals(
+                List.of(
+                        "rank",
+                        "maxIter",
+                        "regParam",
+                        "implicitPrefs",
+                        "alpha",
+                        "nonnegative",
+                        "seed",
+                        "solver",
+                        "cgSteps",
+                        "coldStartStrategy",
+                        "init",
+                        "numBlocks"),
+                List.copyOf(m.keySet()));
         assertEquals("7", m.get("rank"));
         assertEquals("0.01", m.get("regParam"));
         assertEquals("true", m.get("implicitPrefs"));
@@ -45,14 +67,21 @@ class AlsParamsTest {
         for (int i = 0; i < 500; i++) {
             boolean implicit = rnd.nextBoolean();
             boolean cg = implicit && rnd.nextBoolean();
-            AlsParams p = AlsParams.builder().rank(1 + rnd.nextInt(AlsParams.MAX_RANK)).maxIter(rnd.nextInt(100))
-                .regParam(rnd.nextDouble() * Math.pow(10, rnd.nextInt(-12, 3))).implicitPrefs(implicit)
-                .alpha(rnd.nextDouble() * 100).nonnegative(!cg && rnd.nextBoolean()).seed(rnd.nextLong())
-                .solver(cg ? AlsParams.Solver.CG : AlsParams.Solver.CHOLESKY).cgSteps(1 + rnd.nextInt(9))
-                .coldStartStrategy(rnd.nextBoolean() ? AlsParams.ColdStartStrategy.DROP
-                    : AlsParams.ColdStartStrategy.NAN)
-                .init(rnd.nextBoolean() ? AlsParams.Init.SPARK : AlsParams.Init.ENCORE).numBlocks(1 + rnd.nextInt(99))
-                .build();
+            AlsParams p = AlsParams.builder()
+                    .rank(1 + rnd.nextInt(AlsParams.MAX_RANK))
+                    .maxIter(rnd.nextInt(100))
+                    .regParam(rnd.nextDouble() * Math.pow(10, rnd.nextInt(-12, 3)))
+                    .implicitPrefs(implicit)
+                    .alpha(rnd.nextDouble() * 100)
+                    .nonnegative(!cg && rnd.nextBoolean())
+                    .seed(rnd.nextLong())
+                    .solver(cg ? AlsParams.Solver.CG : AlsParams.Solver.CHOLESKY)
+                    .cgSteps(1 + rnd.nextInt(9))
+                    .coldStartStrategy(
+                            rnd.nextBoolean() ? AlsParams.ColdStartStrategy.DROP : AlsParams.ColdStartStrategy.NAN)
+                    .init(rnd.nextBoolean() ? AlsParams.Init.SPARK : AlsParams.Init.ENCORE)
+                    .numBlocks(1 + rnd.nextInt(99))
+                    .build();
             AlsParams back = AlsParams.fromMap(p.toMap());
             assertEquals(p, back);
             assertEquals(p.regParam(), back.regParam(), 0.0);

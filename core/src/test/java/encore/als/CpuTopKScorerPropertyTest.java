@@ -31,8 +31,8 @@ class CpuTopKScorerPropertyTest {
         @Override
         public String toString() {
             return "seed " + seed + ": " + queries + " × " + candidates + ", k " + k + ", exclude "
-                + (exclude == null ? "none" : exclude.nnz() + " entries") + ", rows "
-                + (rows == null ? "all" : rows.length + " listed");
+                    + (exclude == null ? "none" : exclude.nnz() + " entries") + ", rows "
+                    + (rows == null ? "all" : rows.length + " listed");
         }
     }
 
@@ -126,8 +126,8 @@ class CpuTopKScorerPropertyTest {
             assertEqualsReference(c, rows == null ? r : rows[r], c.exclude(), got, r, "topK");
         }
         if (c.exclude() != null) {
-            Recommendations[] both = new CpuTopKScorer(THREADS[0]).topKWithAndWithoutExclusion(c.queries(),
-                c.candidates(), c.k(), c.exclude());
+            Recommendations[] both = new CpuTopKScorer(THREADS[0])
+                    .topKWithAndWithoutExclusion(c.queries(), c.candidates(), c.k(), c.exclude());
             for (int r = 0; r < c.queries().rows(); r++) {
                 assertEqualsReference(c, r, c.exclude(), both[0], r, "with exclusion");
                 assertEqualsReference(c, r, null, both[1], r, "without exclusion");
@@ -144,12 +144,33 @@ class CpuTopKScorerPropertyTest {
         Factors y = c.candidates();
         CpuTopKScorer scorer = new CpuTopKScorer(threads);
         Recommendations got = scorer.topK(q, y, c.k(), c.exclude(), c.rows());
-        Recommendations want = LegacyBlockedScorer.topK(q.data(), q.present(), q.rows(), y.data(), y.present(),
-            y.rows(), q.rank(), c.k(), c.exclude(), c.rows(), 1);
+        Recommendations want = LegacyBlockedScorer.topK(
+                q.data(),
+                q.present(),
+                q.rows(),
+                y.data(),
+                y.present(),
+                y.rows(),
+                q.rank(),
+                c.k(),
+                c.exclude(),
+                c.rows(),
+                1);
         assertIdentical(want, got, c + ", topK, threads " + threads);
         Recommendations[] both = scorer.topKWithAndWithoutExclusion(q, y, c.k(), c.exclude());
-        Recommendations[] legacy = LegacyBlockedScorer.topK(q.data(), q.present(), q.rows(), y.data(), y.present(),
-            y.rows(), q.rank(), c.k(), c.exclude(), true, null, 1);
+        Recommendations[] legacy = LegacyBlockedScorer.topK(
+                q.data(),
+                q.present(),
+                q.rows(),
+                y.data(),
+                y.present(),
+                y.rows(),
+                q.rank(),
+                c.k(),
+                c.exclude(),
+                true,
+                null,
+                1);
         assertEquals(2, both.length);
         assertIdentical(legacy[0], both[0], c + ", with exclusion, threads " + threads);
         if (c.exclude() == null) {
@@ -326,13 +347,15 @@ class CpuTopKScorerPropertyTest {
         for (int i = 0; i < nq; i++) {
             int style = nc == 0 ? 0 : rnd.nextInt(5);
             int seen = rnd.nextBoolean() ? rnd.nextInt(3 * Math.min(k, nc) + 1) : rnd.nextInt(nc + 1);
-            cols[i] = style == 4 ? ranked(q, i, y, null, seen)
-                : new int[switch (style) {
-                    case 0 -> 0;
-                    case 1 -> rnd.nextInt(Math.min(nc, 6) + 1);
-                    case 2 -> rnd.nextInt(Math.min(nc, 60) + 1);
-                    default -> rnd.nextInt(Math.min(nc + nc / 2, 2000) + 1);
-                }];
+            cols[i] = style == 4
+                    ? ranked(q, i, y, null, seen)
+                    : new int
+                            [switch (style) {
+                                case 0 -> 0;
+                                case 1 -> rnd.nextInt(Math.min(nc, 6) + 1);
+                                case 2 -> rnd.nextInt(Math.min(nc, 60) + 1);
+                                default -> rnd.nextInt(Math.min(nc + nc / 2, 2000) + 1);
+                            }];
             if (style != 4) {
                 for (int e = 0; e < cols[i].length; e++) {
                     cols[i][e] = rnd.nextInt(nc);

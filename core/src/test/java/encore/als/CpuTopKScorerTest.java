@@ -76,8 +76,8 @@ class CpuTopKScorerTest {
         return f;
     }
 
-    private static int[] reference(float[] q, int i, float[] c, BitSet qHas, BitSet cHas, int nc, int rank, int k,
-                                   Csr exclude) {
+    private static int[] reference(
+            float[] q, int i, float[] c, BitSet qHas, BitSet cHas, int nc, int rank, int k, Csr exclude) {
         if (!qHas.get(i)) {
             return new int[0];
         }

@@ -16,8 +16,7 @@ final class LegacyBlockedScorer {
     static final int CANDIDATE_BLOCK = 2048;
     private static final double BOUND_MARGIN = 1 + 1e-4;
 
-    private LegacyBlockedScorer() {
-    }
+    private LegacyBlockedScorer() {}
 
     /**
      * @param q        query factors, row-major, {@code nq × rank}
@@ -28,8 +27,18 @@ final class LegacyBlockedScorer {
      * @param exclude  per query, candidates to skip (a queries × candidates CSR, columns ascending), or null
      * @param queries  the query rows to score, or null for all {@code nq}
      */
-    static Recommendations topK(float[] q, BitSet qHas, int nq, float[] c, BitSet cHas, int nc, int rank, int k,
-                                Csr exclude, int[] queries, int threads) {
+    static Recommendations topK(
+            float[] q,
+            BitSet qHas,
+            int nq,
+            float[] c,
+            BitSet cHas,
+            int nc,
+            int rank,
+            int k,
+            Csr exclude,
+            int[] queries,
+            int threads) {
         return topK(q, qHas, nq, c, cHas, nc, rank, k, exclude, false, queries, threads)[0];
     }
 
@@ -99,8 +108,19 @@ final class LegacyBlockedScorer {
      * As above; with {@code alsoUnexcluded} a second result holds the lists without the exclusion, from the same
      * scores (one scoring pass for both).
      */
-    static Recommendations[] topK(float[] q, BitSet qHas, int nq, float[] c, BitSet cHas, int nc, int rank, int k,
-                                  Csr exclude, boolean alsoUnexcluded, int[] queries, int threads) {
+    static Recommendations[] topK(
+            float[] q,
+            BitSet qHas,
+            int nq,
+            float[] c,
+            BitSet cHas,
+            int nc,
+            int rank,
+            int k,
+            Csr exclude,
+            boolean alsoUnexcluded,
+            int[] queries,
+            int threads) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
@@ -219,8 +239,9 @@ final class LegacyBlockedScorer {
             }
         });
         Recommendations main = new Recommendations(kk, ids, scores, counts);
-        return both ? new Recommendations[] {main, new Recommendations(kk, ids2, scores2, counts2)}
-            : new Recommendations[] {main};
+        return both
+                ? new Recommendations[] {main, new Recommendations(kk, ids2, scores2, counts2)}
+                : new Recommendations[] {main};
     }
 
     /** Offers the block's scores; {@code cId} maps norm-order positions back to candidate ids. */
@@ -254,8 +275,8 @@ final class LegacyBlockedScorer {
      * per dimension matters: with an offset into a shared array, {@code buf[j] += x * c[base + j]}, C2 cannot rule out
      * overlap and emits scalar code, ten times slower.)
      */
-    private static void score4(float[] q, int rank, int[] queries, int[] group, float[][] cT, int width,
-                               float[][] bufs) {
+    private static void score4(
+            float[] q, int rank, int[] queries, int[] group, float[][] cT, int width, float[][] bufs) {
         int o0 = (queries == null ? group[0] : queries[group[0]]) * rank;
         int o1 = (queries == null ? group[1] : queries[group[1]]) * rank;
         int o2 = (queries == null ? group[2] : queries[group[2]]) * rank;

@@ -37,21 +37,20 @@ class SparkInitTest {
         SparkInit.initialise(uf, users, k, 42, 3, 0);
         SparkInit.initialise(itf, items, k, 42, 3, 1);
         // user 10 (block 1, after user 1) and user 13 (block 1, third): the per-block streams and the sorted ids
-        assertArrayEquals(new float[] {0.22753356f, -0.33006912f, 0.3663109f, -0.7658616f, -0.3443184f},
-            row(uf, 0, k));
+        assertArrayEquals(new float[] {0.22753356f, -0.33006912f, 0.3663109f, -0.7658616f, -0.3443184f}, row(uf, 0, k));
         assertArrayEquals(new float[] {-0.55469006f, -0.529433f, -0.27958035f, 0.553562f, 0.1656002f}, row(uf, 1, k));
-        assertArrayEquals(new float[] {-0.61412436f, -0.6843811f, 0.31080952f, -0.21617854f, 0.10553678f},
-            row(uf, 2, k));
+        assertArrayEquals(
+                new float[] {-0.61412436f, -0.6843811f, 0.31080952f, -0.21617854f, 0.10553678f}, row(uf, 2, k));
         assertArrayEquals(new float[] {0.8778412f, 0.12324918f, 0.1166159f, 0.15424728f, 0.42049137f}, row(uf, 10, k));
-        assertArrayEquals(new float[] {-0.17800954f, 0.17531419f, -0.800027f, -0.49403152f, 0.23122974f},
-            row(uf, 13, k));
+        assertArrayEquals(
+                new float[] {-0.17800954f, 0.17531419f, -0.800027f, -0.49403152f, 0.23122974f}, row(uf, 13, k));
         assertArrayEquals(new float[] {0.4614288f, -0.0482914f, 0.45180392f, 0.6340125f, -0.42267337f}, row(itf, 0, k));
-        assertArrayEquals(new float[] {-0.8761883f, -0.34634778f, -0.030081578f, 0.2787625f, -0.18364066f},
-            row(itf, 1, k));
-        assertArrayEquals(new float[] {0.011264803f, 0.1033235f, -0.28797078f, 0.36542487f, -0.8790533f},
-            row(itf, 2, k));
-        assertArrayEquals(new float[] {0.40795964f, -0.3484775f, -0.4311458f, -0.012234254f, 0.7253248f},
-            row(itf, 3, k));
+        assertArrayEquals(
+                new float[] {-0.8761883f, -0.34634778f, -0.030081578f, 0.2787625f, -0.18364066f}, row(itf, 1, k));
+        assertArrayEquals(
+                new float[] {0.011264803f, 0.1033235f, -0.28797078f, 0.36542487f, -0.8790533f}, row(itf, 2, k));
+        assertArrayEquals(
+                new float[] {0.40795964f, -0.3484775f, -0.4311458f, -0.012234254f, 0.7253248f}, row(itf, 3, k));
         for (int id = 3; id < 10; id++) {
             assertArrayEquals(new float[k], row(uf, id, k), "ids without ratings get no factors");
         }
@@ -101,10 +100,18 @@ class SparkInitTest {
         String[] u = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n"};
         String[] i = {"w", "x", "y", "z"};
         encore.data.Interactions train = encore.data.Interactions.fromCoordinates(
-            encore.data.LabelIndex.ofOrdered(u, new int[u.length]), encore.data.LabelIndex.ofOrdered(i, new int[4]),
-            new int[] {0, 1, 2, 10, 13, 13}, new int[] {1, 0, 3, 1, 2, 0}, new float[] {1, 1, 1, 1, 1, 1});
-        AlsParams p = AlsParams.builder().rank(5).maxIter(0).seed(42).numBlocks(3).init(AlsParams.Init.SPARK)
-            .build();
+                encore.data.LabelIndex.ofOrdered(u, new int[u.length]),
+                encore.data.LabelIndex.ofOrdered(i, new int[4]),
+                new int[] {0, 1, 2, 10, 13, 13},
+                new int[] {1, 0, 3, 1, 2, 0},
+                new float[] {1, 1, 1, 1, 1, 1});
+        AlsParams p = AlsParams.builder()
+                .rank(5)
+                .maxIter(0)
+                .seed(42)
+                .numBlocks(3)
+                .init(AlsParams.Init.SPARK)
+                .build();
         AlsBackend unused = new AlsBackend() {
             @Override
             public String name() {
@@ -124,16 +131,16 @@ class SparkInitTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         AlsModel m = AlsTrainer.fit(train, p, unused, FitListener.NONE).model();
-        assertArrayEquals(new float[] {0.8778412f, 0.12324918f, 0.1166159f, 0.15424728f, 0.42049137f},
-            m.userFactor(10));
-        assertArrayEquals(new float[] {0.40795964f, -0.3484775f, -0.4311458f, -0.012234254f, 0.7253248f},
-            m.itemFactor(3));
-        AlsModel own = AlsTrainer.fit(train, p.toBuilder().init(AlsParams.Init.ENCORE).build(), unused,
-            FitListener.NONE).model();
+        assertArrayEquals(
+                new float[] {0.8778412f, 0.12324918f, 0.1166159f, 0.15424728f, 0.42049137f}, m.userFactor(10));
+        assertArrayEquals(
+                new float[] {0.40795964f, -0.3484775f, -0.4311458f, -0.012234254f, 0.7253248f}, m.itemFactor(3));
+        AlsModel own = AlsTrainer.fit(
+                        train, p.toBuilder().init(AlsParams.Init.ENCORE).build(), unused, FitListener.NONE)
+                .model();
         assertEquals(false, java.util.Arrays.equals(own.userFactor(10), m.userFactor(10)));
     }
 

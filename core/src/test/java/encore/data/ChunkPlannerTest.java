@@ -42,8 +42,7 @@ class ChunkPlannerTest {
         String d = "aaa\nbbb\nccc\nddd\n";
         assertEquals(List.of(chunk(0, 0, 8, 1), chunk(1, 8, 12, 3), chunk(2, 12, 16, 4)), plan(d, 0, 1, 4));
         // the same after a 2-byte header: positions shift by 2, lines by 1
-        assertEquals(List.of(chunk(0, 2, 10, 2), chunk(1, 10, 14, 4), chunk(2, 14, 18, 5)),
-            plan("h\n" + d, 2, 2, 4));
+        assertEquals(List.of(chunk(0, 2, 10, 2), chunk(1, 10, 14, 4), chunk(2, 14, 18, 5)), plan("h\n" + d, 2, 2, 4));
     }
 
     @Test
@@ -147,8 +146,10 @@ class ChunkPlannerTest {
                 for (int b = 0; b < 8; b++) {
                     expected += (byte) (w >>> (8 * b)) == target ? 1 : 0;
                 }
-                assertEquals(expected, ChunkPlanner.countBytes(w, 0x0101010101010101L * target),
-                    Long.toHexString(w) + " / " + target);
+                assertEquals(
+                        expected,
+                        ChunkPlanner.countBytes(w, 0x0101010101010101L * target),
+                        Long.toHexString(w) + " / " + target);
             }
         }
     }
@@ -174,8 +175,8 @@ class ChunkPlannerTest {
             List<ChunkPlanner.Chunk> expected = naive(d, dataStart, firstLine, chunkBytes);
             // the plan must not depend on the thread count; a pool per try is slow, so check that on some tries
             for (int threads = 1; threads <= (iter % 8 == 0 ? 3 : 1); threads += 2) {
-                List<ChunkPlanner.Chunk> got = new ChunkPlanner(chunkBytes, threads)
-                    .plan(source(d), dataStart, d.length, firstLine);
+                List<ChunkPlanner.Chunk> got =
+                        new ChunkPlanner(chunkBytes, threads).plan(source(d), dataStart, d.length, firstLine);
                 assertEquals(expected, got, what + ", threads " + threads);
             }
             checkChunksAreLineStartsOutsideQuotes(d, dataStart, firstLine, expected, what);
@@ -183,8 +184,8 @@ class ChunkPlannerTest {
     }
 
     /** What any plan must be, whatever the cut rule: contiguous chunks from line starts, with true line numbers. */
-    private static void checkChunksAreLineStartsOutsideQuotes(byte[] d, int dataStart, long firstLine,
-                                                              List<ChunkPlanner.Chunk> chunks, String what) {
+    private static void checkChunksAreLineStartsOutsideQuotes(
+            byte[] d, int dataStart, long firstLine, List<ChunkPlanner.Chunk> chunks, String what) {
         if (d.length == dataStart) {
             assertEquals(0, chunks.size(), what);
             return;
@@ -270,10 +271,10 @@ class ChunkPlannerTest {
     }
 
     private static List<ChunkPlanner.Chunk> plan(String data, long dataStart, long firstLine, int chunkBytes)
-        throws IOException {
+            throws IOException {
         byte[] d = bytes(data);
-        List<ChunkPlanner.Chunk> chunks = new ChunkPlanner(chunkBytes, 2).plan(source(d), dataStart, d.length,
-            firstLine);
+        List<ChunkPlanner.Chunk> chunks =
+                new ChunkPlanner(chunkBytes, 2).plan(source(d), dataStart, d.length, firstLine);
         assertEquals(naive(d, (int) dataStart, firstLine, chunkBytes), chunks, "naive scan disagrees");
         return chunks;
     }

@@ -9,8 +9,7 @@ import java.nio.file.Path;
 final class CsvFixtures {
     static final String HEADER = "user_id,date,track,artist,album\n";
 
-    private CsvFixtures() {
-    }
+    private CsvFixtures() {}
 
     static Path write(Path dir, String name, String content) throws IOException {
         return write(dir, name, content.getBytes(StandardCharsets.UTF_8));

@@ -3,9 +3,9 @@ package encore.data;
 import encore.synth.GeneratorConfig;
 import encore.synth.GeneratorSummary;
 import encore.synth.ListeningsGenerator;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
@@ -29,7 +29,7 @@ class GeneratedGroundTruthTest {
     @ParameterizedTest(name = "seed {0}, key {1}, {2} threads, {3} KiB chunks")
     @CsvSource({"1, TRACK, 1, 16384", "2, TRACK, 3, 64", "3, ARTIST_TRACK, 2, 128", "4, ALBUM, 2, 64"})
     void aggregatedCountsEqualTheGeneratorsGroundTruth(long seed, ItemKey key, int threads, int chunkKib)
-        throws Exception {
+            throws Exception {
         ListeningsGenerator gen = new ListeningsGenerator(GeneratorConfig.forRows(120_000, seed));
         Map<String, Map<String, Integer>> truth = new HashMap<>();
         long[] valid = new long[1];
@@ -68,7 +68,12 @@ class GeneratedGroundTruthTest {
         for (int i = 1; i < plays.items().size(); i++) {
             int f0 = plays.items().frequency(i - 1);
             int f1 = plays.items().frequency(i);
-            assertTrue(f0 > f1 || (f0 == f1 && plays.items().label(i - 1).compareTo(plays.items().label(i)) < 0));
+            assertTrue(f0 > f1
+                    || (f0 == f1
+                            && plays.items()
+                                            .label(i - 1)
+                                            .compareTo(plays.items().label(i))
+                                    < 0));
         }
     }
 }

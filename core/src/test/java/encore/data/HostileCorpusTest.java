@@ -40,7 +40,10 @@ class HostileCorpusTest {
 
     static Path corpus() {
         try {
-            return Path.of(HostileCorpusTest.class.getResource("/hostile/expected.tsv").toURI()).getParent();
+            return Path.of(HostileCorpusTest.class
+                            .getResource("/hostile/expected.tsv")
+                            .toURI())
+                    .getParent();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -70,8 +73,8 @@ class HostileCorpusTest {
         boolean triples = policy.equals("-");
         boolean chunked = name.contains("chunk");
         BadRowPolicy p = policy.equals("fail") ? BadRowPolicy.FAIL : BadRowPolicy.SKIP;
-        IngestOptions opts = new IngestOptions(ItemKey.TRACK, p, chunked ? 2 : 1,
-            chunked ? 64 << 10 : IngestOptions.DEFAULT_CHUNK_BYTES);
+        IngestOptions opts = new IngestOptions(
+                ItemKey.TRACK, p, chunked ? 2 : 1, chunked ? 64 << 10 : IngestOptions.DEFAULT_CHUNK_BYTES);
         IngestProgress progress = name.equals("gen:grows-while-read.csv") ? growing(file) : IngestProgress.NONE;
         if (expected.startsWith("error ")) {
             String[] e = expected.split(" ", 3);
@@ -117,8 +120,13 @@ class HostileCorpusTest {
             // nothing is lost silently: every row read is kept or counted under one reason
             assertEquals(s.rowsRead(), s.rowsKept() + s.droppedTotal(), "rows read = kept + dropped");
             if (chunked) { // cut into 64 KiB chunks on 2 threads, the counts are those of one chunk on one thread
-                IngestStats one = Prepare.run(file, new PrepareOptions(
-                    opts.withThreads(1).withChunkBytes(IngestOptions.DEFAULT_CHUNK_BYTES), -1, SplitSpec.none())).ingest();
+                IngestStats one = Prepare.run(
+                                file,
+                                new PrepareOptions(
+                                        opts.withThreads(1).withChunkBytes(IngestOptions.DEFAULT_CHUNK_BYTES),
+                                        -1,
+                                        SplitSpec.none()))
+                        .ingest();
                 assertTrue(s.chunks() > 4, "chunks: " + s.chunks());
                 assertEquals(one.rowsRead(), s.rowsRead());
                 assertEquals(one.rowsKept(), s.rowsKept());
@@ -143,17 +151,21 @@ class HostileCorpusTest {
             return p;
         }
         switch (name) {
-            case "field-10mb.csv" -> write(p, HEADER + "u1,1," + "a".repeat(10 << 20) + ",Band,Record\nu2,2,Song,Band,Record\n");
-            case "field-over-16mi-chars.csv" -> write(p, HEADER + "u1,1,Song,Band,Record\nu2,2,\""
-                + "a".repeat(17 << 20) + "\",Band,Record\nu3,3,Song,Band,Record\n");
-            case "header-100k-columns.csv" -> write(p, "user_id,date,track,artist,album," + columns(100_000)
-                + "\nu1,1,Song,Band,Record\n");
-            case "header-over-1mib.csv" -> write(p, "user_id,date,track,artist,album," + "x".repeat(1 << 20)
-                + "\nu1,1,Song,Band,Record\n");
-            case "row-5000-fields.csv" -> write(p, HEADER + "u1,1,Song,Band,Record\nu2," + columns(4999)
-                + "\nu3,3,Song,Band,Record\n");
-            case "row-4096-fields.csv" -> write(p, HEADER + "u1,1,Song,Band,Record\nu2," + columns(4095)
-                + "\nu3,3,Song,Band,Record\n");
+            case "field-10mb.csv" ->
+                write(p, HEADER + "u1,1," + "a".repeat(10 << 20) + ",Band,Record\nu2,2,Song,Band,Record\n");
+            case "field-over-16mi-chars.csv" ->
+                write(
+                        p,
+                        HEADER + "u1,1,Song,Band,Record\nu2,2,\"" + "a".repeat(17 << 20)
+                                + "\",Band,Record\nu3,3,Song,Band,Record\n");
+            case "header-100k-columns.csv" ->
+                write(p, "user_id,date,track,artist,album," + columns(100_000) + "\nu1,1,Song,Band,Record\n");
+            case "header-over-1mib.csv" ->
+                write(p, "user_id,date,track,artist,album," + "x".repeat(1 << 20) + "\nu1,1,Song,Band,Record\n");
+            case "row-5000-fields.csv" ->
+                write(p, HEADER + "u1,1,Song,Band,Record\nu2," + columns(4999) + "\nu3,3,Song,Band,Record\n");
+            case "row-4096-fields.csv" ->
+                write(p, HEADER + "u1,1,Song,Band,Record\nu2," + columns(4095) + "\nu3,3,Song,Band,Record\n");
             case "overlong-rows-in-chunks.csv" -> {
                 StringBuilder sb = new StringBuilder(HEADER);
                 String wide = columns(4999);
@@ -164,8 +176,11 @@ class HostileCorpusTest {
                 }
                 write(p, sb.toString());
             }
-            case "long-lines.csv" -> write(p, HEADER + "u1,1," + "t".repeat(3 << 20) + "," + "b".repeat(3 << 20)
-                + ",Record\nu2,2,Song,Band,Record\n");
+            case "long-lines.csv" ->
+                write(
+                        p,
+                        HEADER + "u1,1," + "t".repeat(3 << 20) + "," + "b".repeat(3 << 20)
+                                + ",Record\nu2,2,Song,Band,Record\n");
             case "many-chunks-quoted-newlines-crlf.csv" -> write(p, manyRows());
             case "gzip-many-chunks.csv.gz" -> {
                 try (OutputStream os = new GZIPOutputStream(Files.newOutputStream(p))) {
@@ -192,9 +207,14 @@ class HostileCorpusTest {
     static String manyRows() {
         StringBuilder sb = new StringBuilder(HEADER);
         for (int i = 0; i < 20_000; i++) {
-            sb.append("user").append(i % 100).append(',').append(i).append(",\"Track ")
-                .append((i / 100) % 200).append("\nsecond line\",\"Artist, \"\"quoted\"\"\",Album")
-                .append(i % 2 == 0 ? "\r\n" : "\n");
+            sb.append("user")
+                    .append(i % 100)
+                    .append(',')
+                    .append(i)
+                    .append(",\"Track ")
+                    .append((i / 100) % 200)
+                    .append("\nsecond line\",\"Artist, \"\"quoted\"\"\",Album")
+                    .append(i % 2 == 0 ? "\r\n" : "\n");
         }
         return sb.toString();
     }
@@ -224,8 +244,10 @@ class HostileCorpusTest {
                 if (!done) {
                     done = true;
                     try {
-                        Files.write(file, "u9,9,Late,Band,Record\n".getBytes(StandardCharsets.UTF_8),
-                            StandardOpenOption.APPEND);
+                        Files.write(
+                                file,
+                                "u9,9,Late,Band,Record\n".getBytes(StandardCharsets.UTF_8),
+                                StandardOpenOption.APPEND);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }

@@ -57,16 +57,48 @@ class HostileInputFuzzTest {
     /** Bytes that stress a CSV reader: its delimiters, quotes, line ends, NUL, a BOM, broken and valid UTF-8. */
     @Provide
     Arbitrary<byte[]> hostileCsv() {
-        Arbitrary<String> token = Arbitraries.of(",", ",", ",", "\"", "\"\"", "\n", "\n", "\r\n", "\r", "a", "b", "u1",
-            "Song", "\u0000", "\uFEFF", "é", "🎵", " ", "\t", ";", "\\", "\"a,b\"", "\"x\ny\"", ",,,,,,,,,,");
-        Arbitrary<byte[]> raw = Arbitraries.of(new byte[] {(byte) 0xFF}, new byte[] {(byte) 0xC3},
-            new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, new byte[] {(byte) 0xE2, (byte) 0x82},
-            new byte[] {(byte) 0xF0, (byte) 0x9F, (byte) 0x8E});
+        Arbitrary<String> token = Arbitraries.of(
+                ",",
+                ",",
+                ",",
+                "\"",
+                "\"\"",
+                "\n",
+                "\n",
+                "\r\n",
+                "\r",
+                "a",
+                "b",
+                "u1",
+                "Song",
+                "\u0000",
+                "\uFEFF",
+                "é",
+                "🎵",
+                " ",
+                "\t",
+                ";",
+                "\\",
+                "\"a,b\"",
+                "\"x\ny\"",
+                ",,,,,,,,,,");
+        Arbitrary<byte[]> raw = Arbitraries.of(
+                new byte[] {(byte) 0xFF},
+                new byte[] {(byte) 0xC3},
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                new byte[] {(byte) 0xE2, (byte) 0x82},
+                new byte[] {(byte) 0xF0, (byte) 0x9F, (byte) 0x8E});
         Arbitrary<byte[]> piece = Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(12, token.map(t -> t.getBytes(StandardCharsets.UTF_8))),
-            net.jqwik.api.Tuple.of(1, raw));
-        Arbitrary<String> header = Arbitraries.of(HEADER, HEADER.replace("\n", "\r\n"), "\uFEFF" + HEADER,
-            "album,artist,track,user_id\n", "user_id,track,artist,album,x,y,z\n", "", "user_id,track\n");
+                net.jqwik.api.Tuple.of(12, token.map(t -> t.getBytes(StandardCharsets.UTF_8))),
+                net.jqwik.api.Tuple.of(1, raw));
+        Arbitrary<String> header = Arbitraries.of(
+                HEADER,
+                HEADER.replace("\n", "\r\n"),
+                "\uFEFF" + HEADER,
+                "album,artist,track,user_id\n",
+                "user_id,track,artist,album,x,y,z\n",
+                "",
+                "user_id,track\n");
         return Combinators.combine(header, piece.list().ofMaxSize(300)).as((h, ps) -> {
             java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
             b.writeBytes(h.getBytes(StandardCharsets.UTF_8));
@@ -78,13 +110,17 @@ class HostileInputFuzzTest {
     }
 
     @Property
-    void anyBytesGiveCountsOrAOneLineErrorWithTheFile(@ForAll("hostileCsv") byte[] bytes,
-                                                      @ForAll boolean fail) throws IOException {
+    void anyBytesGiveCountsOrAOneLineErrorWithTheFile(@ForAll("hostileCsv") byte[] bytes, @ForAll boolean fail)
+            throws IOException {
         Path f = Files.write(dir.resolve("fuzz.csv"), bytes);
         BadRowPolicy policy = fail ? BadRowPolicy.FAIL : BadRowPolicy.SKIP;
         try {
-            Prepared p = Prepare.run(f, new PrepareOptions(
-                new IngestOptions(ItemKey.TRACK, policy, 2, IngestOptions.DEFAULT_CHUNK_BYTES), -1, SplitSpec.none()));
+            Prepared p = Prepare.run(
+                    f,
+                    new PrepareOptions(
+                            new IngestOptions(ItemKey.TRACK, policy, 2, IngestOptions.DEFAULT_CHUNK_BYTES),
+                            -1,
+                            SplitSpec.none()));
             IngestStats s = p.ingest();
             assertEquals(s.rowsRead(), s.rowsKept() + s.droppedTotal());
             assertTrue(p.plays().pairs() > 0 && p.plays().pairs() <= s.rowsKept());
@@ -117,9 +153,10 @@ class HostileInputFuzzTest {
     @Provide
     Arbitrary<String> label() {
         Arbitrary<Character> c = Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(10, Arbitraries.chars().range('a', 'e')),
-            net.jqwik.api.Tuple.of(3, Arbitraries.of(',', '"', '\n', ' ', '0', '7', '\t', ';', '\u0000', 'é', '\uFEFF')),
-            net.jqwik.api.Tuple.of(1, Arbitraries.chars().range('\u0100', '\uD7FF')));
+                net.jqwik.api.Tuple.of(10, Arbitraries.chars().range('a', 'e')),
+                net.jqwik.api.Tuple.of(
+                        3, Arbitraries.of(',', '"', '\n', ' ', '0', '7', '\t', ';', '\u0000', 'é', '\uFEFF')),
+                net.jqwik.api.Tuple.of(1, Arbitraries.chars().range('\u0100', '\uD7FF')));
         return c.list().ofMinSize(1).ofMaxSize(8).map(cs -> {
             StringBuilder sb = new StringBuilder();
             cs.forEach(sb::append);
@@ -127,39 +164,53 @@ class HostileInputFuzzTest {
         });
     }
 
-    record Row(String user, String track, String artist, String album) {
-    }
+    record Row(String user, String track, String artist, String album) {}
 
     @Provide
     Arbitrary<List<Row>> rows() {
         Arbitrary<String> l = label();
         Arbitrary<String> user = Arbitraries.oneOf(l, Arbitraries.of("007", "7", " 7", "7 "));
-        return Combinators.combine(user, l, l, l).as(Row::new).list().ofMinSize(1).ofMaxSize(60);
+        return Combinators.combine(user, l, l, l)
+                .as(Row::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(60);
     }
 
     @Property
-    void rowsWrittenByTheRulesComeBackWithTheirCounts(@ForAll("rows") List<Row> rows, @ForAll boolean crlf,
-                                                      @ForAll boolean quoteAll) throws IOException {
+    void rowsWrittenByTheRulesComeBackWithTheirCounts(
+            @ForAll("rows") List<Row> rows, @ForAll boolean crlf, @ForAll boolean quoteAll) throws IOException {
         StringBuilder sb = new StringBuilder(HEADER);
         Map<String, Map<String, Integer>> want = new TreeMap<>();
         for (Row r : rows) {
             String eol = crlf ? "\r\n" : "\n";
-            sb.append(csv(r.user, quoteAll)).append(",0,").append(csv(r.track, quoteAll)).append(',')
-                .append(csv(r.artist, quoteAll)).append(',').append(csv(r.album, quoteAll)).append(eol);
+            sb.append(csv(r.user, quoteAll))
+                    .append(",0,")
+                    .append(csv(r.track, quoteAll))
+                    .append(',')
+                    .append(csv(r.artist, quoteAll))
+                    .append(',')
+                    .append(csv(r.album, quoteAll))
+                    .append(eol);
             want.computeIfAbsent(r.user, k -> new TreeMap<>()).merge(r.track, 1, Integer::sum);
         }
         Path f = Files.write(dir.resolve("rows.csv"), sb.toString().getBytes(StandardCharsets.UTF_8));
-        Prepared p = Prepare.run(f, new PrepareOptions(
-            new IngestOptions(ItemKey.TRACK, BadRowPolicy.FAIL, 2, IngestOptions.DEFAULT_CHUNK_BYTES), -1,
-            SplitSpec.none()));
+        Prepared p = Prepare.run(
+                f,
+                new PrepareOptions(
+                        new IngestOptions(ItemKey.TRACK, BadRowPolicy.FAIL, 2, IngestOptions.DEFAULT_CHUNK_BYTES),
+                        -1,
+                        SplitSpec.none()));
         assertEquals(rows.size(), p.ingest().rowsRead());
         assertEquals(rows.size(), p.ingest().rowsKept());
         assertEquals(want.size(), p.plays().users().size());
         long pairs = 0;
         for (var u : want.entrySet()) {
             for (var t : u.getValue().entrySet()) {
-                assertEquals((int) t.getValue(), CsvFixtures.count(p, u.getKey(), t.getKey()),
-                    "plays of " + escape(u.getKey()) + " / " + escape(t.getKey()));
+                assertEquals(
+                        (int) t.getValue(),
+                        CsvFixtures.count(p, u.getKey(), t.getKey()),
+                        "plays of " + escape(u.getKey()) + " / " + escape(t.getKey()));
                 pairs++;
             }
         }
@@ -168,8 +219,8 @@ class HostileInputFuzzTest {
 
     /** RFC-4180: quoted when it holds a comma, quote, line end, or leading BOM (or always). */
     static String csv(String s, boolean always) {
-        boolean q = always || s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0
-            || s.charAt(0) == '\uFEFF';
+        boolean q =
+                always || s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.charAt(0) == '\uFEFF';
         return q ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 

@@ -25,9 +25,10 @@ class LabelIndexTest {
 
     @Test
     void tieOrderIsUtf16CodeUnitsNotCodePoints() {
-        String emoji = "\uD83D\uDE00";   // U+1F600, stored as surrogates D83D DE00
-        String fullwidth = "\uFF5E";     // U+FF5E, a BMP character above the surrogate range
-        LabelIndex idx = LabelIndex.fit(new String[] {fullwidth, emoji}, new int[] {1, 1}).index();
+        String emoji = "\uD83D\uDE00"; // U+1F600, stored as surrogates D83D DE00
+        String fullwidth = "\uFF5E"; // U+FF5E, a BMP character above the surrogate range
+        LabelIndex idx = LabelIndex.fit(new String[] {fullwidth, emoji}, new int[] {1, 1})
+                .index();
         // Scala's String < (compareTo) compares UTF-16 units: 0xD83D < 0xFF5E, so the emoji comes first,
         // although its code point (0x1F600) is larger.
         assertArrayEquals(new String[] {emoji, fullwidth}, idx.labels());
@@ -36,7 +37,8 @@ class LabelIndexTest {
 
     @Test
     void handleInvalidKeepMapsUnseenAndNullToSize() {
-        LabelIndex idx = LabelIndex.fit(new String[] {"x", "y"}, new int[] {1, 3}).index();
+        LabelIndex idx =
+                LabelIndex.fit(new String[] {"x", "y"}, new int[] {1, 3}).index();
         assertEquals(0, idx.indexOf("y"));
         assertEquals(1, idx.indexOf("x"));
         assertEquals(2, idx.indexOf("never seen"));
@@ -47,8 +49,10 @@ class LabelIndexTest {
     @Test
     void orderedIndexRefusesDuplicatesAnywhere() {
         for (String[] labels : new String[][] {{"a", "a"}, {"a", "b", "a"}, {"x", "y", "y"}}) {
-            assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> LabelIndex.ofOrdered(labels, new int[labels.length])).getMessage().contains("duplicate label"));
+            assertTrue(org.junit.jupiter.api.Assertions.assertThrows(
+                            IllegalArgumentException.class, () -> LabelIndex.ofOrdered(labels, new int[labels.length]))
+                    .getMessage()
+                    .contains("duplicate label"));
         }
     }
 

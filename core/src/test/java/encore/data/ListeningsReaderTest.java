@@ -24,18 +24,19 @@ class ListeningsReaderTest {
 
     @Test
     void countsPlaysAndIndexesByFrequencyThenLabel() throws Exception {
-        // pairs: (u1,A)x2 (u1,B) (u2,A) (u2,C) (u3,B) (u3,C)x3 (u4,C) -> 7 pairs; item freq C=3 A=2 B=2; user freq 2,2,2,1
+        // pairs: (u1,A)x2 (u1,B) (u2,A) (u2,C) (u3,B) (u3,C)x3 (u4,C) -> 7 pairs; item freq C=3 A=2 B=2; user freq
+        // 2,2,2,1
         String csv = HEADER
-            + "u1,1,A,x,y\n"
-            + "u1,2,A,x,y\n"
-            + "u1,3,B,x,y\n"
-            + "u2,4,A,x,y\n"
-            + "u2,5,C,x,y\n"
-            + "u3,6,B,x,y\n"
-            + "u3,7,C,x,y\n"
-            + "u3,8,C,x,y\n"
-            + "u3,9,C,x,y\n"
-            + "u4,9,C,x,y\n";
+                + "u1,1,A,x,y\n"
+                + "u1,2,A,x,y\n"
+                + "u1,3,B,x,y\n"
+                + "u2,4,A,x,y\n"
+                + "u2,5,C,x,y\n"
+                + "u3,6,B,x,y\n"
+                + "u3,7,C,x,y\n"
+                + "u3,8,C,x,y\n"
+                + "u3,9,C,x,y\n"
+                + "u4,9,C,x,y\n";
         Prepared p = prepare(write(dir, "a.csv", csv));
         assertEquals(10, p.ingest().rowsRead());
         assertEquals(10, p.ingest().rowsKept());
@@ -45,7 +46,8 @@ class ListeningsReaderTest {
         assertArrayEquals(new String[] {"C", "A", "B"}, p.plays().items().labels());
         assertEquals(3, p.plays().items().frequency(0));
         // users: u1,u2,u3 have 2 items, u4 one -> u1,u2,u3,u4
-        assertArrayEquals(new String[] {"u1", "u2", "u3", "u4"}, p.plays().users().labels());
+        assertArrayEquals(
+                new String[] {"u1", "u2", "u3", "u4"}, p.plays().users().labels());
         assertEquals(2, count(p, "u1", "A"));
         assertEquals(1, count(p, "u1", "B"));
         assertEquals(3, count(p, "u3", "C"));
@@ -60,11 +62,11 @@ class ListeningsReaderTest {
     void quotingCrlfBomAndQuotedNewlinesAreRead() throws Exception {
         byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
         String body = "user_id,date,track,artist,album\r\n"
-            + "u1,1,\"Hello, Goodbye\",\"The \"\"Best\"\" Band\",al\r\n"
-            + "u1,2,\"Two\nLines\",a,al\n"
-            + "u2,3,Caf\u00e9 \u65e5\u672c,\u00d8ye,al\r\n"
-            + "\r\n"
-            + "u2,4,\"Hello, Goodbye\",b,al";
+                + "u1,1,\"Hello, Goodbye\",\"The \"\"Best\"\" Band\",al\r\n"
+                + "u1,2,\"Two\nLines\",a,al\n"
+                + "u2,3,Caf\u00e9 \u65e5\u672c,\u00d8ye,al\r\n"
+                + "\r\n"
+                + "u2,4,\"Hello, Goodbye\",b,al";
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.write(bom);
         bytes.write(body.getBytes(StandardCharsets.UTF_8));
@@ -75,7 +77,8 @@ class ListeningsReaderTest {
         assertEquals(1, count(p, "u2", "Hello, Goodbye"));
         assertEquals(1, count(p, "u1", "Two\nLines"));
         assertEquals(1, count(p, "u2", "Caf\u00e9 \u65e5\u672c"));
-        Prepared byArtist = CsvFixtures.prepare(write(dir, "q2.csv", bytes.toByteArray()), opts().withItemKey(ItemKey.ARTIST));
+        Prepared byArtist =
+                CsvFixtures.prepare(write(dir, "q2.csv", bytes.toByteArray()), opts().withItemKey(ItemKey.ARTIST));
         assertTrue(byArtist.plays().items().contains("The \"Best\" Band"));
         assertTrue(byArtist.plays().items().contains("\u00d8ye"));
     }
@@ -83,11 +86,11 @@ class ListeningsReaderTest {
     @Test
     void valuesAreKeptExactlyAsWritten() throws Exception {
         String csv = HEADER
-            + "007,1,Song,a,b\n"
-            + "7,1,Song,a,b\n"
-            + "7,1, Song,a,b\n"
-            + "7,1,Song ,a,b\n"
-            + "7,1,\" Song \",a,b\n";
+                + "007,1,Song,a,b\n"
+                + "7,1,Song,a,b\n"
+                + "7,1, Song,a,b\n"
+                + "7,1,Song ,a,b\n"
+                + "7,1,\" Song \",a,b\n";
         Prepared p = prepare(write(dir, "w.csv", csv));
         assertEquals(2, p.plays().users().size());
         assertTrue(p.plays().users().contains("007"));
@@ -100,9 +103,7 @@ class ListeningsReaderTest {
 
     @Test
     void columnsAreFoundByNameInAnyOrder() throws Exception {
-        String csv = "Album, ARTIST ,extra,track,user_id\n"
-            + "al,ar,zzz,t1,u1\n"
-            + "al,ar,,t2,u1\n";
+        String csv = "Album, ARTIST ,extra,track,user_id\n" + "al,ar,zzz,t1,u1\n" + "al,ar,,t2,u1\n";
         Prepared p = prepare(write(dir, "o.csv", csv));
         assertEquals(2, p.plays().pairs());
         assertEquals(1, count(p, "u1", "t2"));
@@ -123,7 +124,9 @@ class ListeningsReaderTest {
         InputFormatException e = assertThrows(InputFormatException.class, () -> prepare(semi));
         assertTrue(e.getMessage().contains("separated by ';'"), e.getMessage());
         Path tab = write(dir, "tab.csv", "user_id\tdate\ttrack\tartist\talbum\nu\t1\tt\ta\tb\n");
-        assertTrue(assertThrows(InputFormatException.class, () -> prepare(tab)).getMessage().contains("tab-separated"));
+        assertTrue(assertThrows(InputFormatException.class, () -> prepare(tab))
+                .getMessage()
+                .contains("tab-separated"));
         StringBuilder wide = new StringBuilder("user_id,date,track,artist,album");
         for (int c = 0; c < 100_000; c++) {
             wide.append(",c").append(c);
@@ -146,26 +149,33 @@ class ListeningsReaderTest {
     @Test
     void emptyFileAndHeaderOnlyAreClearErrors() throws Exception {
         Path empty = write(dir, "e.csv", "");
-        assertTrue(assertThrows(InputFormatException.class, () -> prepare(empty)).getMessage().contains("empty file"));
+        assertTrue(assertThrows(InputFormatException.class, () -> prepare(empty))
+                .getMessage()
+                .contains("empty file"));
         Path headerOnly = write(dir, "h.csv", HEADER);
-        assertTrue(assertThrows(InputFormatException.class, () -> prepare(headerOnly)).getMessage()
-            .contains("no usable rows: 0 data rows read"));
+        assertTrue(assertThrows(InputFormatException.class, () -> prepare(headerOnly))
+                .getMessage()
+                .contains("no usable rows: 0 data rows read"));
         Path missing = dir.resolve("nope.csv");
-        assertTrue(assertThrows(InputFormatException.class, () -> prepare(missing)).getMessage().contains("no such file"));
-        assertTrue(assertThrows(InputFormatException.class, () -> prepare(dir)).getMessage().contains("is a directory"));
+        assertTrue(assertThrows(InputFormatException.class, () -> prepare(missing))
+                .getMessage()
+                .contains("no such file"));
+        assertTrue(assertThrows(InputFormatException.class, () -> prepare(dir))
+                .getMessage()
+                .contains("is a directory"));
     }
 
     @Test
     void dirtyRowsAreDroppedByReasonAndBadDateAloneKeepsTheRow() throws Exception {
         String csv = HEADER
-            + "u1,,t,a,b\n"          // empty date: kept
-            + ",1,t,a,b\n"           // missing user
-            + "u1,1,,a,b\n"          // missing track
-            + "u1,1,t,\"\",b\n"      // quoted empty artist
-            + "u1,1,t,a\n"           // missing trailing album
-            + "u1,1,t\n"             // missing artist and album -> counted once, as artist
-            + "u1,1,t,a,b,extra\n"   // too many fields: malformed
-            + "u1,notadate,t,a,b\n"; // bad date: kept
+                + "u1,,t,a,b\n" // empty date: kept
+                + ",1,t,a,b\n" // missing user
+                + "u1,1,,a,b\n" // missing track
+                + "u1,1,t,\"\",b\n" // quoted empty artist
+                + "u1,1,t,a\n" // missing trailing album
+                + "u1,1,t\n" // missing artist and album -> counted once, as artist
+                + "u1,1,t,a,b,extra\n" // too many fields: malformed
+                + "u1,notadate,t,a,b\n"; // bad date: kept
         Prepared p = prepare(write(dir, "dirty.csv", csv));
         IngestStats s = p.ingest();
         assertEquals(8, s.rowsRead());
@@ -183,8 +193,8 @@ class ListeningsReaderTest {
     void failPolicyStopsAtTheFirstMalformedRowWithFileAndLine() throws Exception {
         String csv = HEADER + "u1,1,t,a,b\nu1,1,\"x\ny\",a,b\nu2,1,t,a,b,c\nu3,1,t,a,b,c\n";
         Path f = write(dir, "f.csv", csv);
-        InputFormatException e = assertThrows(InputFormatException.class,
-            () -> CsvFixtures.prepare(f, opts().withBadRows(BadRowPolicy.FAIL)));
+        InputFormatException e = assertThrows(
+                InputFormatException.class, () -> CsvFixtures.prepare(f, opts().withBadRows(BadRowPolicy.FAIL)));
         assertEquals(5, e.line()); // header=1, row=2, quoted row spans 3-4, bad row on 5
         assertTrue(e.getMessage().startsWith(f + ":5: malformed row (too_many_fields"), e.getMessage());
     }
@@ -200,8 +210,12 @@ class ListeningsReaderTest {
         IngestStats s = p.ingest();
         assertEquals(4, s.rowsRead());
         assertEquals(2, s.dropped(DropReason.INVALID_UTF8));
-        assertEquals(new BadRow(3, DropReason.INVALID_UTF8, "in field 'track'"), s.badRows().get(0));
-        assertEquals(new BadRow(5, DropReason.INVALID_UTF8, "in field 'album'"), s.badRows().get(1));
+        assertEquals(
+                new BadRow(3, DropReason.INVALID_UTF8, "in field 'track'"),
+                s.badRows().get(0));
+        assertEquals(
+                new BadRow(5, DropReason.INVALID_UTF8, "in field 'album'"),
+                s.badRows().get(1));
         assertEquals(1, count(p, "u2", "\u00e9t\u00e9"));
         assertEquals(2, p.plays().pairs());
     }
@@ -215,8 +229,8 @@ class ListeningsReaderTest {
         assertEquals(3, s.badRows().get(0).line());
         assertEquals(1, p.plays().pairs());
         Path f = dir.resolve("uq.csv");
-        InputFormatException e = assertThrows(InputFormatException.class,
-            () -> CsvFixtures.prepare(f, opts().withBadRows(BadRowPolicy.FAIL)));
+        InputFormatException e = assertThrows(
+                InputFormatException.class, () -> CsvFixtures.prepare(f, opts().withBadRows(BadRowPolicy.FAIL)));
         assertEquals(3, e.line());
     }
 
@@ -231,12 +245,14 @@ class ListeningsReaderTest {
         Prepared p = prepare(f);
         assertEquals(4, p.ingest().rowsRead());
         assertEquals(2, count(p, "u1", "A"));
-        InputFormatException e = assertThrows(InputFormatException.class,
-            () -> CsvFixtures.prepare(f, opts().withBadRows(BadRowPolicy.FAIL)));
+        InputFormatException e = assertThrows(
+                InputFormatException.class, () -> CsvFixtures.prepare(f, opts().withBadRows(BadRowPolicy.FAIL)));
         assertTrue(e.getMessage().startsWith(f + ":5: malformed row"), e.getMessage());
         byte[] all = gz.toByteArray();
         Path cut = write(dir, "cut.csv.gz", java.util.Arrays.copyOf(all, all.length / 2));
-        assertTrue(assertThrows(InputFormatException.class, () -> prepare(cut)).getMessage().contains("truncated gzip"));
+        assertTrue(assertThrows(InputFormatException.class, () -> prepare(cut))
+                .getMessage()
+                .contains("truncated gzip"));
     }
 
     @Test
@@ -253,7 +269,8 @@ class ListeningsReaderTest {
         Path f = write(dir, "at.csv", csv);
         assertEquals(1, prepare(f).plays().items().size());
         Prepared p = CsvFixtures.prepare(f, opts().withItemKey(ItemKey.ARTIST_TRACK));
-        assertArrayEquals(new String[] {"A\tIntro", "B\tIntro"}, p.plays().items().labels());
+        assertArrayEquals(
+                new String[] {"A\tIntro", "B\tIntro"}, p.plays().items().labels());
         Prepared album = CsvFixtures.prepare(f, opts().withItemKey(ItemKey.ALBUM));
         assertArrayEquals(new String[] {"x", "y"}, album.plays().items().labels());
     }
@@ -270,7 +287,11 @@ class ListeningsReaderTest {
             int t = (int) Math.floor(Math.pow(r.nextDouble(), 3) * 2000);
             line++;
             if (i % 997 == 5) {
-                sb.append("user").append(u).append(",1,\"multi\nline ").append(t).append("\",a,b\n");
+                sb.append("user")
+                        .append(u)
+                        .append(",1,\"multi\nline ")
+                        .append(t)
+                        .append("\",a,b\n");
                 line++;
             } else if (i % 4999 == 17) {
                 sb.append("user").append(u).append(",1,x,a,b,EXTRA\n");
@@ -292,11 +313,15 @@ class ListeningsReaderTest {
         assertEquals(expectedBadLine, many.ingest().badRows().get(0).line());
         assertEquals(one.plays().users(), many.plays().users());
         assertEquals(one.plays().items(), many.plays().items());
-        assertArrayEquals(one.train().userItems().colIdx(), many.train().userItems().colIdx());
-        assertArrayEquals(one.train().userItems().values(), many.train().userItems().values());
+        assertArrayEquals(
+                one.train().userItems().colIdx(), many.train().userItems().colIdx());
+        assertArrayEquals(
+                one.train().userItems().values(), many.train().userItems().values());
         Path failing = f;
-        InputFormatException e = assertThrows(InputFormatException.class, () -> CsvFixtures.prepare(failing,
-            opts().withThreads(2).withChunkBytes(64 << 10).withBadRows(BadRowPolicy.FAIL)));
+        InputFormatException e = assertThrows(
+                InputFormatException.class,
+                () -> CsvFixtures.prepare(
+                        failing, opts().withThreads(2).withChunkBytes(64 << 10).withBadRows(BadRowPolicy.FAIL)));
         assertEquals(expectedBadLine, e.line());
     }
 }

@@ -63,8 +63,10 @@ class SplitterTest {
             }
         }
         Prepared other = run(f, 2, SplitSpec.random(0.5, 10));
-        assertTrue(other.split().test().pairs() != a.split().test().pairs()
-            || other.split().test().item(0) != a.split().test().item(0), "another seed gives another split");
+        assertTrue(
+                other.split().test().pairs() != a.split().test().pairs()
+                        || other.split().test().item(0) != a.split().test().item(0),
+                "another seed gives another split");
     }
 
     @Test
@@ -112,7 +114,8 @@ class SplitterTest {
         // ordered: (a,t3) (a,t9) (b,t0) (b,t1) | (b,t2) (c,t0)
         assertEquals(4, p.plays().pairs());
         assertArrayEquals(new String[] {"a", "b"}, p.plays().users().labels());
-        assertArrayEquals(new String[] {"t0", "t1", "t3", "t9"}, p.plays().items().labels());
+        assertArrayEquals(
+                new String[] {"t0", "t1", "t3", "t9"}, p.plays().items().labels());
         assertEquals(1, CsvFixtures.count(p, "b", "t1"));
         assertEquals(0, CsvFixtures.count(p, "b", "t2"));
     }

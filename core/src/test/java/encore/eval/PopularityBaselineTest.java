@@ -29,12 +29,8 @@ class PopularityBaselineTest {
      * popularity: i0=3, i1=1, i2=4, i3=2, i4=2  ->  ranking 2,0,3,4,1 (tie 3/4: lower index first).
      * Counting u2's repeated 4 twice would give i4=3 and the wrong ranking 2,0,4,3,1.
      */
-    private static final Csr TRAIN = csr(5,
-        new int[] {0, 2},
-        new int[] {2, 3},
-        new int[] {0, 2, 4, 4},
-        new int[] {},
-        new int[] {0, 1, 2, 3, 4});
+    private static final Csr TRAIN =
+            csr(5, new int[] {0, 2}, new int[] {2, 3}, new int[] {0, 2, 4, 4}, new int[] {}, new int[] {0, 1, 2, 3, 4});
 
     @Test
     void rankingByDistinctUsersWithTies() {

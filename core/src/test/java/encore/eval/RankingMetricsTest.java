@@ -42,13 +42,13 @@ class RankingMetricsTest {
 
     @ParameterizedTest
     @CsvSource({
-        "1,  0.3333333333, 0.0666666667",   // 1/3, 1/15
-        "2,  0.3333333333, 0.1777777778",   // 1/3, 8/45
-        "3,  0.3333333333, 0.2444444444",   // 1/3, 11/45
-        "4,  0.25,         0.2444444444",   // 0.75/3, 11/45
-        "5,  0.2666666667, 0.3555555556",   // 0.8/3, 16/45
-        "10, 0.2666666667, 0.6666666667",   // 0.8/3, 2/3
-        "15, 0.1777777778, 0.6666666667",   // 8/45, 2/3
+        "1,  0.3333333333, 0.0666666667", // 1/3, 1/15
+        "2,  0.3333333333, 0.1777777778", // 1/3, 8/45
+        "3,  0.3333333333, 0.2444444444", // 1/3, 11/45
+        "4,  0.25,         0.2444444444", // 0.75/3, 11/45
+        "5,  0.2666666667, 0.3555555556", // 0.8/3, 16/45
+        "10, 0.2666666667, 0.6666666667", // 0.8/3, 2/3
+        "15, 0.1777777778, 0.6666666667", // 8/45, 2/3
     })
     void sparkPrecisionAndRecall(int k, double precision, double recall) {
         RankingMetrics m = spark(k);
@@ -310,8 +310,8 @@ class RankingMetricsTest {
             }
         }
         Csr test = csr(items, rows);
-        RankingMetrics m = assertTimeoutPreemptively(Duration.ofSeconds(5),
-            () -> RankingMetrics.evaluate(k, recs, test));
+        RankingMetrics m =
+                assertTimeoutPreemptively(Duration.ofSeconds(5), () -> RankingMetrics.evaluate(k, recs, test));
         RankingMetrics viaAdd = new RankingMetrics(k);
         for (int u = 0; u < users; u++) {
             if (rows[u].length > 0) {

@@ -60,7 +60,7 @@ class RegressionMetricsTest {
 
     @Test
     void lengthMismatchRejected() {
-        assertThrows(IllegalArgumentException.class,
-            () -> RegressionMetrics.of(new float[] {1f}, new float[] {1f, 2f}));
+        assertThrows(
+                IllegalArgumentException.class, () -> RegressionMetrics.of(new float[] {1f}, new float[] {1f, 2f}));
     }
 }

@@ -11,11 +11,13 @@ class MemoryTest {
     @Test
     void aStageThatCannotFitIsRefusedWithTheHeapToUse() {
         long max = Runtime.getRuntime().maxMemory();
-        Memory.NotEnoughMemoryException e = assertThrows(Memory.NotEnoughMemoryException.class,
-            () -> Memory.requireFit(50_000_000, 10_000_000, 256));
+        Memory.NotEnoughMemoryException e = assertThrows(
+                Memory.NotEnoughMemoryException.class, () -> Memory.requireFit(50_000_000, 10_000_000, 256));
         String m = e.getMessage();
-        assertTrue(m.startsWith("not enough memory: the ALS factors of 50000000 users and 10000000 items at rank 256 "
-            + "need about 57.2 GiB but the heap has "), m);
+        assertTrue(
+                m.startsWith("not enough memory: the ALS factors of 50000000 users and 10000000 items at rank 256 "
+                        + "need about 57.2 GiB but the heap has "),
+                m);
         assertTrue(m.endsWith("run the JVM with a larger heap, e.g. -Xmx" + e.suggestedHeap()), m);
         assertTrue(e.suggestedHeap().matches("[0-9]+g"), e.suggestedHeap());
         assertTrue(max < 57L << 30);

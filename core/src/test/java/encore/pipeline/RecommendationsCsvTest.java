@@ -19,8 +19,12 @@ class RecommendationsCsvTest {
         LabelIndex items = LabelIndex.ofOrdered(new String[] {"Intro", "Home, Sweet", "Ünïcödé ✓"}, new int[3]);
         BitSet all = new BitSet();
         all.set(0, 3);
-        return new AlsModel(AlsParams.builder().rank(1).build(), users, items,
-            Factors.copyOf(new float[] {1, 2, 3}, 3, 1, all), Factors.copyOf(new float[] {1, 0.5f, 0.25f}, 3, 1, all));
+        return new AlsModel(
+                AlsParams.builder().rank(1).build(),
+                users,
+                items,
+                Factors.copyOf(new float[] {1, 2, 3}, 3, 1, all),
+                Factors.copyOf(new float[] {1, 0.5f, 0.25f}, 3, 1, all));
     }
 
     @Test
@@ -29,19 +33,22 @@ class RecommendationsCsvTest {
         Recommendations recs = m.recommendForAllUsers(2, null);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         RecommendationsCsv.write(out, m, recs, null);
-        assertEquals("user_id,rank,item,score\n"
-            + "u0,1,Intro,1.0\n"
-            + "u0,2,\"Home, Sweet\",0.5\n"
-            + "\"user, \"\"one\"\"\",1,Intro,2.0\n"
-            + "\"user, \"\"one\"\"\",2,\"Home, Sweet\",1.0\n"
-            + "u2,1,Intro,3.0\n"
-            + "u2,2,\"Home, Sweet\",1.5\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals(
+                "user_id,rank,item,score\n"
+                        + "u0,1,Intro,1.0\n"
+                        + "u0,2,\"Home, Sweet\",0.5\n"
+                        + "\"user, \"\"one\"\"\",1,Intro,2.0\n"
+                        + "\"user, \"\"one\"\"\",2,\"Home, Sweet\",1.0\n"
+                        + "u2,1,Intro,3.0\n"
+                        + "u2,2,\"Home, Sweet\",1.5\n",
+                out.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void subsetRowsAreMappedToTheirUsersAndEmptyListsWriteNothing() throws Exception {
         AlsModel m = model();
-        Recommendations recs = m.recommendForUsers(new String[] {"u2", "nobody", "u0"}, 1, null).lists();
+        Recommendations recs = m.recommendForUsers(new String[] {"u2", "nobody", "u0"}, 1, null)
+                .lists();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         RecommendationsCsv.write(out, m, recs, new int[] {2, 0});
         assertEquals("user_id,rank,item,score\nu2,1,Intro,3.0\nu0,1,Intro,1.0\n", out.toString(StandardCharsets.UTF_8));

@@ -29,13 +29,41 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ListeningsGeneratorTest {
 
     private static final int BIG_ROWS = 200_000;
-    private static final Set<String> SHARED_TITLES = Set.of("Intro", "Outro", "Home", "Untitled", "Interlude",
-            "Prelude", "Reprise", "Hidden Track", "Stay", "Forever", "Tonight", "Hold On", "Angel", "Paradise",
-            "Lullaby", "Skit", "Overture", "Epilogue", "Heaven", "Hurt", "Closer", "Breathe", "Falling", "Alone",
-            "Run", "Silence", "Dreams", "Goodbye", "Hello", "Home Again");
+    private static final Set<String> SHARED_TITLES = Set.of(
+            "Intro",
+            "Outro",
+            "Home",
+            "Untitled",
+            "Interlude",
+            "Prelude",
+            "Reprise",
+            "Hidden Track",
+            "Stay",
+            "Forever",
+            "Tonight",
+            "Hold On",
+            "Angel",
+            "Paradise",
+            "Lullaby",
+            "Skit",
+            "Overture",
+            "Epilogue",
+            "Heaven",
+            "Hurt",
+            "Closer",
+            "Breathe",
+            "Falling",
+            "Alone",
+            "Run",
+            "Silence",
+            "Dreams",
+            "Goodbye",
+            "Hello",
+            "Home Again");
 
     /** The 200 K-row file shared by the content tests, with the observer's view of every row. */
     private static ListeningsGenerator big;
+
     private static GeneratorSummary bigSummary;
     private static byte[] bigBytes;
     private static String[] bigLines; // data lines only
@@ -45,7 +73,8 @@ class ListeningsGeneratorTest {
 
     @BeforeAll
     static void generateBig() throws IOException {
-        big = new ListeningsGenerator(GeneratorConfig.forRows(BIG_ROWS, 20240601L).withThreads(2));
+        big = new ListeningsGenerator(
+                GeneratorConfig.forRows(BIG_ROWS, 20240601L).withThreads(2));
         obsUser = new int[BIG_ROWS];
         obsTrack = new int[BIG_ROWS];
         obsValid = new boolean[BIG_ROWS];
@@ -171,7 +200,10 @@ class ListeningsGeneratorTest {
             assertTrue(f.size() >= 3 && f.size() <= 5, "3 to 5 fields: " + line);
             int u = obsUser[i];
             int t = obsTrack[i];
-            boolean complete = f.size() == 5 && !f.get(0).isEmpty() && !f.get(2).isEmpty() && !f.get(3).isEmpty()
+            boolean complete = f.size() == 5
+                    && !f.get(0).isEmpty()
+                    && !f.get(2).isEmpty()
+                    && !f.get(3).isEmpty()
                     && !f.get(4).isEmpty();
             assertEquals(obsValid[i], complete, "observer validity of row " + i + ": " + line);
             // Whatever is present is what the catalogue says.
@@ -261,7 +293,10 @@ class ListeningsGeneratorTest {
             }
             if (f.size() < 5) {
                 truncated++;
-            } else if (f.get(0).isEmpty() || f.get(2).isEmpty() || f.get(3).isEmpty() || f.get(4).isEmpty()) {
+            } else if (f.get(0).isEmpty()
+                    || f.get(2).isEmpty()
+                    || f.get(3).isEmpty()
+                    || f.get(4).isEmpty()) {
                 emptyRequired++;
             }
             if (!obsValid[i]) {
@@ -298,7 +333,8 @@ class ListeningsGeneratorTest {
             }
             pairCounts.merge(((long) obsUser[i] << 32) | t, 1, Integer::sum);
         }
-        assertTrue(artistsOfTitle.values().stream().anyMatch(s -> s.size() >= 2),
+        assertTrue(
+                artistsOfTitle.values().stream().anyMatch(s -> s.size() >= 2),
                 "a shared title under two or more artists: " + artistsOfTitle);
         long heavyPairs = pairCounts.values().stream().filter(c -> c >= 10).count();
         assertTrue(heavyPairs > 0, "some (user, track) pairs played 10 times or more");
@@ -394,7 +430,8 @@ class ListeningsGeneratorTest {
         }
         double random = (double) randomHits / n;
         double base = 3.0 / genres;
-        assertTrue(random < 2.5 * base && random > 0.5 * base,
+        assertTrue(
+                random < 2.5 * base && random > 0.5 * base,
                 "random pairing fraction " + random + " should be near 3/G = " + base);
         assertTrue(mean > 3 * random, "planted structure is far above chance: " + mean + " vs " + random);
     }
@@ -428,8 +465,15 @@ class ListeningsGeneratorTest {
             String text = new String(generate(c), StandardCharsets.UTF_8);
             assertEquals(rows + 1, text.lines().count(), "rows for " + rows);
         }
-        GeneratorConfig one = GeneratorConfig.builder().rows(3).users(1).tracks(1).artists(1).genres(1)
-                .dirtRate(0).threads(1).build();
+        GeneratorConfig one = GeneratorConfig.builder()
+                .rows(3)
+                .users(1)
+                .tracks(1)
+                .artists(1)
+                .genres(1)
+                .dirtRate(0)
+                .threads(1)
+                .build();
         ListeningsGenerator g = new ListeningsGenerator(one);
         String[] lines = new String(generate(one), StandardCharsets.UTF_8).split("\n");
         assertEquals(4, lines.length);
@@ -437,11 +481,12 @@ class ListeningsGeneratorTest {
             List<String> f = split(lines[i]);
             assertEquals(List.of("user_000000", f.get(1), g.trackTitle(0), g.artistName(0), g.albumName(0)), f);
         }
-        GeneratorConfig clean = GeneratorConfig.forRows(20_000, 8L).toBuilder().dirtRate(0).build();
+        GeneratorConfig clean =
+                GeneratorConfig.forRows(20_000, 8L).toBuilder().dirtRate(0).build();
         long[] invalid = {0};
         try {
-            GeneratorSummary s = new ListeningsGenerator(clean).write(new ByteArrayOutputStream(),
-                    (u, t, v) -> invalid[0] += v ? 0 : 1);
+            GeneratorSummary s = new ListeningsGenerator(clean)
+                    .write(new ByteArrayOutputStream(), (u, t, v) -> invalid[0] += v ? 0 : 1);
             assertEquals(s.rows(), s.validPlays());
         } catch (IOException e) {
             fail(e);
@@ -455,13 +500,15 @@ class ListeningsGeneratorTest {
         assertMessage("rows", () -> GeneratorConfig.forRows(0, 1L));
         assertMessage("users", () -> ok.toBuilder().users(2_000).build());
         assertMessage("users", () -> ok.toBuilder().users(-1).build());
-        assertMessage("artists", () -> ok.toBuilder().tracks(10).artists(11).genres(2).build());
+        assertMessage(
+                "artists", () -> ok.toBuilder().tracks(10).artists(11).genres(2).build());
         assertMessage("genres", () -> ok.toBuilder().artists(3).genres(4).build());
         assertMessage("dirtRate", () -> ok.toBuilder().dirtRate(0.9).build());
         assertMessage("dirtRate", () -> ok.toBuilder().dirtRate(Double.NaN).build());
         assertMessage("threads", () -> ok.toBuilder().threads(0).build());
         assertMessage("tracks", () -> ok.toBuilder().tracks(-5).build());
-        assertMessage("per user", () -> ok.toBuilder().rows(10_000_000).users(20).build());
+        assertMessage(
+                "per user", () -> ok.toBuilder().rows(10_000_000).users(20).build());
         GeneratorConfig built = GeneratorConfig.builder().rows(5_000).seed(9).build();
         assertEquals(GeneratorConfig.forRows(5_000, 9).withThreads(built.threads()), built);
     }
@@ -477,8 +524,19 @@ class ListeningsGeneratorTest {
         }
         assertEquals(0.0, DMath.log(1.0));
         byte[] b = new byte[40];
-        for (long v : new long[] {0, 7, 10, 99, 100, 12_345_678, 99_999_999, 100_000_000, 1_104_537_600_000L,
-                1_262_303_999_999L, Long.MAX_VALUE}) {
+        for (long v : new long[] {
+            0,
+            7,
+            10,
+            99,
+            100,
+            12_345_678,
+            99_999_999,
+            100_000_000,
+            1_104_537_600_000L,
+            1_262_303_999_999L,
+            Long.MAX_VALUE
+        }) {
             int end = RowWriter.writeLong(v, b, 2);
             assertEquals(Long.toString(v), new String(b, 2, end - 2, StandardCharsets.US_ASCII));
         }

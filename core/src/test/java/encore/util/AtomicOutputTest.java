@@ -62,7 +62,8 @@ class AtomicOutputTest {
         Path m = dir.resolve("m.json");
         AtomicOutput.write(a, "a1".getBytes(StandardCharsets.UTF_8));
         AtomicOutput.write(m, "m1".getBytes(StandardCharsets.UTF_8));
-        try (AtomicOutput oa = AtomicOutput.create(a); AtomicOutput om = AtomicOutput.create(m)) {
+        try (AtomicOutput oa = AtomicOutput.create(a);
+                AtomicOutput om = AtomicOutput.create(m)) {
             oa.stream().write("a2".getBytes(StandardCharsets.UTF_8));
             om.stream().write("m2".getBytes(StandardCharsets.UTF_8));
             assertEquals("a1", Files.readString(a)); // nothing visible before the commit
@@ -76,8 +77,7 @@ class AtomicOutputTest {
     @Test
     void anUnwritableTargetIsOneClearLine() throws Exception {
         Path file = Files.writeString(dir.resolve("plain"), "x");
-        IOException e = assertThrows(IOException.class,
-            () -> AtomicOutput.write(file.resolve("out.csv"), new byte[1]));
+        IOException e = assertThrows(IOException.class, () -> AtomicOutput.write(file.resolve("out.csv"), new byte[1]));
         assertTrue(e.getMessage() == null || !e.getMessage().contains("\n"));
     }
 
@@ -86,8 +86,9 @@ class AtomicOutputTest {
         AtomicOutput.checkWritableDirectory(dir.resolve("a").resolve("b"));
         assertFalse(Files.exists(dir.resolve("a")));
         Path file = Files.writeString(dir.resolve("plain"), "x");
-        IOException e = assertThrows(java.nio.file.FileAlreadyExistsException.class,
-            () -> AtomicOutput.checkWritableDirectory(file.resolve("out")));
+        IOException e = assertThrows(
+                java.nio.file.FileAlreadyExistsException.class,
+                () -> AtomicOutput.checkWritableDirectory(file.resolve("out")));
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
     }
 

@@ -1,8 +1,8 @@
 package encore.cpu;
 
-import encore.als.AlsParams;
 import encore.als.AlsBackend;
 import encore.als.AlsFit;
+import encore.als.AlsParams;
 import encore.als.HostFit;
 import encore.internal.Parallel;
 import encore.matrix.Csr;
@@ -39,8 +39,12 @@ final class CpuAlsBackend implements AlsBackend {
 
     @Override
     public AlsFit startFit(Csr userItems, Csr itemUsers, AlsFit.State initial, AlsParams params) {
-        return new HostFit(userItems, itemUsers, initial, params,
-            (ratings, src, dst) -> solve(ratings, src.data(), src.present(), dst.data(), params));
+        return new HostFit(
+                userItems,
+                itemUsers,
+                initial,
+                params,
+                (ratings, src, dst) -> solve(ratings, src.data(), src.present(), dst.data(), params));
     }
 
     /**
@@ -52,13 +56,15 @@ final class CpuAlsBackend implements AlsBackend {
         int k = params.rank();
         if (src.rank() != k || src.rows() != ratings.cols()) {
             throw new IllegalArgumentException("src factors (" + src.rows() + " × " + src.rank() + ") do not match the "
-                + ratings.rows() + " × " + ratings.cols() + " ratings at rank " + k);
+                    + ratings.rows() + " × " + ratings.cols() + " ratings at rank " + k);
         }
         if (warmStart != null && (warmStart.rank() != k || warmStart.rows() != ratings.rows())) {
-            throw new IllegalArgumentException("warmStart has " + warmStart.rows() + " rows at rank "
-                + warmStart.rank() + ", expected " + ratings.rows() + " at rank " + k);
+            throw new IllegalArgumentException("warmStart has " + warmStart.rows() + " rows at rank " + warmStart.rank()
+                    + ", expected " + ratings.rows() + " at rank " + k);
         }
-        float[] dst = warmStart == null ? new float[ratings.rows() * k] : warmStart.data().clone();
+        float[] dst = warmStart == null
+                ? new float[ratings.rows() * k]
+                : warmStart.data().clone();
         solve(ratings, src.data(), src.present(), dst, params);
         BitSet present = new BitSet(ratings.rows());
         for (int r = 0; r < ratings.rows(); r++) {
@@ -81,7 +87,7 @@ final class CpuAlsBackend implements AlsBackend {
         int k = p.rank();
         if (src.length != (long) ratings.cols() * k || dst.length != (long) ratings.rows() * k) {
             throw new IllegalArgumentException("factor arrays do not match the " + ratings.rows() + " × "
-                + ratings.cols() + " ratings at rank " + k);
+                    + ratings.cols() + " ratings at rank " + k);
         }
         double[] gram = p.implicitPrefs() ? gram(src, srcPresent, ratings.cols(), k, threads) : null;
         double[][] base = RowStrategy.WOODBURY.possibleWith(p) ? WoodburyRow.baseFactors(gram, k, p.regParam()) : null;

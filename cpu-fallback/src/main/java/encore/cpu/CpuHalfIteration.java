@@ -8,8 +8,7 @@ import encore.matrix.Csr;
  * check compare against, computed by the same code as the CPU fit handle.
  */
 public final class CpuHalfIteration {
-    private CpuHalfIteration() {
-    }
+    private CpuHalfIteration() {}
 
     /**
      * Every non-empty row of {@code ratings} (dst × src) solved from {@code src} into {@code dst} (row-major, rank

@@ -19,8 +19,7 @@ public final class DenseSolvers {
     /** NNLS gives up after max(400, 20·k) iterations, as Spark does. */
     static final int NNLS_MIN_ITERATIONS = 400;
 
-    private DenseSolvers() {
-    }
+    private DenseSolvers() {}
 
     /**
      * Solves A x = b for a symmetric positive-definite A by Cholesky factorisation, in place.
@@ -142,11 +141,11 @@ public final class DenseSolvers {
         if (x == ws) {
             throw new IllegalArgumentException("x and ws must be different arrays");
         }
-        final int res = 0;          // r = A x − b
-        final int grad = k;         // projected gradient g
-        final int dir = 2 * k;      // search direction d
-        final int lastDir = 3 * k;  // previous direction
-        final int ad = 4 * k;       // scratch for A·d
+        final int res = 0; // r = A x − b
+        final int grad = k; // projected gradient g
+        final int dir = 2 * k; // search direction d
+        final int lastDir = 3 * k; // previous direction
+        final int ad = 4 * k; // scratch for A·d
         for (int i = 0; i < k; i++) {
             x[i] = 0.0;
         }
@@ -248,11 +247,7 @@ public final class DenseSolvers {
 
     /** Spark's stopping rule: a useless or suspicious step, or a direction too small (relatively or absolutely). */
     private static boolean stop(double step, double ndir, double nx) {
-        return Double.isNaN(step)
-                || step < 1e-7
-                || step > 1e40
-                || ndir < 1e-12 * nx
-                || ndir < 1e-32;
+        return Double.isNaN(step) || step < 1e-7 || step > 1e40 || ndir < 1e-12 * nx || ndir < 1e-32;
     }
 
     /**

@@ -40,6 +40,7 @@ public final class NormalEquation {
     private final double[] da;
     /** Four factor vectors widened to double, for the four-at-a-time updates of {@link #addRatings}. */
     private final double[] w0;
+
     private final double[] w1;
     private final double[] w2;
     private final double[] w3;
@@ -127,8 +128,11 @@ public final class NormalEquation {
             widen(factors, cols[q + 1] * k, w1, target(vals[q + 1], alpha));
             widen(factors, cols[q + 2] * k, w2, target(vals[q + 2], alpha));
             widen(factors, cols[q + 3] * k, w3, target(vals[q + 3], alpha));
-            addFour(confidence(vals[q], alpha), confidence(vals[q + 1], alpha), confidence(vals[q + 2], alpha),
-                confidence(vals[q + 3], alpha));
+            addFour(
+                    confidence(vals[q], alpha),
+                    confidence(vals[q + 1], alpha),
+                    confidence(vals[q + 2], alpha),
+                    confidence(vals[q + 3], alpha));
         }
         for (; q < e; q++) {
             add(factors, cols[q] * k, target(vals[q], alpha), confidence(vals[q], alpha));
@@ -216,7 +220,8 @@ public final class NormalEquation {
      */
     public void merge(NormalEquation other) {
         if (other.k != k) {
-            throw new IllegalArgumentException("cannot merge a rank-" + other.k + " equation into a rank-" + k + " one");
+            throw new IllegalArgumentException(
+                    "cannot merge a rank-" + other.k + " equation into a rank-" + k + " one");
         }
         final double[] m = ata;
         final double[] o = other.ata;

@@ -9,8 +9,7 @@ import encore.matrix.Csr;
  * so the check verifies the GPU's YᵀY separately and passes it in).
  */
 public final class ReferenceRowSolver {
-    private ReferenceRowSolver() {
-    }
+    private ReferenceRowSolver() {}
 
     /**
      * Solves {@code rows} of {@code ratings} into {@code dst} single-threaded, each by the strategy and with the
@@ -29,7 +28,7 @@ public final class ReferenceRowSolver {
         }
         if (src.length != (long) ratings.cols() * k || dst.length != (long) ratings.rows() * k) {
             throw new IllegalArgumentException("factor arrays do not match the " + ratings.rows() + " × "
-                + ratings.cols() + " ratings at rank " + k);
+                    + ratings.cols() + " ratings at rank " + k);
         }
         double[][] base = null;
         if (RowStrategy.WOODBURY.possibleWith(p)) {

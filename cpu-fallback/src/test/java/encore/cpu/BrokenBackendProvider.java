@@ -1,9 +1,9 @@
 package encore.cpu;
 
-import encore.als.AlsParams;
 import encore.als.AlsBackend;
 import encore.als.AlsBackendProvider;
 import encore.als.AlsFit;
+import encore.als.AlsParams;
 import encore.als.EngineOptions;
 import encore.als.HostFit;
 import encore.matrix.Csr;
@@ -57,8 +57,7 @@ public final class BrokenBackendProvider implements AlsBackendProvider {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 }

@@ -26,7 +26,8 @@ class ConcurrentReadersTest {
     @Test
     void eightThreadsGetTheSerialAnswers() throws Exception {
         SparkStyleData d = SparkStyleData.explicit(80, 120, 3, 0.05, 21);
-        AlsModel m = SparkStyleData.fit(d.train, AlsParams.builder().rank(6).seed(1).build(), 1);
+        AlsModel m =
+                SparkStyleData.fit(d.train, AlsParams.builder().rank(6).seed(1).build(), 1);
         Recommendations serial = m.recommendForAllUsers(7, d.train.userItems());
         float[] preds = new float[80 * 120];
         for (int u = 0; u < 80; u++) {
@@ -49,8 +50,8 @@ class ConcurrentReadersTest {
                         assertEquals(preds[u * 120 + i], m.predict(u, i));
                         assertEquals(preds[u * 120 + i], m.predict(Integer.toString(u), Integer.toString(i)));
                         if (n % 50 == 0) {
-                            Recommender.UserRecommendations r = m.recommendForUsers(
-                                new String[] {Integer.toString(u)}, 7, d.train.userItems());
+                            Recommender.UserRecommendations r =
+                                    m.recommendForUsers(new String[] {Integer.toString(u)}, 7, d.train.userItems());
                             if (m.hasUser(u)) {
                                 assertArrayEquals(serial.ids(u), r.lists().ids(0));
                                 assertArrayEquals(serial.scores(u), r.lists().scores(0));

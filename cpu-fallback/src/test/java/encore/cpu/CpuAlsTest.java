@@ -8,9 +8,9 @@ import encore.als.Backends;
 import encore.als.FitListener;
 import encore.als.Recommendations;
 import encore.als.Recommender;
+import encore.data.Interactions;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
-import encore.data.Interactions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -47,7 +47,8 @@ class CpuAlsTest {
         "1, 1, 0.01, 0.01, 0.02",
         "1, 2, 0.01, 0.01, 0.02",
         "2, 2, 0.01, 0.01, 0.03",
-        "2, 3, 0.01, 0.01, 0.03"})
+        "2, 3, 0.01, 0.01, 0.03"
+    })
     void recoversLowRankExplicitData(int trueRank, int rank, double noise, double reg, double bound) {
         SparkStyleData d = SparkStyleData.explicit(20, 40, trueRank, noise, 11);
         AlsModel m = fit(d.train, params().rank(rank).regParam(reg).build());
@@ -58,17 +59,18 @@ class CpuAlsTest {
     @Test
     void implicitFeedbackOnLowRankData() {
         SparkStyleData d = SparkStyleData.implicit(20, 40, 2, 0.01, 11);
-        AlsModel m = fit(d.train, params().rank(2).regParam(0.01).implicitPrefs(true).build());
+        AlsModel m =
+                fit(d.train, params().rank(2).regParam(0.01).implicitPrefs(true).build());
         double w = d.weightedClippedRmse(m, 1.0);
         assertTrue(w < 0.3, "weighted clipped RMSE " + w);
     }
 
     @Test
     void implicitNegativeRatingsMatterAndZeroMeansUnobserved() {
-        Interactions neg = Interactions.fromCoordinates(labels(2), labels(2), new int[] {0, 1, 0}, new int[] {0, 1, 1},
-            new float[] {1, 1, -3});
-        Interactions zero = Interactions.fromCoordinates(labels(2), labels(2), new int[] {0, 1, 0}, new int[] {0, 1, 1},
-            new float[] {1, 1, 0});
+        Interactions neg = Interactions.fromCoordinates(
+                labels(2), labels(2), new int[] {0, 1, 0}, new int[] {0, 1, 1}, new float[] {1, 1, -3});
+        Interactions zero = Interactions.fromCoordinates(
+                labels(2), labels(2), new int[] {0, 1, 0}, new int[] {0, 1, 1}, new float[] {1, 1, 0});
         AlsParams p = params().rank(1).regParam(0.01).implicitPrefs(true).build();
         AlsModel a = fit(neg, p);
         AlsModel b = fit(zero, p);
@@ -82,8 +84,8 @@ class CpuAlsTest {
 
     @Test
     void implicitEntityWithOnlyNonPositiveRatingsGetsTheZeroVector() {
-        Interactions t = Interactions.fromCoordinates(labels(3), labels(2), new int[] {0, 1, 2, 2},
-            new int[] {0, 1, 0, 1}, new float[] {2, 1, 0, -1});
+        Interactions t = Interactions.fromCoordinates(
+                labels(3), labels(2), new int[] {0, 1, 2, 2}, new int[] {0, 1, 0, 1}, new float[] {2, 1, 0, -1});
         AlsModel m = fit(t, params().rank(2).regParam(0.1).implicitPrefs(true).build());
         assertArrayEquals(new float[] {0, 0}, m.userFactor(2));
     }
@@ -105,7 +107,9 @@ class CpuAlsTest {
     void manyIterationsDoNotFail() {
         SparkStyleData d = SparkStyleData.explicit(4, 4, 1, 0.0, 11);
         AlsModel e = fit(d.train, params().rank(1).maxIter(50).regParam(1e-4).build());
-        AlsModel i = fit(d.train, params().rank(1).maxIter(50).regParam(1e-4).implicitPrefs(true).build());
+        AlsModel i = fit(
+                d.train,
+                params().rank(1).maxIter(50).regParam(1e-4).implicitPrefs(true).build());
         assertTrue(Float.isFinite(e.predict(0, 0)) || !e.hasUser(0));
         assertTrue(Float.isFinite(i.predict(0, 0)) || !i.hasUser(0));
     }
@@ -113,8 +117,8 @@ class CpuAlsTest {
     @Test
     void coldStartNanForUnknownSides() {
         // users 0,1 and items 0,1 train; user 2 and item 2 appear only in the index
-        Interactions t = Interactions.fromCoordinates(labels(3), labels(3), new int[] {0, 0, 1}, new int[] {0, 1, 1},
-            new float[] {1, 2, 3});
+        Interactions t = Interactions.fromCoordinates(
+                labels(3), labels(3), new int[] {0, 0, 1}, new int[] {0, 1, 1}, new float[] {1, 2, 3});
         AlsModel m = fit(t, params().rank(1).maxIter(1).build());
         assertTrue(Float.isNaN(m.predict(2, 2)));
         assertTrue(Float.isNaN(m.predict(0, 2)));
@@ -125,8 +129,12 @@ class CpuAlsTest {
         Csr nan = m.transformWithColdStart(pairs);
         assertEquals(4, nan.nnz());
         assertTrue(Float.isFinite(nan.values()[0]) && Float.isNaN(nan.values()[1]) && Float.isNaN(nan.values()[3]));
-        AlsModel dropping = fit(t, params().rank(1).maxIter(1).coldStartStrategy(AlsParams.ColdStartStrategy.DROP)
-            .build());
+        AlsModel dropping = fit(
+                t,
+                params().rank(1)
+                        .maxIter(1)
+                        .coldStartStrategy(AlsParams.ColdStartStrategy.DROP)
+                        .build());
         Csr dropped = dropping.transformWithColdStart(pairs);
         assertEquals(1, dropped.nnz());
         assertEquals(nan.values()[0], dropped.values()[0]);
@@ -143,8 +151,12 @@ class CpuAlsTest {
         all3.set(0, 3);
         BitSet all4 = new BitSet();
         all4.set(0, 4);
-        AlsModel m = new AlsModel(params().rank(2).build(), labels(3), labels(4), Factors.copyOf(uf, 3, 2, all3),
-            Factors.copyOf(itf, 4, 2, all4));
+        AlsModel m = new AlsModel(
+                params().rank(2).build(),
+                labels(3),
+                labels(4),
+                Factors.copyOf(uf, 3, 2, all3),
+                Factors.copyOf(itf, 4, 2, all4));
         int[][] userIds = {{0, 1, 2, 3}, {0, 2, 1, 3}, {0, 2, 1, 3}};
         float[][] userScores = {{54, 44, 42, 28}, {39, 33, 26, 16}, {51, 45, 30, 18}};
         for (int k : new int[] {2, 4, 6}) {
@@ -174,25 +186,31 @@ class CpuAlsTest {
     @Test
     void recommendTiesGoToTheHigherIndexAndSeenItemsAreExcluded() {
         float[] uf = {1, 0};
-        float[] itf = {1, 0, 1, 0, 1, 0, 2, 0};  // items 0,1,2 tie at 1.0, item 3 scores 2
+        float[] itf = {1, 0, 1, 0, 1, 0, 2, 0}; // items 0,1,2 tie at 1.0, item 3 scores 2
         BitSet u = new BitSet();
         u.set(0);
         BitSet it = new BitSet();
         it.set(0, 4);
-        AlsModel m = new AlsModel(params().rank(2).build(), labels(1), labels(4), Factors.copyOf(uf, 1, 2, u),
-            Factors.copyOf(itf, 4, 2, it));
+        AlsModel m = new AlsModel(
+                params().rank(2).build(),
+                labels(1),
+                labels(4),
+                Factors.copyOf(uf, 1, 2, u),
+                Factors.copyOf(itf, 4, 2, it));
         assertArrayEquals(new int[] {3, 2, 1}, m.recommendForAllUsers(3, null).ids(0));
         Csr seen = Csr.fromCoordinates(1, 4, new int[] {0, 0}, new int[] {3, 1}, new float[] {1, 1});
         assertArrayEquals(new int[] {2, 0}, m.recommendForAllUsers(3, seen).ids(0));
-        Csr everything = Csr.fromCoordinates(1, 4, new int[] {0, 0, 0, 0}, new int[] {0, 1, 2, 3},
-            new float[] {1, 1, 1, 1});
+        Csr everything =
+                Csr.fromCoordinates(1, 4, new int[] {0, 0, 0, 0}, new int[] {0, 1, 2, 3}, new float[] {1, 1, 1, 1});
         assertEquals(0, m.recommendForAllUsers(10, everything).count(0));
         assertEquals(4, m.recommendForAllUsers(1000, null).count(0));
         BitSet blocked = new BitSet();
         blocked.set(3);
         blocked.set(7); // past the catalogue: ignored
-        assertArrayEquals(new int[] {2, 1, 0}, m.recommendForAllUsers(3, null, blocked).ids(0));
-        assertArrayEquals(new int[] {2, 0}, m.recommendForAllUsers(3, seen, blocked).ids(0));
+        assertArrayEquals(
+                new int[] {2, 1, 0}, m.recommendForAllUsers(3, null, blocked).ids(0));
+        assertArrayEquals(
+                new int[] {2, 0}, m.recommendForAllUsers(3, seen, blocked).ids(0));
     }
 
     @Test
@@ -206,17 +224,19 @@ class CpuAlsTest {
             assertArrayEquals(one.itemFactors().data(), eight.itemFactors().data());
             assertEquals(one.userFactors(), eight.userFactors());
             assertEquals(one.itemFactors(), eight.itemFactors());
-            assertArrayEquals(one.recommendForAllUsers(5, d.train.userItems()).ids(7),
-                eight.recommendForAllUsers(5, d.train.userItems()).ids(7));
+            assertArrayEquals(
+                    one.recommendForAllUsers(5, d.train.userItems()).ids(7),
+                    eight.recommendForAllUsers(5, d.train.userItems()).ids(7));
         }
     }
 
     @Test
     void singularSystemIsAClearErrorNamingTheEntity() {
         // regParam 0, rank 3, a user with one rating: A = y yᵀ has rank 1
-        Interactions t = Interactions.fromCoordinates(labels(2), labels(3), new int[] {0, 0, 0, 1},
-            new int[] {0, 1, 2, 0}, new float[] {1, 2, 3, 4});
-        AlsException e = assertThrows(AlsException.class, () -> fit(t, params().rank(3).regParam(0).build()));
+        Interactions t = Interactions.fromCoordinates(
+                labels(2), labels(3), new int[] {0, 0, 0, 1}, new int[] {0, 1, 2, 0}, new float[] {1, 2, 3, 4});
+        AlsException e = assertThrows(
+                AlsException.class, () -> fit(t, params().rank(3).regParam(0).build()));
         assertTrue(e.getMessage().contains("not positive definite"), e.getMessage());
         assertTrue(e.getMessage().matches("(?s)^(user|item) '\\d+'.*"), e.getMessage());
     }
@@ -239,9 +259,11 @@ class CpuAlsTest {
     @Test
     void conjugateGradientApproachesCholesky() {
         SparkStyleData d = SparkStyleData.implicit(40, 60, 3, 0.05, 7);
-        AlsParams chol = params().rank(4).implicitPrefs(true).alpha(2).maxIter(10).build();
+        AlsParams chol =
+                params().rank(4).implicitPrefs(true).alpha(2).maxIter(10).build();
         AlsModel exact = fit(d.train, chol);
-        AlsModel cg = fit(d.train, chol.toBuilder().solver(AlsParams.Solver.CG).cgSteps(8).build());
+        AlsModel cg = fit(
+                d.train, chol.toBuilder().solver(AlsParams.Solver.CG).cgSteps(8).build());
         double diff = 0;
         double norm = 0;
         for (int u = 0; u < 40; u++) {
@@ -278,7 +300,11 @@ class CpuAlsTest {
             itemF[q] = (float) rnd.nextGaussian();
         }
         for (boolean implicit : new boolean[] {false, true}) {
-            AlsParams p = params().rank(k).regParam(0.05).implicitPrefs(implicit).alpha(3).build();
+            AlsParams p = params().rank(k)
+                    .regParam(0.05)
+                    .implicitPrefs(implicit)
+                    .alpha(3)
+                    .build();
             float[] userF = new float[users * k];
             CpuHalfIteration.solve(train.userItems(), itemF, userF, p, 2);
             Csr ui = train.userItems();
@@ -286,8 +312,10 @@ class CpuAlsTest {
                 double[] ref = ReferenceSolve.row(ui, u, itemF, items, k, p);
                 for (int d = 0; d < k; d++) {
                     double rel = Math.abs(userF[u * k + d] - ref[d]) / Math.max(1e-3, Math.abs(ref[d]));
-                    assertTrue(rel < 1e-5, "implicit=" + implicit + " user " + u + " dim " + d + ": "
-                        + userF[u * k + d] + " vs " + ref[d]);
+                    assertTrue(
+                            rel < 1e-5,
+                            "implicit=" + implicit + " user " + u + " dim " + d + ": " + userF[u * k + d] + " vs "
+                                    + ref[d]);
                 }
             }
         }
@@ -297,7 +325,8 @@ class CpuAlsTest {
     void objectiveNeverIncreases() {
         SparkStyleData d = SparkStyleData.implicit(40, 60, 3, 0.05, 7);
         for (boolean implicit : new boolean[] {false, true}) {
-            AlsParams p = params().rank(4).implicitPrefs(implicit).alpha(2).maxIter(8).build();
+            AlsParams p =
+                    params().rank(4).implicitPrefs(implicit).alpha(2).maxIter(8).build();
             java.util.List<Double> losses = new java.util.ArrayList<>();
             FitListener l = new FitListener() {
                 @Override
@@ -327,8 +356,12 @@ class CpuAlsTest {
         u.set(0);
         BitSet it = new BitSet();
         it.set(0, 4);
-        AlsModel m = new AlsModel(params().rank(2).build(), labels(1), labels(5), Factors.copyOf(uf, 1, 2, u),
-            Factors.copyOf(itf, 5, 2, it));
+        AlsModel m = new AlsModel(
+                params().rank(2).build(),
+                labels(1),
+                labels(5),
+                Factors.copyOf(uf, 1, 2, u),
+                Factors.copyOf(itf, 5, 2, it));
         Recommendations sim = m.similarItems(0, 10);
         assertArrayEquals(new int[] {1, 2, 3}, sim.ids(0));
         assertEquals(1.0, sim.score(0, 0), 0.002);
@@ -339,14 +372,26 @@ class CpuAlsTest {
 
     @Test
     void paramsAreValidatedWithClearMessages() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> AlsParams.builder().rank(0).build())
-            .getMessage().contains("rank must be"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> AlsParams.builder().regParam(-1).build())
-            .getMessage().contains("regParam"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> AlsParams.builder().alpha(Double.NaN).build())
-            .getMessage().contains("alpha"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> AlsParams.builder()
-            .solver(AlsParams.Solver.CG).build()).getMessage().contains("implicit"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> AlsParams.builder().rank(0).build())
+                .getMessage()
+                .contains("rank must be"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> AlsParams.builder().regParam(-1).build())
+                .getMessage()
+                .contains("regParam"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> AlsParams.builder().alpha(Double.NaN).build())
+                .getMessage()
+                .contains("alpha"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> AlsParams.builder().solver(AlsParams.Solver.CG).build())
+                .getMessage()
+                .contains("implicit"));
         assertEquals(10, AlsParams.defaults().rank());
         assertEquals(0.1, AlsParams.defaults().regParam());
         assertEquals(10, AlsParams.defaults().maxIter());
@@ -372,7 +417,8 @@ class CpuAlsTest {
         for (int q = 0; q < itemF.length; q++) {
             itemF[q] = (float) rnd.nextGaussian();
         }
-        AlsParams p = params().rank(k).regParam(0.05).implicitPrefs(true).alpha(2).build();
+        AlsParams p =
+                params().rank(k).regParam(0.05).implicitPrefs(true).alpha(2).build();
         float[] userF = new float[users * k];
         CpuHalfIteration.solve(train.userItems(), itemF, userF, p, 2);
         for (int u = 0; u < users; u++) {

@@ -321,7 +321,8 @@ class DenseSolversTest {
         // non-finite entries
         assertFalse(DenseSolvers.choleskySolve(new double[] {Double.NaN, 0, 0, 1}, new double[] {1, 1}, 2));
         assertFalse(DenseSolvers.choleskySolve(new double[] {1, Double.NaN, Double.NaN, 1}, new double[] {1, 1}, 2));
-        assertFalse(DenseSolvers.choleskySolve(new double[] {Double.POSITIVE_INFINITY, 0, 0, 1}, new double[] {1, 1}, 2));
+        assertFalse(
+                DenseSolvers.choleskySolve(new double[] {Double.POSITIVE_INFINITY, 0, 0, 1}, new double[] {1, 1}, 2));
         // non-finite right-hand side gives a non-finite solution: reported, not returned silently
         assertFalse(DenseSolvers.choleskySolve(new double[] {1, 0, 0, 1}, new double[] {Double.NaN, 1}, 2));
     }
@@ -341,11 +342,12 @@ class DenseSolversTest {
     void rejectsUndersizedArrays() {
         assertThrows(IllegalArgumentException.class, () -> DenseSolvers.choleskySolve(new double[3], new double[2], 2));
         assertThrows(IllegalArgumentException.class, () -> DenseSolvers.choleskySolve(new double[4], new double[1], 2));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> DenseSolvers.nnls(new double[4], new double[2], 2, new double[2], new double[9]));
         double[] same = new double[10];
-        assertThrows(IllegalArgumentException.class,
-                () -> DenseSolvers.nnls(new double[4], new double[2], 2, same, same));
+        assertThrows(
+                IllegalArgumentException.class, () -> DenseSolvers.nnls(new double[4], new double[2], 2, same, same));
     }
 
     // ---------------------------------------------------------------- NNLS

@@ -5,9 +5,9 @@ import encore.als.AlsException;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
 import encore.als.Recommendations;
-import encore.matrix.Csr;
 import encore.data.Interactions;
 import encore.data.LabelIndex;
+import encore.matrix.Csr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,7 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EdgeCasesTest {
     /** The parameters every test starts from; {@link SparkStyleData#fit} runs on 2 threads unless told otherwise. */
     static AlsParams.Builder params(boolean implicit) {
-        return AlsParams.builder().rank(4).maxIter(5).regParam(0.1).implicitPrefs(implicit).alpha(1).seed(7);
+        return AlsParams.builder()
+                .rank(4)
+                .maxIter(5)
+                .regParam(0.1)
+                .implicitPrefs(implicit)
+                .alpha(1)
+                .seed(7);
     }
 
     static Interactions data(int users, int items, int[] u, int[] i, float[] v) {
@@ -112,10 +118,14 @@ class EdgeCasesTest {
         fitFinite(d.train, params(false).rank(2).regParam(0).build()); // every row has more ratings than the rank
         Interactions few = data(2, 3, new int[] {0, 0, 0, 1}, new int[] {0, 1, 2, 0}, new float[] {1, 2, 3, 4});
         for (boolean implicit : new boolean[] {false, true}) {
-            AlsException e = assertThrows(AlsException.class,
-                () -> SparkStyleData.fit(few, params(implicit).rank(3).regParam(0).build()));
-            assertTrue(e.getMessage().contains("not positive definite")
-                || e.getMessage().contains("non-finite"), e.getMessage());
+            AlsException e = assertThrows(
+                    AlsException.class,
+                    () -> SparkStyleData.fit(
+                            few, params(implicit).rank(3).regParam(0).build()));
+            assertTrue(
+                    e.getMessage().contains("not positive definite")
+                            || e.getMessage().contains("non-finite"),
+                    e.getMessage());
             assertTrue(e.getMessage().contains("raise regParam"), e.getMessage());
             assertFalse(e.getMessage().contains("\n"));
         }
@@ -182,8 +192,11 @@ class EdgeCasesTest {
         for (float f : m.userFactors().data()) {
             assertTrue(Float.isFinite(f));
         }
-        assertEquals(4, m.recommendForUsers(new String[] {label(n - 1)}, 4, t.userItems()).lists()
-            .count(0));
+        assertEquals(
+                4,
+                m.recommendForUsers(new String[] {label(n - 1)}, 4, t.userItems())
+                        .lists()
+                        .count(0));
     }
 
     static String label(int k) {
@@ -210,10 +223,12 @@ class EdgeCasesTest {
     void nonFiniteFactorsStopTheFitWithAClearError() {
         SparkStyleData d = SparkStyleData.explicit(10, 8, 2, 0.0, 1);
         AlsParams p = params(false).build();
-        AlsException e = assertThrows(AlsException.class,
-            () -> Als.with(p).backend(BrokenBackendProvider.NAME).threads(2).fit(d.train));
-        assertTrue(e.getMessage().matches("user '\\d+' \\(index 1\\) has a non-finite factor after iteration 2;.*"),
-            e.getMessage());
+        AlsException e = assertThrows(
+                AlsException.class,
+                () -> Als.with(p).backend(BrokenBackendProvider.NAME).threads(2).fit(d.train));
+        assertTrue(
+                e.getMessage().matches("user '\\d+' \\(index 1\\) has a non-finite factor after iteration 2;.*"),
+                e.getMessage());
     }
 
     @Test

@@ -24,12 +24,14 @@ class MovieLensParityTest {
     void rmseWithinHalfAPercentPointOfSpark() throws Exception {
         Path datasets = SharedData.datasets();
         Path dir = datasets == null ? null : datasets.resolve("movielens-100k").resolve("split-80-20");
-        assumeTrue(dir != null && Files.exists(dir.resolve("train.tsv")),
-            "MovieLens 100K split not found (expected ../shared/datasets/movielens-100k/split-80-20 or $ENCORE_SHARED)");
+        assumeTrue(
+                dir != null && Files.exists(dir.resolve("train.tsv")),
+                "MovieLens 100K split not found (expected ../shared/datasets/movielens-100k/split-80-20 or $ENCORE_SHARED)");
         TriplesReader.TriplesSplit split = TriplesReader.read(dir.resolve("train.tsv"), dir.resolve("test.tsv"));
         assertEquals(79_901, split.trainLines());
         assertEquals(20_099, split.testLines());
-        AlsParams p = AlsParams.builder().rank(10).regParam(0.1).maxIter(10).seed(42).build();
+        AlsParams p =
+                AlsParams.builder().rank(10).regParam(0.1).maxIter(10).seed(42).build();
         AlsModel m = SparkStyleData.fit(split.train(), p, 2);
         float[] pred = m.transform(split.test());
         RegressionMetrics rm = new RegressionMetrics();
@@ -43,8 +45,9 @@ class MovieLensParityTest {
             }
         }
         assertEquals(46, cold, "cold test pairs (Spark drops 46)");
-        System.out.printf("MovieLens 100K split-80-20: Encore RMSE %.6f (Spark %.6f), MAE %.6f%n", rm.rmse(), SPARK_RMSE,
-            rm.mae());
+        System.out.printf(
+                "MovieLens 100K split-80-20: Encore RMSE %.6f (Spark %.6f), MAE %.6f%n",
+                rm.rmse(), SPARK_RMSE, rm.mae());
         assertEquals(SPARK_RMSE, rm.rmse(), 0.005);
     }
 }

@@ -36,15 +36,29 @@ class PipelineDeterminismTest {
             byte[][] ref = null;
             for (int threads : new int[] {1, 2, 8}) {
                 IngestOptions in = new IngestOptions(ItemKey.ARTIST_TRACK, BadRowPolicy.SKIP, threads, 64 << 10);
-                AlsParams als = AlsParams.builder().rank(8).maxIter(4).regParam(0.05).implicitPrefs(implicit)
-                    .alpha(5).seed(42).build();
-                RunOptions o = new RunOptions(csv, new PrepareOptions(in, -1, SplitSpec.holdout(0.2, 3)), null, null,
-                    Als.with(als).backend("cpu").threads(threads), 10, false);
+                AlsParams als = AlsParams.builder()
+                        .rank(8)
+                        .maxIter(4)
+                        .regParam(0.05)
+                        .implicitPrefs(implicit)
+                        .alpha(5)
+                        .seed(42)
+                        .build();
+                RunOptions o = new RunOptions(
+                        csv,
+                        new PrepareOptions(in, -1, SplitSpec.holdout(0.2, 3)),
+                        null,
+                        null,
+                        Als.with(als).backend("cpu").threads(threads),
+                        10,
+                        false);
                 Path out = dir.resolve("out" + implicit + threads);
                 RunPipeline.run(o, out, RunPipeline.Listener.SILENT);
-                byte[][] files = {Files.readAllBytes(out.resolve("users.csv")),
+                byte[][] files = {
+                    Files.readAllBytes(out.resolve("users.csv")),
                     Files.readAllBytes(out.resolve("items.csv")),
-                    Files.readAllBytes(out.resolve(RunPipeline.RECOMMENDATIONS))};
+                    Files.readAllBytes(out.resolve(RunPipeline.RECOMMENDATIONS))
+                };
                 if (ref == null) {
                     ref = files;
                 } else {

@@ -46,12 +46,13 @@ class ReadmeExampleTest {
 
     @Test
     void readmeLibraryExampleCompilesAndRuns() throws Exception {
-        String source = "import encore.als.*;\nimport encore.data.*;\nimport encore.als.io.*;\nimport java.nio.file.*;\n"
-            + "import java.util.*;\n"
-            + "public class ReadmeSnippet {\n"
-            + "  public static AlsModel run(Path csv, Path modelFile) throws Exception {\n"
-            + snippet()
-            + "\n    return loaded;\n  }\n}\n";
+        String source =
+                "import encore.als.*;\nimport encore.data.*;\nimport encore.als.io.*;\nimport java.nio.file.*;\n"
+                        + "import java.util.*;\n"
+                        + "public class ReadmeSnippet {\n"
+                        + "  public static AlsModel run(Path csv, Path modelFile) throws Exception {\n"
+                        + snippet()
+                        + "\n    return loaded;\n  }\n}\n";
         Path src = dir.resolve("src").resolve("ReadmeSnippet.java");
         Files.createDirectories(src.getParent());
         Files.writeString(src, source);
@@ -59,17 +60,25 @@ class ReadmeExampleTest {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertNotNull(javac, "tests need a JDK");
         ByteArrayOutputStream diag = new ByteArrayOutputStream();
-        int rc = javac.run(null, diag, diag, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-            src.toString());
+        int rc = javac.run(
+                null,
+                diag,
+                diag,
+                "-d",
+                classes.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                src.toString());
         assertEquals(0, rc, "the README example does not compile:\n" + diag + "\n" + source);
 
         Path csv = dir.resolve("listenings.csv");
         new ListeningsGenerator(GeneratorConfig.forRows(30_000, 8)).write(csv);
         Path modelFile = dir.resolve("model.encore");
-        try (URLClassLoader cl = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-            ReadmeExampleTest.class.getClassLoader())) {
-            Object loaded = cl.loadClass("ReadmeSnippet").getMethod("run", Path.class, Path.class)
-                .invoke(null, csv, modelFile);
+        try (URLClassLoader cl =
+                new URLClassLoader(new URL[] {classes.toUri().toURL()}, ReadmeExampleTest.class.getClassLoader())) {
+            Object loaded = cl.loadClass("ReadmeSnippet")
+                    .getMethod("run", Path.class, Path.class)
+                    .invoke(null, csv, modelFile);
             AlsModel model = (AlsModel) loaded;
             assertTrue(Files.size(modelFile) > 0);
             assertEquals(32, model.rank());

@@ -5,8 +5,7 @@ import encore.matrix.Csr;
 
 /** A deliberately plain double-precision reference for one row's normal equations (full matrices, elimination). */
 final class ReferenceSolve {
-    private ReferenceSolve() {
-    }
+    private ReferenceSolve() {}
 
     static double[] row(Csr ratings, int row, float[] src, int srcRows, int k, AlsParams p) {
         double[][] a = new double[k][k];

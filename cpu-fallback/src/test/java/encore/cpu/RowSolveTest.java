@@ -1,10 +1,10 @@
 package encore.cpu;
 
 import encore.als.Als;
-import encore.als.AlsModel;
-import encore.als.AlsParams;
 import encore.als.AlsBackend;
 import encore.als.AlsFit;
+import encore.als.AlsModel;
+import encore.als.AlsParams;
 import encore.data.Interactions;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
@@ -41,8 +41,17 @@ class RowSolveTest {
         final Set<RowStrategy> strategies;
 
         Mode(boolean implicit, AlsParams.Solver solver, boolean nonnegative, Set<RowStrategy> strategies) {
-            this.params = AlsParams.builder().rank(K).regParam(0.05).alpha(2).implicitPrefs(implicit).solver(solver)
-                .cgSteps(3).nonnegative(nonnegative).maxIter(3).seed(5).build();
+            this.params = AlsParams.builder()
+                    .rank(K)
+                    .regParam(0.05)
+                    .alpha(2)
+                    .implicitPrefs(implicit)
+                    .solver(solver)
+                    .cgSteps(3)
+                    .nonnegative(nonnegative)
+                    .maxIter(3)
+                    .seed(5)
+                    .build();
             this.strategies = strategies;
         }
     }
@@ -133,7 +142,8 @@ class RowSolveTest {
         AlsFit.State initial = new AlsFit.State(randomFactors(ui, 1), randomFactors(train.itemUsers(), 2));
         AlsFit.State before;
         AlsFit.State after;
-        try (AlsBackend cpu = CpuBackendProvider.open(3); AlsFit fit = cpu.startFit(ui, train.itemUsers(), initial, p)) {
+        try (AlsBackend cpu = CpuBackendProvider.open(3);
+                AlsFit fit = cpu.startFit(ui, train.itemUsers(), initial, p)) {
             fit.solveItems();
             fit.solveUsers();
             fit.solveItems();
@@ -175,7 +185,7 @@ class RowSolveTest {
         if (mode == Mode.CG) { // CG needs the users' factors before the final half-iteration as its warm start
             AlsFit.State initial = new AlsFit.State(randomFactors(ui, 1), randomFactors(train.itemUsers(), 2));
             try (AlsBackend cpu = CpuBackendProvider.open(2);
-                 AlsFit fit = cpu.startFit(ui, train.itemUsers(), initial, p)) {
+                    AlsFit fit = cpu.startFit(ui, train.itemUsers(), initial, p)) {
                 fit.solveItems();
                 fit.solveUsers();
                 fit.solveItems();
@@ -202,7 +212,9 @@ class RowSolveTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"IMPLICIT", "CG"})
+    @EnumSource(
+            value = Mode.class,
+            names = {"IMPLICIT", "CG"})
     void ytyIsTakenOverThePresentSourceRowsOnly(Mode mode) {
         Interactions train = data();
         AlsParams p = mode.params;
@@ -227,7 +239,9 @@ class RowSolveTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"CG"})
+    @EnumSource(
+            value = Mode.class,
+            names = {"CG"})
     void aNullWarmStartIsAZeroWarmStart(Mode mode) {
         Interactions train = data();
         Csr ui = train.userItems();

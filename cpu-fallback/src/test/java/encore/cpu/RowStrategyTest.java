@@ -23,9 +23,14 @@ class RowStrategyTest {
         assertEquals(RowStrategy.WOODBURY, RowStrategy.choose(100, 4, implicit)); // 0 < m < k/2 = 5
         assertEquals(RowStrategy.CHOLESKY, RowStrategy.choose(100, 5, implicit));
         assertEquals(RowStrategy.CHOLESKY, RowStrategy.choose(3, 0, implicit)); // only zero ratings
-        assertEquals(RowStrategy.CHOLESKY, RowStrategy.choose(3, 3, at(5).implicitPrefs(true).build())); // k/2 = 2
+        assertEquals(
+                RowStrategy.CHOLESKY,
+                RowStrategy.choose(3, 3, at(5).implicitPrefs(true).build())); // k/2 = 2
         for (boolean imp : new boolean[] {false, true}) {
-            assertEquals(RowStrategy.NNLS, RowStrategy.choose(1, 1, at(10).implicitPrefs(imp).nonnegative(true).build()));
+            assertEquals(
+                    RowStrategy.NNLS,
+                    RowStrategy.choose(
+                            1, 1, at(10).implicitPrefs(imp).nonnegative(true).build()));
         }
         AlsParams cg = at(10).implicitPrefs(true).solver(AlsParams.Solver.CG).build();
         assertEquals(RowStrategy.CG, RowStrategy.choose(1, 1, cg));
@@ -36,7 +41,8 @@ class RowStrategyTest {
     void possibleWithIsExactlyWhatChooseCanReturn() {
         for (int k = 1; k <= 9; k++) {
             for (int kind = 0; kind < 5; kind++) {
-                AlsParams.Builder b = at(k).implicitPrefs(kind >= 1 && kind != 3).nonnegative(kind >= 3);
+                AlsParams.Builder b =
+                        at(k).implicitPrefs(kind >= 1 && kind != 3).nonnegative(kind >= 3);
                 AlsParams p = (kind == 2 ? b.solver(AlsParams.Solver.CG) : b).build();
                 Set<RowStrategy> chosen = EnumSet.noneOf(RowStrategy.class);
                 for (int n = 1; n <= 2 * k + 2; n++) {

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** Finds {@code shared/datasets} beside the repository (or at {@code $ENCORE_SHARED}); null when absent. */
 final class SharedData {
-    private SharedData() {
-    }
+    private SharedData() {}
 
     static Path datasets() {
         String env = System.getenv("ENCORE_SHARED");

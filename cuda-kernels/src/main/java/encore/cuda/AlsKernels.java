@@ -35,10 +35,17 @@ final class AlsKernels {
      * {@code gram_partial(const float* y, long long rows, int k, long long rowsPerBlock, int tileRows,
      * double* partials)}.
      */
-    void gramPartial(Kernel.Launch l, DeviceBuffer y, long rows, int k, long rowsPerBlock, int tileRows,
-                     DeviceBuffer partials) {
-        gramPartial.launch(l, new Kernel.Args(6).ptr(y).i64(rows).i32(k).i64(rowsPerBlock).i32(tileRows)
-            .ptr(partials));
+    void gramPartial(
+            Kernel.Launch l, DeviceBuffer y, long rows, int k, long rowsPerBlock, int tileRows, DeviceBuffer partials) {
+        gramPartial.launch(
+                l,
+                new Kernel.Args(6)
+                        .ptr(y)
+                        .i64(rows)
+                        .i32(k)
+                        .i64(rowsPerBlock)
+                        .i32(tileRows)
+                        .ptr(partials));
     }
 
     /** {@code gram_reduce(const double* partials, int parts, int k, double* gram)}. */
@@ -52,12 +59,39 @@ final class AlsKernels {
      * double* scratch, int aInShared, int tileRows, int* firstBad)}; {@code gram} and {@code scratch} may be null
      * (explicit; A in shared memory). Mirrors the prototype, hence more than seven parameters.
      */
-    void solveRows(Kernel.Launch l, DeviceCsr m, DeviceBuffer src, DeviceBuffer dst, int k, double lambda,
-                   boolean implicit, double alpha, DeviceBuffer gram, DeviceBuffer scratch, boolean aInShared,
-                   int tileRows, DeviceBuffer firstBad) {
-        solveRows.launch(l, new Kernel.Args(16).ptr(m.rowPtr).ptr(m.col).ptr(m.val).ptr(src).ptr(dst).ptr(m.order)
-            .i32(m.nonEmptyRows).i32(k).f64(lambda).i32(implicit ? 1 : 0).f64(alpha).ptr(gram).ptr(scratch)
-            .i32(aInShared ? 1 : 0).i32(tileRows).ptr(firstBad));
+    void solveRows(
+            Kernel.Launch l,
+            DeviceCsr m,
+            DeviceBuffer src,
+            DeviceBuffer dst,
+            int k,
+            double lambda,
+            boolean implicit,
+            double alpha,
+            DeviceBuffer gram,
+            DeviceBuffer scratch,
+            boolean aInShared,
+            int tileRows,
+            DeviceBuffer firstBad) {
+        solveRows.launch(
+                l,
+                new Kernel.Args(16)
+                        .ptr(m.rowPtr)
+                        .ptr(m.col)
+                        .ptr(m.val)
+                        .ptr(src)
+                        .ptr(dst)
+                        .ptr(m.order)
+                        .i32(m.nonEmptyRows)
+                        .i32(k)
+                        .f64(lambda)
+                        .i32(implicit ? 1 : 0)
+                        .f64(alpha)
+                        .ptr(gram)
+                        .ptr(scratch)
+                        .i32(aInShared ? 1 : 0)
+                        .i32(tileRows)
+                        .ptr(firstBad));
     }
 
     /**
@@ -65,20 +99,60 @@ final class AlsKernels {
      * const int* order, int nOrder, int k, double lambda, double alpha, const double* gram, int cgSteps,
      * int* firstBad)}. Mirrors the prototype, hence more than seven parameters.
      */
-    void cgRows(Kernel.Launch l, DeviceCsr m, DeviceBuffer src, DeviceBuffer dst, int k, double lambda, double alpha,
-                DeviceBuffer gram, int cgSteps, DeviceBuffer firstBad) {
-        cgRows.launch(l, new Kernel.Args(13).ptr(m.rowPtr).ptr(m.col).ptr(m.val).ptr(src).ptr(dst).ptr(m.order)
-            .i32(m.nonEmptyRows).i32(k).f64(lambda).f64(alpha).ptr(gram).i32(cgSteps).ptr(firstBad));
+    void cgRows(
+            Kernel.Launch l,
+            DeviceCsr m,
+            DeviceBuffer src,
+            DeviceBuffer dst,
+            int k,
+            double lambda,
+            double alpha,
+            DeviceBuffer gram,
+            int cgSteps,
+            DeviceBuffer firstBad) {
+        cgRows.launch(
+                l,
+                new Kernel.Args(13)
+                        .ptr(m.rowPtr)
+                        .ptr(m.col)
+                        .ptr(m.val)
+                        .ptr(src)
+                        .ptr(dst)
+                        .ptr(m.order)
+                        .i32(m.nonEmptyRows)
+                        .i32(k)
+                        .f64(lambda)
+                        .f64(alpha)
+                        .ptr(gram)
+                        .i32(cgSteps)
+                        .ptr(firstBad));
     }
 
     /**
      * {@code squared_error(const long long* rowPtr, const int* col, const float* val, const float* x, const float* y,
      * int rows, int k, int rowsPerBlock, double* partials)}. Mirrors the prototype, hence more than seven parameters.
      */
-    void squaredError(Kernel.Launch l, DeviceCsr m, DeviceBuffer x, DeviceBuffer y, int rows, int k, int rowsPerBlock,
-                      DeviceBuffer partials) {
-        squaredError.launch(l, new Kernel.Args(9).ptr(m.rowPtr).ptr(m.col).ptr(m.val).ptr(x).ptr(y).i32(rows).i32(k)
-            .i32(rowsPerBlock).ptr(partials));
+    void squaredError(
+            Kernel.Launch l,
+            DeviceCsr m,
+            DeviceBuffer x,
+            DeviceBuffer y,
+            int rows,
+            int k,
+            int rowsPerBlock,
+            DeviceBuffer partials) {
+        squaredError.launch(
+                l,
+                new Kernel.Args(9)
+                        .ptr(m.rowPtr)
+                        .ptr(m.col)
+                        .ptr(m.val)
+                        .ptr(x)
+                        .ptr(y)
+                        .i32(rows)
+                        .i32(k)
+                        .i32(rowsPerBlock)
+                        .ptr(partials));
     }
 
     /**
@@ -86,6 +160,7 @@ final class AlsKernels {
      * {@code present} in the layout of {@link Kernel#rowMask}.
      */
     void firstNonFinite(Kernel.Launch l, DeviceBuffer f, long rows, int k, DeviceBuffer present, DeviceBuffer first) {
-        firstNonFinite.launch(l, new Kernel.Args(5).ptr(f).i64(rows).i32(k).ptr(present).ptr(first));
+        firstNonFinite.launch(
+                l, new Kernel.Args(5).ptr(f).i64(rows).i32(k).ptr(present).ptr(first));
     }
 }

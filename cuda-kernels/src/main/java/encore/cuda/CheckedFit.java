@@ -1,10 +1,10 @@
 package encore.cuda;
 
-import encore.als.AlsParams;
-import encore.als.SingularSystemException;
 import encore.als.AlsFit;
+import encore.als.AlsParams;
 import encore.als.HostFit;
 import encore.als.Objective;
+import encore.als.SingularSystemException;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 
@@ -89,8 +89,11 @@ final class CheckedFit implements AlsFit {
             }
             after = onEngine.snapshot(side);
             float[] warm = warmStarts ? SpotCheck.warmStarts(before.data(), sample, params.rank()) : null;
-            failure = backend.check(new SpotCheck.Solution(ratings, src.data(), after.data(), params,
-                onEngine.lastGram()), sample, warm, checkSeed);
+            failure = backend.check(
+                    new SpotCheck.Solution(ratings, src.data(), after.data(), params, onEngine.lastGram()),
+                    sample,
+                    warm,
+                    checkSeed);
         } catch (SingularSystemException e) {
             failure = GpuAlsBackend.singular(e);
         } catch (GpuException | IllegalArgumentException | IllegalStateException e) {
@@ -129,7 +132,9 @@ final class CheckedFit implements AlsFit {
 
     @Override
     public State snapshot() {
-        return onCpu != null ? onCpu.snapshot() : new State(good.users().copy(), good.items().copy());
+        return onCpu != null
+                ? onCpu.snapshot()
+                : new State(good.users().copy(), good.items().copy());
     }
 
     @Override

@@ -4,8 +4,7 @@ import jcuda.driver.CUresult;
 
 /** Checks driver return codes ourselves: JCuda's exception switch is one JVM-wide flag, which a library must not flip. */
 final class Cuda {
-    private Cuda() {
-    }
+    private Cuda() {}
 
     /** Throws a {@link GpuException} naming {@code call} when {@code rc} is not {@code CUDA_SUCCESS}. */
     static void check(int rc, String call) {

@@ -15,8 +15,8 @@ final class DeviceCsr implements AutoCloseable {
     final DeviceBuffer order;
     final int nonEmptyRows;
 
-    private DeviceCsr(Csr host, DeviceBuffer rowPtr, DeviceBuffer col, DeviceBuffer val, DeviceBuffer order,
-                      int nonEmptyRows) {
+    private DeviceCsr(
+            Csr host, DeviceBuffer rowPtr, DeviceBuffer col, DeviceBuffer val, DeviceBuffer order, int nonEmptyRows) {
         this.host = host;
         this.rowPtr = rowPtr;
         this.col = col;

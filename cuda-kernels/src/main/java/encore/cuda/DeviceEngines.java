@@ -17,8 +17,10 @@ final class DeviceEngines<D> {
      * @param als  builds an ALS engine that closes its lease when closed
      * @param topK builds a top-k engine that closes its lease when closed
      */
-    DeviceEngines(SharedDevice<D> device, Function<DeviceLease<D>, GpuAlsBackend.Engine> als,
-                  Function<DeviceLease<D>, GpuTopKScorer.Engine> topK) {
+    DeviceEngines(
+            SharedDevice<D> device,
+            Function<DeviceLease<D>, GpuAlsBackend.Engine> als,
+            Function<DeviceLease<D>, GpuTopKScorer.Engine> topK) {
         this.device = device;
         this.als = als;
         this.topK = topK;
@@ -26,8 +28,10 @@ final class DeviceEngines<D> {
 
     /** The engines of the real GPU: {@link GpuAlsEngine} and {@link GpuTopKEngine} on device 0. */
     static DeviceEngines<GpuDevice> gpu() {
-        return new DeviceEngines<>(new SharedDevice<>(GpuDevice::open, GpuDevice::broken, GpuDevice::close),
-            GpuAlsEngine::new, GpuTopKEngine::new);
+        return new DeviceEngines<>(
+                new SharedDevice<>(GpuDevice::open, GpuDevice::broken, GpuDevice::close),
+                GpuAlsEngine::new,
+                GpuTopKEngine::new);
     }
 
     /** See {@link SharedDevice#probe()}. */

@@ -19,7 +19,7 @@ final class DeviceLease<D> implements AutoCloseable {
 
     /** A lease on a device that whoever opened it closes; closing the lease does nothing to the device. */
     static <D> DeviceLease<D> borrowed(D device) {
-        return new DeviceLease<>(device, () -> { });
+        return new DeviceLease<>(device, () -> {});
     }
 
     /** The device (only while the lease is held). */

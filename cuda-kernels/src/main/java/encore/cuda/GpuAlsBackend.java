@@ -1,10 +1,10 @@
 package encore.cuda;
 
-import encore.als.AlsParams;
-import encore.als.SingularSystemException;
 import encore.als.AlsBackend;
 import encore.als.AlsFit;
+import encore.als.AlsParams;
 import encore.als.EngineOptions;
+import encore.als.SingularSystemException;
 import encore.cpu.CpuBackendProvider;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
@@ -109,15 +109,17 @@ final class GpuAlsBackend implements AlsBackend {
         int k = params.rank();
         if (src.rank() != k || src.rows() != ratings.cols()) {
             throw new IllegalArgumentException("src factors (" + src.rows() + " × " + src.rank() + ") do not match the "
-                + ratings.rows() + " × " + ratings.cols() + " ratings at rank " + k);
+                    + ratings.rows() + " × " + ratings.cols() + " ratings at rank " + k);
         }
         if (warmStart != null && (warmStart.rank() != k || warmStart.rows() != ratings.rows())) {
-            throw new IllegalArgumentException("warmStart has " + warmStart.rows() + " rows at rank "
-                + warmStart.rank() + ", expected " + ratings.rows() + " at rank " + k);
+            throw new IllegalArgumentException("warmStart has " + warmStart.rows() + " rows at rank " + warmStart.rank()
+                    + ", expected " + ratings.rows() + " at rank " + k);
         }
         Engine e = engine.engine();
         if (e != null) {
-            float[] dst = warmStart == null ? new float[ratings.rows() * k] : warmStart.data().clone();
+            float[] dst = warmStart == null
+                    ? new float[ratings.rows() * k]
+                    : warmStart.data().clone();
             if (solveChecked(e, ratings, src.data(), dst, params)) {
                 return presentRows(ratings, dst, k);
             }

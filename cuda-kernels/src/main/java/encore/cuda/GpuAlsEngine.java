@@ -1,8 +1,8 @@
 package encore.cuda;
 
+import encore.als.AlsFit;
 import encore.als.AlsParams;
 import encore.als.SingularSystemException;
-import encore.als.AlsFit;
 import encore.matrix.Csr;
 
 /**
@@ -85,7 +85,7 @@ final class GpuAlsEngine implements GpuAlsBackend.Engine {
         int k = p.rank();
         if (src.length != (long) ratings.cols() * k || dst.length != (long) ratings.rows() * k) {
             throw new IllegalArgumentException("factor arrays do not match the " + ratings.rows() + " × "
-                + ratings.cols() + " ratings at rank " + k);
+                    + ratings.cols() + " ratings at rank " + k);
         }
         requireSupported(p);
         return dev.call(() -> {
@@ -93,8 +93,8 @@ final class GpuAlsEngine implements GpuAlsBackend.Engine {
                 rowWorkspace = new DeviceWorkspace(dev);
             }
             try (DeviceCsr m = DeviceCsr.upload(dev, ratings, true);
-                 DeviceBuffer s = dev.upload(src, "src factors");
-                 DeviceBuffer d = dev.upload(dst, "dst factors")) {
+                    DeviceBuffer s = dev.upload(src, "src factors");
+                    DeviceBuffer d = dev.upload(dst, "dst factors")) {
                 lastKernelMillis = halfIteration(m, s, d, p, rowWorkspace);
                 d.download(dst);
                 return p.implicitPrefs() ? rowWorkspace.downloadGram(k) : null;
@@ -124,10 +124,23 @@ final class GpuAlsEngine implements GpuAlsBackend.Engine {
             if (warmStarts(p)) {
                 int warps = BLOCK / 32;
                 // one warp per row; the blocks stride over the rows, at most 16 per SM
-                int grid = (int) Math.max(1, Math.min((m.nonEmptyRows + warps - 1L) / warps,
-                    (long) dev.info().multiprocessors() * 16));
-                dev.als().cgRows(new Kernel.Launch(grid, BLOCK, 8 * warps * k), m, src, dst, k, p.regParam(),
-                    p.alpha(), gram, p.cgSteps(), bad);
+                int grid = (int) Math.max(
+                        1,
+                        Math.min(
+                                (m.nonEmptyRows + warps - 1L) / warps,
+                                (long) dev.info().multiprocessors() * 16));
+                dev.als()
+                        .cgRows(
+                                new Kernel.Launch(grid, BLOCK, 8 * warps * k),
+                                m,
+                                src,
+                                dst,
+                                k,
+                                p.regParam(),
+                                p.alpha(),
+                                gram,
+                                p.cgSteps(),
+                                bad);
             } else {
                 exactSolve(m, src, dst, p, gram, ws);
             }
@@ -141,8 +154,8 @@ final class GpuAlsEngine implements GpuAlsBackend.Engine {
     }
 
     /** solve_rows over every non-empty row, A in shared memory when it fits, else in a per-block global scratch. */
-    private void exactSolve(DeviceCsr m, DeviceBuffer src, DeviceBuffer dst, AlsParams p, DeviceBuffer gram,
-                            DeviceWorkspace ws) {
+    private void exactSolve(
+            DeviceCsr m, DeviceBuffer src, DeviceBuffer dst, AlsParams p, DeviceBuffer gram, DeviceWorkspace ws) {
         int k = p.rank();
         int tile = tileRows(k);
         long inShared = sharedBytes(k, tile, true);
@@ -153,8 +166,21 @@ final class GpuAlsEngine implements GpuAlsBackend.Engine {
         int perSm = aInShared ? 8 : 4;
         int grid = (int) Math.min(m.nonEmptyRows, (long) dev.info().multiprocessors() * perSm);
         DeviceBuffer scratch = aInShared ? null : ws.scratch(grid, k);
-        dev.als().solveRows(new Kernel.Launch(grid, BLOCK, smem), m, src, dst, k, p.regParam(), p.implicitPrefs(),
-            p.alpha(), gram, scratch, aInShared, tile, ws.status());
+        dev.als()
+                .solveRows(
+                        new Kernel.Launch(grid, BLOCK, smem),
+                        m,
+                        src,
+                        dst,
+                        k,
+                        p.regParam(),
+                        p.implicitPrefs(),
+                        p.alpha(),
+                        gram,
+                        scratch,
+                        aInShared,
+                        tile,
+                        ws.status());
     }
 
     /** YᵀY of the {@code rows} src factors into the workspace's Gram buffer (device). */
@@ -202,11 +228,12 @@ final class GpuAlsEngine implements GpuAlsBackend.Engine {
             int perBlock = 64;
             int blocks = (m.rows() + perBlock - 1) / perBlock;
             try (DeviceCsr d = DeviceCsr.upload(dev, m, false);
-                 DeviceBuffer xb = dev.upload(x, "x factors");
-                 DeviceBuffer yb = dev.upload(y, "y factors");
-                 DeviceBuffer part = dev.alloc(8L * Math.max(1, blocks), "partial sums")) {
-                dev.als().squaredError(new Kernel.Launch(blocks, BLOCK, 8 * BLOCK), d, xb, yb, m.rows(), k, perBlock,
-                    part);
+                    DeviceBuffer xb = dev.upload(x, "x factors");
+                    DeviceBuffer yb = dev.upload(y, "y factors");
+                    DeviceBuffer part = dev.alloc(8L * Math.max(1, blocks), "partial sums")) {
+                dev.als()
+                        .squaredError(
+                                new Kernel.Launch(blocks, BLOCK, 8 * BLOCK), d, xb, yb, m.rows(), k, perBlock, part);
                 double[] s = new double[Math.max(1, blocks)];
                 part.download(s);
                 double sum = 0;

@@ -1,9 +1,9 @@
 package encore.cuda;
 
-import encore.als.AlsParams;
-import encore.als.CpuTopKScorer;
 import encore.als.AlsBackend;
 import encore.als.AlsBackendProvider;
+import encore.als.AlsParams;
+import encore.als.CpuTopKScorer;
 import encore.als.EngineOptions;
 import encore.als.TopKScorer;
 

@@ -32,8 +32,14 @@ public final class GpuDevice implements AutoCloseable {
      *
      * @param computeCapability major · 10 + minor (90 for sm_90)
      */
-    public record Info(String name, int computeCapability, int driverVersion, int multiprocessors, long totalMemory,
-                       int maxSharedPerBlockOptin, int fp64Ratio) {
+    public record Info(
+            String name,
+            int computeCapability,
+            int driverVersion,
+            int multiprocessors,
+            long totalMemory,
+            int maxSharedPerBlockOptin,
+            int fp64Ratio) {
         /** The compute capability's major version (9 for sm_90). */
         public int ccMajor() {
             return computeCapability / 10;
@@ -46,9 +52,16 @@ public final class GpuDevice implements AutoCloseable {
 
         /** "NVIDIA H100 80GB HBM3 (sm_90, 132 SMs, 79.1 GiB, driver 13.0, FP64 1:2)". */
         public String describe() {
-            return String.format(Locale.ROOT, "%s (sm_%d, %d SMs, %.1f GiB, driver %d.%d, FP64 1:%d)", name,
-                computeCapability, multiprocessors, totalMemory / (1024.0 * 1024 * 1024), driverVersion / 1000,
-                driverVersion % 1000 / 10, fp64Ratio);
+            return String.format(
+                    Locale.ROOT,
+                    "%s (sm_%d, %d SMs, %.1f GiB, driver %d.%d, FP64 1:%d)",
+                    name,
+                    computeCapability,
+                    multiprocessors,
+                    totalMemory / (1024.0 * 1024 * 1024),
+                    driverVersion / 1000,
+                    driverVersion % 1000 / 10,
+                    fp64Ratio);
         }
     }
 
@@ -61,8 +74,7 @@ public final class GpuDevice implements AutoCloseable {
     private volatile boolean closed;
 
     /** The loaded kernel modules and their typed launch facades. */
-    private record Modules(CUmodule als, CUmodule topk, AlsKernels alsKernels, TopKKernels topkKernels) {
-    }
+    private record Modules(CUmodule als, CUmodule topk, AlsKernels alsKernels, TopKKernels topkKernels) {}
 
     private GpuDevice(ExecutorService owner, Thread ownerThread, CUdevice device, Info info, Modules modules) {
         this.owner = owner;
@@ -114,8 +126,12 @@ public final class GpuDevice implements AutoCloseable {
         require(JCudaDriver.cuDeviceGet(dev, 0), "cuDeviceGet");
         Info info = describe(dev, driver);
         if (info.computeCapability() < MIN_CC) {
-            throw new GpuUnavailableException(String.format(Locale.ROOT, "%s has compute capability %d.%d; Encore's "
-                + "kernels need 7.5 (Turing) or newer", info.name(), info.ccMajor(), info.ccMinor()));
+            throw new GpuUnavailableException(String.format(
+                    Locale.ROOT,
+                    "%s has compute capability %d.%d; Encore's " + "kernels need 7.5 (Turing) or newer",
+                    info.name(),
+                    info.ccMajor(),
+                    info.ccMinor()));
         }
         CUcontext ctx = new CUcontext();
         require(JCudaDriver.cuDevicePrimaryCtxRetain(ctx, dev), "cuDevicePrimaryCtxRetain");
@@ -125,8 +141,11 @@ public final class GpuDevice implements AutoCloseable {
             require(JCudaDriver.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
             als = loadModule(KernelImages.ALS);
             topk = loadModule(KernelImages.TOPK);
-            Modules m = new Modules(als, topk, AlsKernels.load(als, info.maxSharedPerBlockOptin()),
-                TopKKernels.load(topk, info.maxSharedPerBlockOptin()));
+            Modules m = new Modules(
+                    als,
+                    topk,
+                    AlsKernels.load(als, info.maxSharedPerBlockOptin()),
+                    TopKKernels.load(topk, info.maxSharedPerBlockOptin()));
             return new GpuDevice(owner, ownerThread, dev, info, m);
         } catch (GpuUnavailableException | RuntimeException e) {
             for (CUmodule m : new CUmodule[] {als, topk}) {
@@ -148,21 +167,26 @@ public final class GpuDevice implements AutoCloseable {
             throw new GpuUnavailableException(GpuProbe.nativesFailure());
         }
         switch (rc) {
-            case 0 -> { }
+            case 0 -> {}
             case 100 -> throw new GpuUnavailableException("no CUDA device (cuInit: CUDA_ERROR_NO_DEVICE)");
-            case 34 -> throw new GpuUnavailableException("no CUDA driver: only the toolkit's stub libcuda is on the "
-                + "library path (cuInit: CUDA_ERROR_STUB_LIBRARY)");
-            case 35 -> throw new GpuUnavailableException("the CUDA driver is older than the runtime JCuda needs "
-                + "(cuInit: CUDA_ERROR_INSUFFICIENT_DRIVER)");
+            case 34 ->
+                throw new GpuUnavailableException("no CUDA driver: only the toolkit's stub libcuda is on the "
+                        + "library path (cuInit: CUDA_ERROR_STUB_LIBRARY)");
+            case 35 ->
+                throw new GpuUnavailableException("the CUDA driver is older than the runtime JCuda needs "
+                        + "(cuInit: CUDA_ERROR_INSUFFICIENT_DRIVER)");
             default -> throw new GpuUnavailableException("cuInit failed: " + Cuda.describe(rc));
         }
         int[] v = new int[1];
         require(JCudaDriver.cuDriverGetVersion(v), "cuDriverGetVersion");
         int driver = v[0];
         if (driver < KernelImages.MIN_DRIVER) {
-            throw new GpuUnavailableException(String.format(Locale.ROOT, "CUDA driver %d.%d is older than 13.0: the "
-                + "kernels are built by nvcc 13 (PTX ISA 9.0) and need driver r580 or newer", driver / 1000,
-                driver % 1000 / 10));
+            throw new GpuUnavailableException(String.format(
+                    Locale.ROOT,
+                    "CUDA driver %d.%d is older than 13.0: the "
+                            + "kernels are built by nvcc 13 (PTX ISA 9.0) and need driver r580 or newer",
+                    driver / 1000,
+                    driver % 1000 / 10));
         }
         return driver;
     }
@@ -176,12 +200,15 @@ public final class GpuDevice implements AutoCloseable {
         }
         long[] mem = new long[1];
         require(JCudaDriver.cuDeviceTotalMem(mem, dev), "cuDeviceTotalMem");
-        return new Info(new String(nameBytes, 0, len, StandardCharsets.UTF_8),
-            attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR) * 10
-                + attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR), driver,
-            attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT), mem[0],
-            attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN),
-            attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_SINGLE_TO_DOUBLE_PRECISION_PERF_RATIO));
+        return new Info(
+                new String(nameBytes, 0, len, StandardCharsets.UTF_8),
+                attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR) * 10
+                        + attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR),
+                driver,
+                attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT),
+                mem[0],
+                attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN),
+                attr(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_SINGLE_TO_DOUBLE_PRECISION_PERF_RATIO));
     }
 
     private static CUmodule loadModule(String name) throws GpuUnavailableException {
@@ -285,8 +312,14 @@ public final class GpuDevice implements AutoCloseable {
         long[] total = new long[1];
         Cuda.check(JCudaDriver.cuMemGetInfo(free, total), "cuMemGetInfo");
         if (bytes > free[0]) {
-            throw new GpuException(2, String.format(Locale.ROOT, "not enough GPU memory for %s: %.1f MiB needed, "
-                + "%.1f MiB free", what, bytes / 1048576.0, free[0] / 1048576.0));
+            throw new GpuException(
+                    2,
+                    String.format(
+                            Locale.ROOT,
+                            "not enough GPU memory for %s: %.1f MiB needed, " + "%.1f MiB free",
+                            what,
+                            bytes / 1048576.0,
+                            free[0] / 1048576.0));
         }
         CUdeviceptr p = new CUdeviceptr();
         Cuda.check(JCudaDriver.cuMemAlloc(p, Math.max(bytes, 4)), "cuMemAlloc(" + bytes + " bytes for " + what + ")");

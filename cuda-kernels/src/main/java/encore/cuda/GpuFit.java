@@ -1,7 +1,6 @@
 package encore.cuda;
 
 import encore.als.AlsParams;
-import encore.als.AlsFit;
 import encore.als.HostFit;
 import encore.als.Objective;
 import encore.matrix.Csr;

@@ -15,8 +15,14 @@ import java.util.List;
  */
 public record GpuProbe(String reason, GpuDevice.Info info) {
     /** Where {@code libcuda.so.1} is looked for after {@code LD_LIBRARY_PATH}. */
-    private static final List<String> DRIVER_DIRS = List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib",
-        "/lib/x86_64-linux-gnu", "/usr/lib/wsl/lib", "/usr/local/nvidia/lib64", "/usr/lib/aarch64-linux-gnu");
+    private static final List<String> DRIVER_DIRS = List.of(
+            "/usr/lib/x86_64-linux-gnu",
+            "/usr/lib64",
+            "/usr/lib",
+            "/lib/x86_64-linux-gnu",
+            "/usr/lib/wsl/lib",
+            "/usr/local/nvidia/lib64",
+            "/usr/lib/aarch64-linux-gnu");
 
     /** Runs the probe. */
     public static GpuProbe run() {
@@ -35,11 +41,12 @@ public record GpuProbe(String reason, GpuDevice.Info info) {
         String lib = findLibcuda();
         if (lib == null) {
             return "no CUDA driver: libcuda.so.1 was not found (LD_LIBRARY_PATH, /usr/lib/x86_64-linux-gnu, "
-                + "/usr/lib64, /usr/lib/wsl/lib)";
+                    + "/usr/lib64, /usr/lib/wsl/lib)";
         }
         return "JCuda's driver natives did not load although " + lib + " exists: java.io.tmpdir ("
-            + System.getProperty("java.io.tmpdir") + ") must be writable and allow executables, and the driver must "
-            + "match this machine (" + System.getProperty("os.arch") + ")";
+                + System.getProperty("java.io.tmpdir")
+                + ") must be writable and allow executables, and the driver must "
+                + "match this machine (" + System.getProperty("os.arch") + ")";
     }
 
     private static String findLibcuda() {

@@ -1,10 +1,10 @@
 package encore.cuda;
 
 import encore.als.Als;
+import encore.als.AlsFit;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
 import encore.als.FitResult;
-import encore.als.AlsFit;
 import encore.data.Interactions;
 import encore.data.LabelIndex;
 import encore.matrix.Csr;
@@ -38,6 +38,7 @@ public final class GpuSelfTest {
     static final int[] RANKS = {8, 10, 16, 32, 64, 100, 128, 256};
     /** Factors after 5 full iterations (rounding differences compound through the iterations). */
     static final double FIT_TOL = 1e-2;
+
     static final int THREADS = Runtime.getRuntime().availableProcessors();
 
     private final PrintWriter out;
@@ -105,11 +106,17 @@ public final class GpuSelfTest {
         if (!ok) {
             failures++;
         }
-        String[] row = {name, String.valueOf(f), implicit ? "implicit" : "explicit", r[0], r[1], r[2],
-            String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e6)};
+        String[] row = {
+            name,
+            String.valueOf(f),
+            implicit ? "implicit" : "explicit",
+            r[0],
+            r[1],
+            r[2],
+            String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e6)
+        };
         rows.add(row);
-        out.printf(Locale.ROOT, "  %-22s f=%-4s %-8s %-12s %-10s %s%n", row[0], row[1], row[2], row[3], row[4],
-            row[5]);
+        out.printf(Locale.ROOT, "  %-22s f=%-4s %-8s %-12s %-10s %s%n", row[0], row[1], row[2], row[3], row[4], row[5]);
         out.flush();
     }
 
@@ -136,15 +143,22 @@ public final class GpuSelfTest {
     private static String[] fitCase(boolean implicit, boolean quick) {
         Csr ui = SyntheticMatrix.random(quick ? 2000 : 20_000, quick ? 1500 : 8000, quick ? 40_000 : 600_000, 2, 11);
         Interactions train = new Interactions(labels("u", ui.rows()), labels("i", ui.cols()), ui, ui.transpose());
-        AlsParams p = AlsParams.builder().rank(32).maxIter(5).regParam(0.05).implicitPrefs(implicit).alpha(1).build();
+        AlsParams p = AlsParams.builder()
+                .rank(32)
+                .maxIter(5)
+                .regParam(0.05)
+                .implicitPrefs(implicit)
+                .alpha(1)
+                .build();
         Als als = Als.with(p).threads(THREADS);
         AlsModel cpu = als.backend("cpu").fit(train).model();
         FitResult gpu = als.backend("gpu").fit(train);
         if (!gpu.engine().equals("gpu")) {
             return new String[] {"-", "-", "FAIL the fit ran on " + gpu.engine() + ": " + gpu.fallbackReason()};
         }
-        double worst = Math.max(worstRowError(gpu.model().userFactors(), cpu.userFactors()),
-            worstRowError(gpu.model().itemFactors(), cpu.itemFactors()));
+        double worst = Math.max(
+                worstRowError(gpu.model().userFactors(), cpu.userFactors()),
+                worstRowError(gpu.model().itemFactors(), cpu.itemFactors()));
         return verdict(worst, FIT_TOL, "");
     }
 
@@ -176,25 +190,27 @@ public final class GpuSelfTest {
     private static String[] leakCase(GpuDevice dev, int cycles) {
         Csr ui = SyntheticMatrix.random(300, 200, 3000, 2, 13);
         Csr iu = ui.transpose();
-        AlsParams p = AlsParams.builder().rank(16).regParam(0.05).implicitPrefs(true).build();
+        AlsParams p =
+                AlsParams.builder().rank(16).regParam(0.05).implicitPrefs(true).build();
         twoIterations(dev, ui, iu, p);
         long before = dev.freeMemory();
         for (int c = 0; c < cycles; c++) {
             twoIterations(dev, ui, iu, p);
         }
         long lost = before - dev.freeMemory();
-        return new String[] {lost + " B", "0 B", lost <= 0 ? "ok (" + cycles + " cycles)" : "FAIL device memory "
-            + "not returned"};
+        return new String[] {
+            lost + " B", "0 B", lost <= 0 ? "ok (" + cycles + " cycles)" : "FAIL device memory " + "not returned"
+        };
     }
 
     private static void twoIterations(GpuDevice dev, Csr ui, Csr iu, AlsParams p) {
         int k = p.rank();
         float[] u = new float[ui.rows() * k];
         Arrays.fill(u, 0.1f);
-        AlsFit.State initial = new AlsFit.State(Factors.wrap(u, ui.rows(), k, nonEmpty(ui)),
-            Factors.zeros(iu.rows(), k, nonEmpty(iu)));
+        AlsFit.State initial = new AlsFit.State(
+                Factors.wrap(u, ui.rows(), k, nonEmpty(ui)), Factors.zeros(iu.rows(), k, nonEmpty(iu)));
         try (GpuAlsEngine e = new GpuAlsEngine(DeviceLease.borrowed(dev));
-             AlsFit fit = e.startFit(ui, iu, initial, p)) {
+                AlsFit fit = e.startFit(ui, iu, initial, p)) {
             for (int i = 0; i < 2; i++) {
                 fit.solveItems();
                 fit.solveUsers();

@@ -16,6 +16,7 @@ import java.util.Arrays;
 final class GpuTopKEngine implements GpuTopKScorer.Engine {
     /** Device bytes for one batch's result lists. */
     static final long RESULT_BUDGET = 512L << 20;
+
     private static final int TK_D = 32;
     private static final int TK_ISTRIDE = 132;
     private static final int TK_CAP = 192;
@@ -91,11 +92,11 @@ final class GpuTopKEngine implements GpuTopKScorer.Engine {
         int[] allowed = Kernel.rowMask(candidates.present(), candidates.rows());
         dev.call(() -> {
             try (DeviceBuffer qb = dev.upload(queries.data(), "query factors");
-                 DeviceBuffer cb = dev.upload(candidates.data(), "candidate factors");
-                 DeviceBuffer ab = dev.upload(allowed, "candidate mask");
-                 DeviceCsr ex = exclude == null ? null : DeviceCsr.upload(dev, exclude, false)) {
-                lastKernelMillis = batches(new Resident(qb, cb, ab, ex, candidates.rows(), queries.rank()), active, ut,
-                    out);
+                    DeviceBuffer cb = dev.upload(candidates.data(), "candidate factors");
+                    DeviceBuffer ab = dev.upload(allowed, "candidate mask");
+                    DeviceCsr ex = exclude == null ? null : DeviceCsr.upload(dev, exclude, false)) {
+                lastKernelMillis =
+                        batches(new Resident(qb, cb, ab, ex, candidates.rows(), queries.rank()), active, ut, out);
             }
             return null;
         });
@@ -103,9 +104,13 @@ final class GpuTopKEngine implements GpuTopKScorer.Engine {
     }
 
     /** What every batch of a call reads on the device. */
-    private record Resident(DeviceBuffer queries, DeviceBuffer candidates, DeviceBuffer allowed, DeviceCsr exclude,
-                            int nCandidates, int rank) {
-    }
+    private record Resident(
+            DeviceBuffer queries,
+            DeviceBuffer candidates,
+            DeviceBuffer allowed,
+            DeviceCsr exclude,
+            int nCandidates,
+            int rank) {}
 
     /** Runs the active queries in batches of whole user tiles (owner thread); returns the kernel milliseconds. */
     private float batches(Resident in, Active active, int ut, Lists out) {
@@ -116,18 +121,31 @@ final class GpuTopKEngine implements GpuTopKScorer.Engine {
         int cap = Math.min(batch, Math.max(1, total));
         float ms = 0;
         try (DeviceBuffer ub = dev.alloc(4L * cap, "query list");
-             DeviceBuffer oi = dev.alloc(4L * cap * kk, "result ids");
-             DeviceBuffer os = dev.alloc(4L * cap * kk, "result scores");
-             DeviceBuffer oc = dev.alloc(4L * cap, "result counts");
-             GpuDevice.Timer timer = dev.new Timer()) {
+                DeviceBuffer oi = dev.alloc(4L * cap * kk, "result ids");
+                DeviceBuffer os = dev.alloc(4L * cap * kk, "result scores");
+                DeviceBuffer oc = dev.alloc(4L * cap, "result counts");
+                GpuDevice.Timer timer = dev.new Timer()) {
             for (int b0 = 0; b0 < total; b0 += batch) {
                 int m = Math.min(batch, total - b0);
                 ub.upload(Arrays.copyOfRange(active.queries(), b0, b0 + m));
                 oc.fill32(0);
                 timer.start();
-                dev.topk().topkUsers(new Kernel.Launch((m + ut - 1) / ut, ut * 8, (int) sharedBytes(ut, kk)),
-                    in.queries(), ub, m, in.candidates(), in.nCandidates(), in.rank(), in.allowed(), in.exclude(), kk,
-                    ut, oi, os, oc);
+                dev.topk()
+                        .topkUsers(
+                                new Kernel.Launch((m + ut - 1) / ut, ut * 8, (int) sharedBytes(ut, kk)),
+                                in.queries(),
+                                ub,
+                                m,
+                                in.candidates(),
+                                in.nCandidates(),
+                                in.rank(),
+                                in.allowed(),
+                                in.exclude(),
+                                kk,
+                                ut,
+                                oi,
+                                os,
+                                oc);
                 ms += timer.stopMillis();
                 collect(oi, os, oc, m, Arrays.copyOfRange(active.positions(), b0, b0 + m), out);
             }
@@ -136,8 +154,7 @@ final class GpuTopKEngine implements GpuTopKScorer.Engine {
     }
 
     /** Copies a batch's {@code m} lists into their result rows {@code positions}. */
-    private static void collect(DeviceBuffer oi, DeviceBuffer os, DeviceBuffer oc, int m, int[] positions,
-                                Lists out) {
+    private static void collect(DeviceBuffer oi, DeviceBuffer os, DeviceBuffer oc, int m, int[] positions, Lists out) {
         int kk = out.k();
         int[] bi = new int[m * kk];
         float[] bs = new float[m * kk];

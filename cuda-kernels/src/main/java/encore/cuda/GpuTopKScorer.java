@@ -186,8 +186,15 @@ final class GpuTopKScorer implements TopKScorer {
             }
             double best = exact[eligible - 1 - j];
             if (s < best - 2 * tol) {
-                return String.format(Locale.ROOT, "query %d position %d: item %d scores %.7g, but the exact %d-th "
-                    + "best is %.7g", query, j, id, s, j + 1, best);
+                return String.format(
+                        Locale.ROOT,
+                        "query %d position %d: item %d scores %.7g, but the exact %d-th " + "best is %.7g",
+                        query,
+                        j,
+                        id,
+                        s,
+                        j + 1,
+                        best);
             }
         }
         return null;

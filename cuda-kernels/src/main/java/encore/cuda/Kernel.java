@@ -21,8 +21,7 @@ final class Kernel {
     static final int STATIC_SHARED_RESERVE = 256;
 
     /** Grid and block size (1-D) and dynamic shared memory of one launch. */
-    record Launch(int grid, int block, int sharedBytes) {
-    }
+    record Launch(int grid, int block, int sharedBytes) {}
 
     /** Kernel arguments in prototype order, each packed as its C parameter type. */
     static final class Args {
@@ -82,16 +81,20 @@ final class Kernel {
         CUfunction f = new CUfunction();
         GpuDevice.require(JCudaDriver.cuModuleGetFunction(f, m, name), "cuModuleGetFunction(" + name + ")");
         int[] staticBytes = new int[1];
-        GpuDevice.require(JCudaDriver.cuFuncGetAttribute(staticBytes,
-            CUfunction_attribute.CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES, f), "cuFuncGetAttribute(" + name
-            + ", static shared memory)");
+        GpuDevice.require(
+                JCudaDriver.cuFuncGetAttribute(
+                        staticBytes, CUfunction_attribute.CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES, f),
+                "cuFuncGetAttribute(" + name + ", static shared memory)");
         if (staticBytes[0] > STATIC_SHARED_RESERVE) {
             throw new GpuUnavailableException("kernel " + name + " uses " + staticBytes[0] + " bytes of static shared "
-                + "memory, more than the " + STATIC_SHARED_RESERVE + " reserved");
+                    + "memory, more than the " + STATIC_SHARED_RESERVE + " reserved");
         }
-        GpuDevice.require(JCudaDriver.cuFuncSetAttribute(f,
-            CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, maxSharedOptin - staticBytes[0]),
-            "cuFuncSetAttribute(" + name + ", max dynamic shared memory)");
+        GpuDevice.require(
+                JCudaDriver.cuFuncSetAttribute(
+                        f,
+                        CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                        maxSharedOptin - staticBytes[0]),
+                "cuFuncSetAttribute(" + name + ", max dynamic shared memory)");
         return new Kernel(f, name);
     }
 
@@ -104,8 +107,9 @@ final class Kernel {
         if (l.grid() <= 0) {
             return;
         }
-        Cuda.check(JCudaDriver.cuLaunchKernel(fn, l.grid(), 1, 1, l.block(), 1, 1, l.sharedBytes(), null, packed,
-            null), "launch " + name);
+        Cuda.check(
+                JCudaDriver.cuLaunchKernel(fn, l.grid(), 1, 1, l.block(), 1, 1, l.sharedBytes(), null, packed, null),
+                "launch " + name);
         Cuda.check(JCudaDriver.cuCtxSynchronize(), name);
     }
 

@@ -41,8 +41,14 @@ final class KernelCases {
         for (int i = 0; i < src.length; i++) {
             src[i] = (float) (rng.nextGaussian() / Math.sqrt(f));
         }
-        AlsParams p = AlsParams.builder().rank(f).regParam(0.05).implicitPrefs(implicit).alpha(2)
-            .solver(cg ? AlsParams.Solver.CG : AlsParams.Solver.CHOLESKY).cgSteps(3).build();
+        AlsParams p = AlsParams.builder()
+                .rank(f)
+                .regParam(0.05)
+                .implicitPrefs(implicit)
+                .alpha(2)
+                .solver(cg ? AlsParams.Solver.CG : AlsParams.Solver.CHOLESKY)
+                .cgSteps(3)
+                .build();
         // CG warm-starts from dst: random factors in rows with entries; every other output is poisoned (NaN)
         float[] warm = poisoned(m.rows() * f);
         for (int r = 0; cg && r < m.rows(); r++) {
@@ -71,8 +77,9 @@ final class KernelCases {
         List<int[]> entries = new ArrayList<>();
         for (int r = 0; r < rowsN; r++) {
             int len = r == 0 || r == rowsN - 1 ? 0 : r == 1 ? 1 : r == rowsN - 2 ? longRow : 1 + rng.nextInt(100);
-            int[] cs = len == longRow ? IntStream.range(0, cols).toArray()
-                : rng.ints(len * 2L, 0, cols).distinct().limit(len).sorted().toArray();
+            int[] cs = len == longRow
+                    ? IntStream.range(0, cols).toArray()
+                    : rng.ints(len * 2L, 0, cols).distinct().limit(len).sorted().toArray();
             entries.add(cs);
         }
         int nnz = entries.stream().mapToInt(a -> a.length).sum();
@@ -123,15 +130,17 @@ final class KernelCases {
             }
         }
         if (s.params().solver() == AlsParams.Solver.CG) {
-            return GpuSelfTest.verdict(worst, SpotCheck.CG_TOLERANCE, String.format(Locale.ROOT, " (%.1f ms kernels)",
-                kernelMs));
+            return GpuSelfTest.verdict(
+                    worst, SpotCheck.CG_TOLERANCE, String.format(Locale.ROOT, " (%.1f ms kernels)", kernelMs));
         }
         if (worstResidual > SpotCheck.TOLERANCE) {
-            return new String[] {GpuSelfTest.sci(worstResidual), GpuSelfTest.sci(SpotCheck.TOLERANCE),
-                "FAIL residual"};
+            return new String[] {GpuSelfTest.sci(worstResidual), GpuSelfTest.sci(SpotCheck.TOLERANCE), "FAIL residual"};
         }
-        return GpuSelfTest.verdict(worst, SOLVE_TOL, String.format(Locale.ROOT, " (residual %s, %.1f ms kernels)",
-            GpuSelfTest.sci(worstResidual), kernelMs));
+        return GpuSelfTest.verdict(
+                worst,
+                SOLVE_TOL,
+                String.format(
+                        Locale.ROOT, " (residual %s, %.1f ms kernels)", GpuSelfTest.sci(worstResidual), kernelMs));
     }
 
     /** max |G − YᵀY| / max |YᵀY| against a double reference (∞ when the engine gave no Gram). */
@@ -230,9 +239,15 @@ final class KernelCases {
                 same++;
             }
         }
-        return new String[] {String.format(Locale.ROOT, "%d/%d", same, users), GpuSelfTest.sci(GpuTopKScorer.TIE),
-            String.format(Locale.ROOT, "ok (1000 users checked; %d lists identical to the CPU's; %.1f ms kernel)",
-                same, gpu.lastTopKKernelMillis())};
+        return new String[] {
+            String.format(Locale.ROOT, "%d/%d", same, users),
+            GpuSelfTest.sci(GpuTopKScorer.TIE),
+            String.format(
+                    Locale.ROOT,
+                    "ok (1000 users checked; %d lists identical to the CPU's; %.1f ms kernel)",
+                    same,
+                    gpu.lastTopKKernelMillis())
+        };
     }
 
     /** Rows 0 … n−1 except those ≡ {@code skip} (mod {@code every}). */

@@ -14,13 +14,12 @@ final class KernelImages {
     /** The oldest driver the images load on: {@code cuDriverGetVersion} 13000 = CUDA 13.0. */
     static final int MIN_DRIVER = 13000;
 
-    private KernelImages() {
-    }
+    private KernelImages() {}
 
     /** Whether both images are in the jar (false when the build found no nvcc). */
     static boolean present() {
         return KernelImages.class.getResource(resource(ALS)) != null
-            && KernelImages.class.getResource(resource(TOPK)) != null;
+                && KernelImages.class.getResource(resource(TOPK)) != null;
     }
 
     /** The bytes of one image. */
@@ -28,7 +27,7 @@ final class KernelImages {
         try (InputStream in = KernelImages.class.getResourceAsStream(resource(name))) {
             if (in == null) {
                 throw new IllegalStateException("kernels not built: " + resource(name) + " is missing from the jar "
-                    + "(nvcc was not found when encore-cuda was built)");
+                        + "(nvcc was not found when encore-cuda was built)");
             }
             return in.readAllBytes();
         } catch (IOException e) {

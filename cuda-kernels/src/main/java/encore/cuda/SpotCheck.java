@@ -45,11 +45,9 @@ final class SpotCheck {
      * @param dst     the engine's result
      * @param gram    the YᵀY the engine used (implicit), else null
      */
-    record Solution(Csr ratings, float[] src, float[] dst, AlsParams params, double[] gram) {
-    }
+    record Solution(Csr ratings, float[] src, float[] dst, AlsParams params, double[] gram) {}
 
-    private SpotCheck() {
-    }
+    private SpotCheck() {}
 
     /** The rows to check: the longest non-empty row, then random non-empty rows (seeded), SAMPLE in all. */
     static int[] sample(Csr ratings, long seed) {
@@ -127,8 +125,13 @@ final class SpotCheck {
         for (int row : rows) {
             double rel = relativeResidual(s, row, ax);
             if (!(rel <= TOLERANCE)) {
-                return String.format(Locale.ROOT, "row %d (%d entries) fails the CPU check: relative residual %.3g "
-                    + "> %.0e", row, ratings.rowLength(row), rel, TOLERANCE);
+                return String.format(
+                        Locale.ROOT,
+                        "row %d (%d entries) fails the CPU check: relative residual %.3g " + "> %.0e",
+                        row,
+                        ratings.rowLength(row),
+                        rel,
+                        TOLERANCE);
             }
         }
         return null;
@@ -166,8 +169,13 @@ final class SpotCheck {
             }
             double rel = Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
             if (!(rel <= CG_TOLERANCE)) {
-                return String.format(Locale.ROOT, "row %d (%d entries) differs from the CPU engine's CG by %.3g "
-                    + "(relative) > %.0e", rows[s], ratings.rowLength(rows[s]), rel, CG_TOLERANCE);
+                return String.format(
+                        Locale.ROOT,
+                        "row %d (%d entries) differs from the CPU engine's CG by %.3g " + "(relative) > %.0e",
+                        rows[s],
+                        ratings.rowLength(rows[s]),
+                        rel,
+                        CG_TOLERANCE);
             }
         }
         return null;
@@ -280,7 +288,8 @@ final class SpotCheck {
             err += (s - gtv[a]) * (s - gtv[a]);
         }
         double rel = Math.sqrt(err) / (yNorm2 * Math.sqrt(k) + Double.MIN_NORMAL);
-        return rel <= GRAM_TOLERANCE ? null
-            : String.format(Locale.ROOT, "the Gram matrix YᵀY fails the CPU check: relative error %.3g", rel);
+        return rel <= GRAM_TOLERANCE
+                ? null
+                : String.format(Locale.ROOT, "the Gram matrix YᵀY fails the CPU check: relative error %.3g", rel);
     }
 }

@@ -11,8 +11,7 @@ import java.util.SplittableRandom;
  * (col = ⌊cols · u^skew⌋), values 1 + a geometric play count.
  */
 public final class SyntheticMatrix {
-    private SyntheticMatrix() {
-    }
+    private SyntheticMatrix() {}
 
     /**
      * A rows × cols matrix with about {@code nnz} entries (duplicates within a row are merged away, so slightly

@@ -24,11 +24,37 @@ final class TopKKernels {
      * float* outScores, int* outCount)}; {@code seen} (its {@code rowPtr} and {@code col}) may be null for no
      * exclusion. Mirrors the prototype, hence more than seven parameters.
      */
-    void topkUsers(Kernel.Launch l, DeviceBuffer uf, DeviceBuffer users, int nUsers, DeviceBuffer itf, int nItems,
-                   int f, DeviceBuffer allowed, DeviceCsr seen, int k, int ut, DeviceBuffer outIds,
-                   DeviceBuffer outScores, DeviceBuffer outCount) {
-        topkUsers.launch(l, new Kernel.Args(14).ptr(uf).ptr(users).i32(nUsers).ptr(itf).i32(nItems).i32(f)
-            .ptr(allowed).ptr(seen == null ? null : seen.rowPtr).ptr(seen == null ? null : seen.col).i32(k).i32(ut)
-            .ptr(outIds).ptr(outScores).ptr(outCount));
+    void topkUsers(
+            Kernel.Launch l,
+            DeviceBuffer uf,
+            DeviceBuffer users,
+            int nUsers,
+            DeviceBuffer itf,
+            int nItems,
+            int f,
+            DeviceBuffer allowed,
+            DeviceCsr seen,
+            int k,
+            int ut,
+            DeviceBuffer outIds,
+            DeviceBuffer outScores,
+            DeviceBuffer outCount) {
+        topkUsers.launch(
+                l,
+                new Kernel.Args(14)
+                        .ptr(uf)
+                        .ptr(users)
+                        .i32(nUsers)
+                        .ptr(itf)
+                        .i32(nItems)
+                        .i32(f)
+                        .ptr(allowed)
+                        .ptr(seen == null ? null : seen.rowPtr)
+                        .ptr(seen == null ? null : seen.col)
+                        .i32(k)
+                        .i32(ut)
+                        .ptr(outIds)
+                        .ptr(outScores)
+                        .ptr(outCount));
     }
 }

@@ -1,8 +1,8 @@
 package encore.cuda;
 
+import encore.als.AlsFit;
 import encore.als.AlsParams;
 import encore.als.Recommendations;
-import encore.als.AlsFit;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 
@@ -62,8 +62,8 @@ public final class UncheckedGpu implements AutoCloseable {
      * The scorer's spot-check of a top-k result ({@code GpuTopKScorer.check}: a seeded sample of rows recomputed in
      * double): null when it passes, else what failed.
      */
-    public static String checkTopK(Recommendations r, Factors queries, Factors candidates, int k, Csr exclude,
-                                   int[] rows, long seed) {
+    public static String checkTopK(
+            Recommendations r, Factors queries, Factors candidates, int k, Csr exclude, int[] rows, long seed) {
         return GpuTopKScorer.check(r, new GpuTopKScorer.Call(queries, candidates, k, exclude, rows), seed);
     }
 

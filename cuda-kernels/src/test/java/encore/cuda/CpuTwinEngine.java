@@ -1,9 +1,9 @@
 package encore.cuda;
 
-import encore.als.AlsParams;
-import encore.als.SingularSystemException;
 import encore.als.AlsFit;
+import encore.als.AlsParams;
 import encore.als.Objective;
+import encore.als.SingularSystemException;
 import encore.cpu.CpuHalfIteration;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
@@ -17,7 +17,15 @@ import java.util.function.IntPredicate;
  * backend's tests. It counts what the checked fit asks of its fit handle.
  */
 final class CpuTwinEngine implements GpuAlsBackend.Engine {
-    enum Fault { NONE, THROW_STICKY, PERTURB_LONGEST_ROW, PERTURB_GRAM, NAN_ROW, REPORT_SINGULAR, FAIL_START }
+    enum Fault {
+        NONE,
+        THROW_STICKY,
+        PERTURB_LONGEST_ROW,
+        PERTURB_GRAM,
+        NAN_ROW,
+        REPORT_SINGULAR,
+        FAIL_START
+    }
 
     private static final int THREADS = 2;
 
@@ -109,7 +117,7 @@ final class CpuTwinEngine implements GpuAlsBackend.Engine {
             }
             case PERTURB_GRAM -> gram[0] *= 1.001;
             case NAN_ROW -> dst[longest * k + k - 1] = Float.NaN;
-            default -> { }
+            default -> {}
         }
     }
 

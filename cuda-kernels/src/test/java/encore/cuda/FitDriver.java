@@ -1,9 +1,9 @@
 package encore.cuda;
 
-import encore.als.AlsException;
-import encore.als.AlsParams;
 import encore.als.AlsBackend;
+import encore.als.AlsException;
 import encore.als.AlsFit;
+import encore.als.AlsParams;
 import encore.data.Interactions;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
@@ -18,19 +18,21 @@ import java.util.SplittableRandom;
  * comparisons here only need both runs to start from the same factors.)
  */
 final class FitDriver {
-    private FitDriver() {
-    }
+    private FitDriver() {}
 
     /** Fits {@code t} on {@code backend} and closes it; returns the final factors. */
     static AlsFit.State fit(AlsBackend backend, Interactions t, AlsParams p) {
-        try (backend; AlsFit fit = backend.startFit(t.userItems(), t.itemUsers(), initial(t, p), p)) {
+        try (backend;
+                AlsFit fit = backend.startFit(t.userItems(), t.itemUsers(), initial(t, p), p)) {
             for (int it = 1; it <= p.maxIter(); it++) {
                 fit.solveItems();
                 fit.solveUsers();
                 for (AlsFit.Side side : AlsFit.Side.values()) {
                     if (fit.firstNonFinite(side) >= 0) {
-                        throw new AlsException(side.noun() + " " + fit.firstNonFinite(side) + " is not finite after "
-                            + "iteration " + it, null);
+                        throw new AlsException(
+                                side.noun() + " " + fit.firstNonFinite(side) + " is not finite after " + "iteration "
+                                        + it,
+                                null);
                     }
                 }
             }
@@ -40,8 +42,8 @@ final class FitDriver {
 
     /** Unit Gaussian vectors for the rows with ratings (both sides: CG warm-starts from the items' factors). */
     static AlsFit.State initial(Interactions t, AlsParams p) {
-        return new AlsFit.State(unitRows(t.userItems(), p.rank(), p.seed()), unitRows(t.itemUsers(), p.rank(),
-            p.seed() + 1));
+        return new AlsFit.State(
+                unitRows(t.userItems(), p.rank(), p.seed()), unitRows(t.itemUsers(), p.rank(), p.seed() + 1));
     }
 
     static Factors unitRows(Csr ratings, int k, long seed) {

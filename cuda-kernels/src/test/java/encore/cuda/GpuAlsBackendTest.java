@@ -1,11 +1,11 @@
 package encore.cuda;
 
-import encore.als.AlsException;
-import encore.als.AlsParams;
-import encore.als.SingularSystemException;
 import encore.als.AlsBackend;
+import encore.als.AlsException;
 import encore.als.AlsFit;
+import encore.als.AlsParams;
 import encore.als.EngineOptions;
+import encore.als.SingularSystemException;
 import encore.cpu.CpuBackendProvider;
 import encore.data.Interactions;
 import encore.data.LabelIndex;
@@ -45,8 +45,12 @@ class GpuAlsBackendTest {
                 }
             }
         }
-        Csr ui = Csr.fromCoordinates(users, items, java.util.Arrays.copyOf(r, q), java.util.Arrays.copyOf(c, q),
-            java.util.Arrays.copyOf(v, q));
+        Csr ui = Csr.fromCoordinates(
+                users,
+                items,
+                java.util.Arrays.copyOf(r, q),
+                java.util.Arrays.copyOf(c, q),
+                java.util.Arrays.copyOf(v, q));
         return new Interactions(labels("u", users), labels("i", items), ui, ui.transpose());
     }
 
@@ -59,12 +63,25 @@ class GpuAlsBackendTest {
     }
 
     static AlsParams params(int rank, boolean implicit) {
-        return AlsParams.builder().rank(rank).maxIter(4).regParam(0.05).implicitPrefs(implicit).alpha(5).build();
+        return AlsParams.builder()
+                .rank(rank)
+                .maxIter(4)
+                .regParam(0.05)
+                .implicitPrefs(implicit)
+                .alpha(5)
+                .build();
     }
 
     static AlsParams cgParams(int rank) {
-        return AlsParams.builder().rank(rank).maxIter(4).regParam(0.05).implicitPrefs(true).alpha(5)
-            .solver(AlsParams.Solver.CG).cgSteps(3).build();
+        return AlsParams.builder()
+                .rank(rank)
+                .maxIter(4)
+                .regParam(0.05)
+                .implicitPrefs(true)
+                .alpha(5)
+                .solver(AlsParams.Solver.CG)
+                .cgSteps(3)
+                .build();
     }
 
     private static AlsFit.State fit(Interactions t, AlsParams p, AlsBackend b) {
@@ -76,8 +93,8 @@ class GpuAlsBackendTest {
     }
 
     private static GpuAlsBackend checked(AlsParams p, CpuTwinEngine.Fault fault, int onCall, boolean fallback) {
-        return new GpuAlsBackend(new CpuTwinEngine(fault, c -> c == onCall), null,
-            new EngineOptions(2, fallback), p.seed());
+        return new GpuAlsBackend(
+                new CpuTwinEngine(fault, c -> c == onCall), null, new EngineOptions(2, fallback), p.seed());
     }
 
     @ParameterizedTest
@@ -109,9 +126,10 @@ class GpuAlsBackendTest {
         "THROW_STICKY,true,3,GPU error",
         "PERTURB_GRAM,true,1,Gram matrix",
         "NAN_ROW,false,4,non-finite",
-        "REPORT_SINGULAR,false,2,singular"})
-    void aFaultFallsBackToTheCpuWithTheSameResult(CpuTwinEngine.Fault fault, boolean implicit, int onCall,
-                                                  String expected) {
+        "REPORT_SINGULAR,false,2,singular"
+    })
+    void aFaultFallsBackToTheCpuWithTheSameResult(
+            CpuTwinEngine.Fault fault, boolean implicit, int onCall, String expected) {
         Interactions t = randomTrain(7, 150, 80, 30, implicit);
         AlsParams p = params(10, implicit);
         AlsFit.State cpu = cpuFit(t, p);
@@ -168,8 +186,9 @@ class GpuAlsBackendTest {
         Csr ratings = t.itemUsers();
         java.util.BitSet all = new java.util.BitSet();
         all.set(0, ratings.cols());
-        assertThrows(SingularSystemException.class,
-            () -> plain.solveRows(ratings, Factors.zeros(ratings.cols(), 8, all), null, p));
+        assertThrows(
+                SingularSystemException.class,
+                () -> plain.solveRows(ratings, Factors.zeros(ratings.cols(), 8, all), null, p));
     }
 
     @Test
@@ -180,8 +199,8 @@ class GpuAlsBackendTest {
         GpuAlsBackend b = checked(p, CpuTwinEngine.Fault.FAIL_START, -1, true);
         AlsFit.State gpu = fit(t, p, b);
         assertEquals("cpu", b.name());
-        assertTrue(b.fallbackReason().startsWith("GPU fit start: GPU error: not enough GPU memory"),
-            b.fallbackReason());
+        assertTrue(
+                b.fallbackReason().startsWith("GPU fit start: GPU error: not enough GPU memory"), b.fallbackReason());
         assertEquals(cpu.users(), gpu.users());
         assertEquals(cpu.items(), gpu.items());
     }
@@ -194,9 +213,10 @@ class GpuAlsBackendTest {
         "PERTURB_LONGEST_ROW,false,false,fails the CPU check",
         "THROW_STICKY,true,false,GPU error",
         "PERTURB_GRAM,true,false,Gram matrix",
-        "PERTURB_LONGEST_ROW,true,true,differs from the CPU engine's CG"})
-    void theRowSolveIsCheckedAndFallsBackToTheCpuResult(CpuTwinEngine.Fault fault, boolean implicit, boolean cg,
-                                                       String expected) {
+        "PERTURB_LONGEST_ROW,true,true,differs from the CPU engine's CG"
+    })
+    void theRowSolveIsCheckedAndFallsBackToTheCpuResult(
+            CpuTwinEngine.Fault fault, boolean implicit, boolean cg, String expected) {
         Interactions t = randomTrain(17, 90, 70, 20, implicit);
         AlsParams p = cg ? cgParams(9) : params(9, implicit);
         Factors src = FitDriver.unitRows(t.itemUsers(), 9, 3);

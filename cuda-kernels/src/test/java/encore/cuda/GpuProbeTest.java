@@ -53,8 +53,10 @@ class GpuProbeTest {
             assertFalse(probe.reason().isBlank());
             assertFalse(probe.reason().contains("\n"), probe.reason());
             if (!Files.exists(Path.of("/dev/nvidia0")) && KernelImages.present()) {
-                assertTrue(probe.reason().startsWith("no CUDA driver") || probe.reason().startsWith("no CUDA device"),
-                    probe.reason());
+                assertTrue(
+                        probe.reason().startsWith("no CUDA driver")
+                                || probe.reason().startsWith("no CUDA device"),
+                        probe.reason());
             }
         }
     }
@@ -82,7 +84,7 @@ class GpuProbeTest {
         try (GpuBackendProvider provider = new GpuBackendProvider()) {
             assertEquals(reason, provider.unavailableReason());
             try (AlsBackend b = provider.open(p, new EngineOptions(1, true));
-                 TopKScorer s = provider.openScorer(new EngineOptions(1, true))) {
+                    TopKScorer s = provider.openScorer(new EngineOptions(1, true))) {
                 assertEquals("cpu", b.name());
                 assertEquals("cpu", s.name());
                 assertEquals(reason, s.fallbackReason());
@@ -104,8 +106,8 @@ class GpuProbeTest {
 
     @Test
     void rowsAreSolvedLongestFirst() {
-        encore.matrix.Csr m = encore.matrix.Csr.fromCoordinates(5, 3, new int[] {0, 1, 1, 3, 3, 3, 4, 4},
-            new int[] {0, 0, 1, 0, 1, 2, 0, 2}, new float[8]);
+        encore.matrix.Csr m = encore.matrix.Csr.fromCoordinates(
+                5, 3, new int[] {0, 1, 1, 3, 3, 3, 4, 4}, new int[] {0, 0, 1, 0, 1, 2, 0, 2}, new float[8]);
         org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {3, 1, 4, 0}, DeviceCsr.longestFirst(m));
     }
 }

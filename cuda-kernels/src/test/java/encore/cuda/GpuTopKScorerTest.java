@@ -69,8 +69,7 @@ class GpuTopKScorerTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -119,8 +118,12 @@ class GpuTopKScorerTest {
 
     @Test
     void scoresThatDifferOnlyByRoundingPass() {
-        TopKScorer s = new GpuTopKScorer(engine(r -> edit(r, 0, (ids, sc) -> sc[0] = Math.nextDown(sc[0]))), null,
-            new CpuTopKScorer(1), true, 1);
+        TopKScorer s = new GpuTopKScorer(
+                engine(r -> edit(r, 0, (ids, sc) -> sc[0] = Math.nextDown(sc[0]))),
+                null,
+                new CpuTopKScorer(1),
+                true,
+                1);
         run(s, 10, null);
         assertNull(s.fallbackReason());
     }
@@ -133,45 +136,51 @@ class GpuTopKScorerTest {
         "repeat, cold, excluded or repeated",
         "wrong-score, exact",
         "short, got 9 items, expected 10",
-        "throw, GPU error: launch topk_users failed"})
+        "throw, GPU error: launch topk_users failed"
+    })
     void aDamagedResultFallsBackToTheCpuResult(String damage, String expected) {
         Csr ex = exclude;
         int excludedId = ex.colIdx()[ex.rowStart(0)];
         UnaryOperator<Recommendations> d = switch (damage) {
-            case "swap" -> r -> edit(r, 0, (ids, sc) -> {
-                int t = ids[2];
-                ids[2] = ids[3];
-                ids[3] = t;
-                float f = sc[2];
-                sc[2] = sc[3];
-                sc[3] = f;
-            });
-            case "drop-best" -> r -> edit(r, 0, (ids, sc) -> {
-                System.arraycopy(ids, 1, ids, 0, ids.length - 1);
-                System.arraycopy(sc, 1, sc, 0, sc.length - 1);
-                sc[sc.length - 1] = sc[sc.length - 2] - 1;
-                ids[ids.length - 1] = excludedId;
-            });
+            case "swap" ->
+                r -> edit(r, 0, (ids, sc) -> {
+                    int t = ids[2];
+                    ids[2] = ids[3];
+                    ids[3] = t;
+                    float f = sc[2];
+                    sc[2] = sc[3];
+                    sc[3] = f;
+                });
+            case "drop-best" ->
+                r -> edit(r, 0, (ids, sc) -> {
+                    System.arraycopy(ids, 1, ids, 0, ids.length - 1);
+                    System.arraycopy(sc, 1, sc, 0, sc.length - 1);
+                    sc[sc.length - 1] = sc[sc.length - 2] - 1;
+                    ids[ids.length - 1] = excludedId;
+                });
             case "excluded" -> r -> edit(r, 0, (ids, sc) -> ids[9] = excludedId);
-            case "repeat" -> r -> edit(r, 0, (ids, sc) -> {
-                ids[9] = ids[8];
-                sc[9] = sc[8];
-            });
+            case "repeat" ->
+                r -> edit(r, 0, (ids, sc) -> {
+                    ids[9] = ids[8];
+                    sc[9] = sc[8];
+                });
             case "wrong-score" -> r -> edit(r, 0, (ids, sc) -> sc[0] += 0.01f * Math.abs(sc[0]) + 1e-3f);
-            case "short" -> r -> {
-                int[] counts = new int[r.rows()];
-                int[] ids = new int[r.rows() * r.k()];
-                float[] sc = new float[ids.length];
-                for (int i = 0; i < r.rows(); i++) {
-                    counts[i] = i == 0 ? r.count(i) - 1 : r.count(i);
-                    System.arraycopy(r.ids(i), 0, ids, i * r.k(), counts[i]);
-                    System.arraycopy(r.scores(i), 0, sc, i * r.k(), counts[i]);
-                }
-                return Recommendations.of(r.k(), ids, sc, counts);
-            };
-            default -> r -> {
-                throw new GpuException(701, "launch topk_users failed: CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES (701)");
-            };
+            case "short" ->
+                r -> {
+                    int[] counts = new int[r.rows()];
+                    int[] ids = new int[r.rows() * r.k()];
+                    float[] sc = new float[ids.length];
+                    for (int i = 0; i < r.rows(); i++) {
+                        counts[i] = i == 0 ? r.count(i) - 1 : r.count(i);
+                        System.arraycopy(r.ids(i), 0, ids, i * r.k(), counts[i]);
+                        System.arraycopy(r.scores(i), 0, sc, i * r.k(), counts[i]);
+                    }
+                    return Recommendations.of(r.k(), ids, sc, counts);
+                };
+            default ->
+                r -> {
+                    throw new GpuException(701, "launch topk_users failed: CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES (701)");
+                };
         };
         TopKScorer s = new GpuTopKScorer(engine(d), null, new CpuTopKScorer(1), true, 1);
         Recommendations r = run(s, 10, ex);
@@ -183,8 +192,8 @@ class GpuTopKScorerTest {
 
     @Test
     void withoutFallbackTheReasonIsAnError() {
-        TopKScorer s = new GpuTopKScorer(engine(r -> edit(r, 0, (ids, sc) -> ids[0] = ids[1])), null,
-            new CpuTopKScorer(1), false, 1);
+        TopKScorer s = new GpuTopKScorer(
+                engine(r -> edit(r, 0, (ids, sc) -> ids[0] = ids[1])), null, new CpuTopKScorer(1), false, 1);
         AlsException e = assertThrows(AlsException.class, () -> run(s, 10, null));
         assertTrue(e.getMessage().startsWith("backend gpu failed: GPU top-k call 1: "), e.getMessage());
     }
@@ -196,7 +205,7 @@ class GpuTopKScorerTest {
         assertEquals(16, GpuTopKEngine.usersPerBlock(1000, 227 * 1024), "k = 1000 on an H100");
         assertEquals(0, GpuTopKEngine.usersPerBlock(100_000, 227 * 1024));
         // the layout in topk.cu: two tiles of floats, k slots and 192 candidates of 8 bytes, 4 counters per user
-        assertEquals(4L * (32 * 32 + 32 * 132) + 8L * 32 * 10 + 8L * 32 * 192 + 16L * 32,
-            GpuTopKEngine.sharedBytes(32, 10));
+        assertEquals(
+                4L * (32 * 32 + 32 * 132) + 8L * 32 * 10 + 8L * 32 * 192 + 16L * 32, GpuTopKEngine.sharedBytes(32, 10));
     }
 }

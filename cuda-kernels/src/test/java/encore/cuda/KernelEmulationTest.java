@@ -23,7 +23,9 @@ class KernelEmulationTest {
         assumeTrue(onPath("g++"), "g++ not found: the kernel emulation needs g++ with C++20");
         Path build = Path.of("target", "emu");
         Process p = new ProcessBuilder("bash", "src/test/emu/run-emu.sh", build.toString())
-            .redirectErrorStream(true).redirectOutput(build.resolveSibling("emu.log").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(build.resolveSibling("emu.log").toFile())
+                .start();
         boolean done = p.waitFor(10, TimeUnit.MINUTES);
         if (!done) {
             p.destroyForcibly();

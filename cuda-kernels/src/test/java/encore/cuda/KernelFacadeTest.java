@@ -22,11 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * prototype parameter by parameter with the right C type (pointer, int, long long, double).
  */
 class KernelFacadeTest {
-    private static final Pattern KERNEL = Pattern.compile(
-        "extern \"C\" __global__ void __launch_bounds__\\(\\d+\\)\\s*(\\w+)\\(([^)]*)\\)");
+    private static final Pattern KERNEL =
+            Pattern.compile("extern \"C\" __global__ void __launch_bounds__\\(\\d+\\)\\s*(\\w+)\\(([^)]*)\\)");
     private static final Pattern QUOTED = Pattern.compile("\\{@code (\\w+)\\(([^)]*)\\)\\}");
-    private static final Pattern ARGS = Pattern.compile("new Kernel\\.Args\\((\\d+)\\)((?:\\s*\\.\\w+\\([^;]*?\\))+)\\);",
-        Pattern.DOTALL);
+    private static final Pattern ARGS =
+            Pattern.compile("new Kernel\\.Args\\((\\d+)\\)((?:\\s*\\.\\w+\\([^;]*?\\))+)\\);", Pattern.DOTALL);
     private static final Pattern PACK = Pattern.compile("\\.(ptr|i32|i64|f64)\\(");
 
     @ParameterizedTest
@@ -64,8 +64,14 @@ class KernelFacadeTest {
             assertEquals(proto, quoted.get(e.getKey()), e.getKey() + ": the javadoc quotes the .cu prototype");
             List<String> want = new ArrayList<>();
             for (String param : proto) {
-                want.add(param.contains("*") ? "ptr" : param.startsWith("long long ") ? "i64"
-                    : param.startsWith("int ") ? "i32" : param.startsWith("double ") ? "f64" : "? " + param);
+                want.add(
+                        param.contains("*")
+                                ? "ptr"
+                                : param.startsWith("long long ")
+                                        ? "i64"
+                                        : param.startsWith("int ")
+                                                ? "i32"
+                                                : param.startsWith("double ") ? "f64" : "? " + param);
             }
             assertEquals(want, packed.get(e.getKey()), e.getKey() + ": argument types in prototype order");
         }
@@ -75,7 +81,10 @@ class KernelFacadeTest {
     private static List<String> params(String list) {
         List<String> out = new ArrayList<>();
         for (String p : list.split(",")) {
-            out.add(p.replace("__restrict__", "").replaceAll("\\s+", " ").replace(" *", "*").trim());
+            out.add(p.replace("__restrict__", "")
+                    .replaceAll("\\s+", " ")
+                    .replace(" *", "*")
+                    .trim());
         }
         return out;
     }

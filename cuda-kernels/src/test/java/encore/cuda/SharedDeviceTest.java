@@ -1,11 +1,11 @@
 package encore.cuda;
 
-import encore.als.AlsParams;
-import encore.als.CpuTopKScorer;
-import encore.als.Recommendations;
 import encore.als.AlsBackend;
 import encore.als.AlsFit;
+import encore.als.AlsParams;
+import encore.als.CpuTopKScorer;
 import encore.als.EngineOptions;
+import encore.als.Recommendations;
 import encore.als.TopKScorer;
 import encore.data.Interactions;
 import encore.matrix.Csr;
@@ -81,10 +81,13 @@ class SharedDeviceTest {
     @Test
     void aFailedOpenIsRememberedAndNotRetried() {
         int[] attempts = {0};
-        SharedDevice<FakeDevice> s = new SharedDevice<>(() -> {
-            attempts[0]++;
-            throw new GpuUnavailableException("no CUDA device (cuInit: CUDA_ERROR_NO_DEVICE)");
-        }, d -> false, d -> { });
+        SharedDevice<FakeDevice> s = new SharedDevice<>(
+                () -> {
+                    attempts[0]++;
+                    throw new GpuUnavailableException("no CUDA device (cuInit: CUDA_ERROR_NO_DEVICE)");
+                },
+                d -> false,
+                d -> {});
         assertEquals("no CUDA device (cuInit: CUDA_ERROR_NO_DEVICE)", s.probe());
         GpuUnavailableException e = assertThrows(GpuUnavailableException.class, s::acquire);
         assertEquals("no CUDA device (cuInit: CUDA_ERROR_NO_DEVICE)", e.getMessage());
@@ -111,23 +114,24 @@ class SharedDeviceTest {
 
     /** A provider over the fake device: the twin engine and the CPU scorer stand in for the GPU's. */
     static GpuBackendProvider provider(SharedDevice<FakeDevice> s) {
-        return new GpuBackendProvider(new DeviceEngines<>(s,
-            lease -> new CpuTwinEngine(CpuTwinEngine.Fault.NONE, c -> false).releasing(lease),
-            lease -> new GpuTopKScorer.Engine() {
-                private final TopKScorer cpu = new CpuTopKScorer(1);
+        return new GpuBackendProvider(new DeviceEngines<>(
+                s,
+                lease -> new CpuTwinEngine(CpuTwinEngine.Fault.NONE, c -> false).releasing(lease),
+                lease -> new GpuTopKScorer.Engine() {
+                    private final TopKScorer cpu = new CpuTopKScorer(1);
 
-                @Override
-                public Recommendations topK(Factors queries, Factors candidates, int k, Csr exclude, int[] rows) {
-                    lease.device(); // fails once the lease is given back
-                    return cpu.topK(queries, candidates, k, exclude, rows);
-                }
+                    @Override
+                    public Recommendations topK(Factors queries, Factors candidates, int k, Csr exclude, int[] rows) {
+                        lease.device(); // fails once the lease is given back
+                        return cpu.topK(queries, candidates, k, exclude, rows);
+                    }
 
-                @Override
-                public void close() {
-                    cpu.close();
-                    lease.close();
-                }
-            }));
+                    @Override
+                    public void close() {
+                        cpu.close();
+                        lease.close();
+                    }
+                }));
     }
 
     @Test

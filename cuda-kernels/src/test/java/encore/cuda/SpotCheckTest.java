@@ -59,14 +59,23 @@ class SpotCheckTest {
                 q++;
             }
         }
-        Csr m = Csr.fromCoordinates(rows, cols, java.util.Arrays.copyOf(r, q), java.util.Arrays.copyOf(c, q),
-            java.util.Arrays.copyOf(v, q));
+        Csr m = Csr.fromCoordinates(
+                rows,
+                cols,
+                java.util.Arrays.copyOf(r, q),
+                java.util.Arrays.copyOf(c, q),
+                java.util.Arrays.copyOf(v, q));
         float[] src = new float[cols * k];
         for (int i = 0; i < src.length; i++) {
             src[i] = (float) rng.nextGaussian() * 0.3f;
         }
         float[] dst = new float[rows * k];
-        AlsParams p = AlsParams.builder().rank(k).regParam(reg).implicitPrefs(implicit).alpha(40).build();
+        AlsParams p = AlsParams.builder()
+                .rank(k)
+                .regParam(reg)
+                .implicitPrefs(implicit)
+                .alpha(40)
+                .build();
         CpuHalfIteration.solve(m, src, dst, p, 1);
         double[] gram = null;
         if (implicit) {
@@ -81,8 +90,9 @@ class SpotCheckTest {
         }
         double worst = 0;
         for (int row = 0; row < rows; row++) {
-            worst = Math.max(worst, SpotCheck.relativeResidual(new SpotCheck.Solution(m, src, dst, p, gram), row,
-                new double[k]));
+            worst = Math.max(
+                    worst,
+                    SpotCheck.relativeResidual(new SpotCheck.Solution(m, src, dst, p, gram), row, new double[k]));
         }
         assertTrue(worst < SpotCheck.TOLERANCE / 10, "worst relative residual " + worst);
         assertNull(SpotCheck.check(new SpotCheck.Solution(m, src, dst, p, gram), 3));

@@ -1,9 +1,9 @@
 package encore.bench.gpu;
 
-import encore.als.AlsParams;
-import encore.als.Recommendations;
 import encore.als.AlsBackend;
 import encore.als.AlsFit;
+import encore.als.AlsParams;
+import encore.als.Recommendations;
 import encore.cpu.CpuBackendProvider;
 import encore.cuda.GpuFit;
 import encore.cuda.GpuUnavailableException;
@@ -45,8 +45,8 @@ import java.util.SplittableRandom;
  */
 public final class DeviceCheck {
     private static final int THREADS = Runtime.getRuntime().availableProcessors();
-    private static final String HEADER = "| data | mode | f | engine | ms/iteration | kernel ms/iteration | CPU/GPU "
-        + "| top-10 all users s |";
+    private static final String HEADER =
+            "| data | mode | f | engine | ms/iteration | kernel ms/iteration | CPU/GPU " + "| top-10 all users s |";
 
     /** The command line. */
     private static final class Options {
@@ -85,12 +85,10 @@ public final class DeviceCheck {
     }
 
     /** A benchmark matrix in both orientations. */
-    private record Dataset(String name, Csr userItems, Csr itemUsers) {
-    }
+    private record Dataset(String name, Csr userItems, Csr itemUsers) {}
 
     /** One (data, mode, rank) measurement; NaN where not measured. */
-    private record Row(double gpuMs, double kernelMs, double cpuMs, double topKSeconds) {
-    }
+    private record Row(double gpuMs, double kernelMs, double cpuMs, double topKSeconds) {}
 
     private final PrintWriter out;
     private final Options options;
@@ -146,24 +144,41 @@ public final class DeviceCheck {
         List<Dataset> data = new ArrayList<>();
         if (options.listenings != null) {
             long t0 = System.nanoTime();
-            Interactions t = Prepare.run(options.listenings, new PrepareOptions(IngestOptions.defaults(), -1,
-                SplitSpec.random(0.5, 42))).train();
-            out.printf(Locale.ROOT, "(a) %s: training half %d users x %d items, %d pairs (prepared in %.1f s)%n",
-                options.listenings.getFileName(), t.users().size(), t.items().size(), t.nnz(),
-                (System.nanoTime() - t0) / 1e9);
+            Interactions t = Prepare.run(
+                            options.listenings,
+                            new PrepareOptions(IngestOptions.defaults(), -1, SplitSpec.random(0.5, 42)))
+                    .train();
+            out.printf(
+                    Locale.ROOT,
+                    "(a) %s: training half %d users x %d items, %d pairs (prepared in %.1f s)%n",
+                    options.listenings.getFileName(),
+                    t.users().size(),
+                    t.items().size(),
+                    t.nnz(),
+                    (System.nanoTime() - t0) / 1e9);
             data.add(new Dataset("(a) listenings", t.userItems(), t.itemUsers()));
         }
         long t0 = System.nanoTime();
         double s = options.scale;
         Csr ui = SyntheticMatrix.random((int) (358_000 * s), (int) (292_000 * s), (long) (17_500_000 * s), 2.2, 360);
-        out.printf(Locale.ROOT, "(b) Last.fm-360K-shaped: %d users x %d items, %d entries (built in %.1f s)%n",
-            ui.rows(), ui.cols(), ui.nnz(), (System.nanoTime() - t0) / 1e9);
+        out.printf(
+                Locale.ROOT,
+                "(b) Last.fm-360K-shaped: %d users x %d items, %d entries (built in %.1f s)%n",
+                ui.rows(),
+                ui.cols(),
+                ui.nnz(),
+                (System.nanoTime() - t0) / 1e9);
         data.add(new Dataset("(b) Last.fm-360K shape", ui, ui.transpose()));
         return data;
     }
 
     private void bench(Dataset d, boolean implicit, int f) {
-        AlsParams p = AlsParams.builder().rank(f).regParam(0.01).implicitPrefs(implicit).alpha(1).build();
+        AlsParams p = AlsParams.builder()
+                .rank(f)
+                .regParam(0.01)
+                .implicitPrefs(implicit)
+                .alpha(1)
+                .build();
         String mode = implicit ? "implicit" : "explicit";
         Row gpuRow = gpu == null ? new Row(Double.NaN, Double.NaN, Double.NaN, Double.NaN) : onGpu(d, p);
         double cpuMs = Double.NaN;
@@ -171,13 +186,29 @@ public final class DeviceCheck {
             cpuMs = onCpu(d, p);
         }
         Row r = new Row(gpuRow.gpuMs(), gpuRow.kernelMs(), cpuMs, gpuRow.topKSeconds());
-        out.printf(Locale.ROOT, "%s %s f=%d: GPU %.1f ms/iter (kernels %.1f), CPU %.1f ms/iter, top-10 %.3f s%n",
-            d.name(), mode, f, r.gpuMs(), r.kernelMs(), r.cpuMs(), r.topKSeconds());
-        table.add(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s |", d.name(), mode, f,
-            gpu == null ? "cpu (" + THREADS + " threads)" : "gpu", fmt(gpu == null ? r.cpuMs() : r.gpuMs()),
-            fmt(r.kernelMs()), Double.isNaN(r.cpuMs()) || Double.isNaN(r.gpuMs()) ? "-"
-                : String.format(Locale.ROOT, "%.1fx", r.cpuMs() / r.gpuMs()),
-            Double.isNaN(r.topKSeconds()) ? "-" : String.format(Locale.ROOT, "%.3f", r.topKSeconds())));
+        out.printf(
+                Locale.ROOT,
+                "%s %s f=%d: GPU %.1f ms/iter (kernels %.1f), CPU %.1f ms/iter, top-10 %.3f s%n",
+                d.name(),
+                mode,
+                f,
+                r.gpuMs(),
+                r.kernelMs(),
+                r.cpuMs(),
+                r.topKSeconds());
+        table.add(String.format(
+                Locale.ROOT,
+                "| %s | %s | %d | %s | %s | %s | %s | %s |",
+                d.name(),
+                mode,
+                f,
+                gpu == null ? "cpu (" + THREADS + " threads)" : "gpu",
+                fmt(gpu == null ? r.cpuMs() : r.gpuMs()),
+                fmt(r.kernelMs()),
+                Double.isNaN(r.cpuMs()) || Double.isNaN(r.gpuMs())
+                        ? "-"
+                        : String.format(Locale.ROOT, "%.1fx", r.cpuMs() / r.gpuMs()),
+                Double.isNaN(r.topKSeconds()) ? "-" : String.format(Locale.ROOT, "%.3f", r.topKSeconds())));
         out.flush();
     }
 
@@ -208,7 +239,7 @@ public final class DeviceCheck {
 
     private double onCpu(Dataset d, AlsParams p) {
         try (AlsBackend cpu = CpuBackendProvider.open(THREADS);
-             AlsFit fit = cpu.startFit(d.userItems(), d.itemUsers(), initial(d, p.rank()), p)) {
+                AlsFit fit = cpu.startFit(d.userItems(), d.itemUsers(), initial(d, p.rank()), p)) {
             long t0 = System.nanoTime();
             for (int i = 0; i < options.cpuIters; i++) {
                 fit.solveItems();
@@ -252,8 +283,9 @@ public final class DeviceCheck {
                 a[r * f + k] *= inv;
             }
         }
-        return new AlsFit.State(Factors.wrap(a, ui.rows(), f, nonEmpty(ui)),
-            Factors.zeros(d.itemUsers().rows(), f, nonEmpty(d.itemUsers())));
+        return new AlsFit.State(
+                Factors.wrap(a, ui.rows(), f, nonEmpty(ui)),
+                Factors.zeros(d.itemUsers().rows(), f, nonEmpty(d.itemUsers())));
     }
 
     private static BitSet nonEmpty(Csr m) {

@@ -39,6 +39,7 @@ public class NormalEquationBench {
     private double[] targets;
     /** The same ratings as a CSR row: columns 0 … RATINGS−1, values = targets. */
     private int[] cols;
+
     private float[] vals;
 
     /** Random factors and targets. */

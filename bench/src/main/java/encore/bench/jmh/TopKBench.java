@@ -2,9 +2,9 @@ package encore.bench.jmh;
 
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.matrix.Factors;
 import encore.als.TopK;
 import encore.data.LabelIndex;
+import encore.matrix.Factors;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -68,8 +68,12 @@ public class TopKBench {
         uh.set(0, users);
         BitSet ih = new BitSet();
         ih.set(0, items);
-        model = new AlsModel(AlsParams.builder().rank(k).build(), labels("u", users), labels("i", items),
-            Factors.wrap(u, users, k, uh), Factors.wrap(v, items, k, ih));
+        model = new AlsModel(
+                AlsParams.builder().rank(k).build(),
+                labels("u", users),
+                labels("i", items),
+                Factors.wrap(u, users, k, uh),
+                Factors.wrap(v, items, k, ih));
     }
 
     private static LabelIndex labels(String prefix, int n) {

@@ -1,11 +1,10 @@
 package encore.bench.vs;
 
+import encore.als.Als;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.als.Als;
-import encore.als.FitResult;
 import encore.als.Backends;
-import encore.matrix.Csr;
+import encore.als.FitResult;
 import encore.data.IngestOptions;
 import encore.data.Interactions;
 import encore.data.Prepare;
@@ -15,6 +14,7 @@ import encore.data.SplitSpec;
 import encore.data.TriplesReader;
 import encore.eval.PopularityBaseline;
 import encore.eval.RankingMetrics;
+import encore.matrix.Csr;
 import encore.pipeline.RunPipeline;
 
 import java.io.IOException;
@@ -53,9 +53,10 @@ public final class EncoreSide implements Scenario.Engine {
         try (Backends.Choice c = Backends.choose(backend)) {
             engine = c.name();
         }
-        res.info("threads", cores).info("backend", engine)
-            .info("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20)
-            .info("started", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        res.info("threads", cores)
+                .info("backend", engine)
+                .info("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20)
+                .info("started", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         Scenario.runAll(o, "encore", scenario, out, res, this);
         res.write(out.resolve("encore.tsv"));
         return 0;
@@ -66,15 +67,21 @@ public final class EncoreSide implements Scenario.Engine {
         Scenario.Als als = Scenario.seed(o);
         Interactions train;
         Csr test;
-        Prepared p = Prepare.run(data, new PrepareOptions(IngestOptions.defaults().withThreads(cores), -1,
-            split == null ? SplitSpec.random(0.5, Scenario.SPLIT_SEED) : SplitSpec.none()));
+        Prepared p = Prepare.run(
+                data,
+                new PrepareOptions(
+                        IngestOptions.defaults().withThreads(cores),
+                        -1,
+                        split == null ? SplitSpec.random(0.5, Scenario.SPLIT_SEED) : SplitSpec.none()));
         run.put("read_clean", p.timings().get("read_clean"));
         run.put("aggregate", p.timings().get("aggregate"));
         run.put("index", p.timings().get("index"));
         if (res != null) {
-            res.info("rows_read", p.ingest().rowsRead()).info("rows_kept", p.ingest().rowsKept())
-                .info("pairs", p.plays().pairs()).info("users", p.plays().users().size())
-                .info("items", p.plays().items().size());
+            res.info("rows_read", p.ingest().rowsRead())
+                    .info("rows_kept", p.ingest().rowsKept())
+                    .info("pairs", p.plays().pairs())
+                    .info("users", p.plays().users().size())
+                    .info("items", p.plays().items().size());
         }
         if (split == null) { // warm-up on a sample: the split in memory
             train = p.train();
@@ -97,8 +104,9 @@ public final class EncoreSide implements Scenario.Engine {
         run.put("recommend_all", secs(t0));
         if (res != null) {
             res.info("train_pairs", train.nnz()).info("test_pairs", test.nnz());
-            res.metric("rmse", ps.metrics().rmse()).metric("mae", ps.metrics().mae())
-                .metric("cold_test_pairs", ps.coldPairs());
+            res.metric("rmse", ps.metrics().rmse())
+                    .metric("mae", ps.metrics().mae())
+                    .metric("cold_test_pairs", ps.coldPairs());
         }
     }
 
@@ -114,8 +122,9 @@ public final class EncoreSide implements Scenario.Engine {
             RunPipeline.PairScores ps = RunPipeline.scorePairs(model, s.test());
             run.put("predict_rmse_" + als.name(), secs(t0));
             if (res != null) {
-                res.metric("rmse_" + als.name(), ps.metrics().rmse()).metric("mae_" + als.name(), ps.metrics().mae())
-                    .metric("cold_test_pairs_" + als.name(), ps.coldPairs());
+                res.metric("rmse_" + als.name(), ps.metrics().rmse())
+                        .metric("mae_" + als.name(), ps.metrics().mae())
+                        .metric("cold_test_pairs_" + als.name(), ps.coldPairs());
             }
         }
     }
@@ -134,10 +143,18 @@ public final class EncoreSide implements Scenario.Engine {
         if (res != null) {
             // quality: top-10 without training items, Spark's RankingMetrics definitions (untimed)
             Csr seen = s.train().userItems();
-            metrics(res, "", RankingMetrics.evaluate(Scenario.TOP,
-                model.recommendForAllUsers(Scenario.TOP, seen).idLists(), s.test()));
-            metrics(res, "popularity_", RankingMetrics.evaluate(Scenario.TOP,
-                new PopularityBaseline(seen).recommendAll(Scenario.TOP, true), s.test()));
+            metrics(
+                    res,
+                    "",
+                    RankingMetrics.evaluate(
+                            Scenario.TOP,
+                            model.recommendForAllUsers(Scenario.TOP, seen).idLists(),
+                            s.test()));
+            metrics(
+                    res,
+                    "popularity_",
+                    RankingMetrics.evaluate(
+                            Scenario.TOP, new PopularityBaseline(seen).recommendAll(Scenario.TOP, true), s.test()));
         }
     }
 
@@ -147,8 +164,9 @@ public final class EncoreSide implements Scenario.Engine {
         Interactions train = TriplesReader.readTrain(split.train());
         run.put("load", secs(t0));
         if (res != null) {
-            res.info("train_pairs", train.nnz()).info("users", train.users().size())
-                .info("items", train.items().size());
+            res.info("train_pairs", train.nnz())
+                    .info("users", train.users().size())
+                    .info("items", train.items().size());
         }
         for (Scenario.Als als : Scenario.scaling(o)) {
             Map<String, Double> tmp = new java.util.LinkedHashMap<>();
@@ -160,9 +178,16 @@ public final class EncoreSide implements Scenario.Engine {
 
     /** Fits and records the fit's wall time (engine set-up and the iterations) under {@code stage}. */
     private AlsModel fit(Interactions train, Scenario.Als als, Map<String, Double> run, String stage) {
-        AlsParams params = AlsParams.builder().rank(als.rank()).maxIter(als.iters()).regParam(als.reg())
-            .implicitPrefs(als.implicit()).alpha(als.alpha()).seed(Scenario.alsSeed(o))
-            .init(Scenario.alsInit(o)).numBlocks(Scenario.numBlocks(o)).build();
+        AlsParams params = AlsParams.builder()
+                .rank(als.rank())
+                .maxIter(als.iters())
+                .regParam(als.reg())
+                .implicitPrefs(als.implicit())
+                .alpha(als.alpha())
+                .seed(Scenario.alsSeed(o))
+                .init(Scenario.alsInit(o))
+                .numBlocks(Scenario.numBlocks(o))
+                .build();
         long t0 = System.nanoTime();
         FitResult fit = Als.with(params).backend(backend).threads(cores).fit(train);
         run.put(stage, secs(t0));
@@ -172,14 +197,18 @@ public final class EncoreSide implements Scenario.Engine {
     /** Records the four ranking metrics at {@link Scenario#TOP} under {@code prefix}. */
     public static void metrics(Results res, String prefix, RankingMetrics m) {
         int k = Scenario.TOP;
-        res.metric(prefix + "precision_at_" + k, m.precisionAtK()).metric(prefix + "recall_at_" + k, m.recallAtK())
-            .metric(prefix + "map_at_" + k, m.mapAtK()).metric(prefix + "ndcg_at_" + k, m.ndcgAtK());
+        res.metric(prefix + "precision_at_" + k, m.precisionAtK())
+                .metric(prefix + "recall_at_" + k, m.recallAtK())
+                .metric(prefix + "map_at_" + k, m.mapAtK())
+                .metric(prefix + "ndcg_at_" + k, m.ndcgAtK());
     }
 
     private static void info(Results res, TriplesReader.TriplesSplit s) {
         if (res != null) {
-            res.info("train_pairs", s.train().nnz()).info("test_pairs", s.test().nnz())
-                .info("users", s.train().users().size()).info("items", s.train().items().size());
+            res.info("train_pairs", s.train().nnz())
+                    .info("test_pairs", s.test().nnz())
+                    .info("users", s.train().users().size())
+                    .info("items", s.train().items().size());
         }
     }
 

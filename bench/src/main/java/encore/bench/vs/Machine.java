@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /** What the report says about the machine: cores, memory, heap, Java, CPU model and GPU (if any). */
 public final class Machine {
-    private Machine() {
-    }
+    private Machine() {}
 
     /** The facts of this machine and JVM. */
     public static Map<String, Object> describe() {
@@ -20,8 +19,10 @@ public final class Machine {
         m.put("cpu", first("/proc/cpuinfo", "model name"));
         m.put("memory", first("/proc/meminfo", "MemTotal"));
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-            + System.getProperty("os.arch"));
+        m.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         m.put("gpu", gpu());
         return m;
     }
@@ -41,8 +42,10 @@ public final class Machine {
 
     private static String gpu() {
         try {
-            Process p = new ProcessBuilder(List.of("nvidia-smi", "--query-gpu=name,memory.total", "--format=csv,noheader"))
-                .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            List.of("nvidia-smi", "--query-gpu=name,memory.total", "--format=csv,noheader"))
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
             if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.isEmpty()) {
                 return out.replace('\n', ';');

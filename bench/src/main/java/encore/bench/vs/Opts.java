@@ -71,7 +71,10 @@ public final class Opts {
         if (!values.containsKey(name)) {
             return def;
         }
-        return Arrays.stream(values.get(name).split(",")).map(String::strip).mapToInt(Integer::parseInt).toArray();
+        return Arrays.stream(values.get(name).split(","))
+                .map(String::strip)
+                .mapToInt(Integer::parseInt)
+                .toArray();
     }
 
     /** A comma-separated list of strings. */

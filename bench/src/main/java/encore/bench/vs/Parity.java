@@ -20,13 +20,18 @@ public final class Parity {
     public record Check(String name, double encore, double spark, String rule, boolean pass) {
         /** A one-line description for the report. */
         public String describe() {
-            return String.format(Locale.ROOT, "%s: Encore %s, Spark %s (%s) %s", name, fmt(encore), fmt(spark), rule,
-                pass ? "ok" : "FAILED");
+            return String.format(
+                    Locale.ROOT,
+                    "%s: Encore %s, Spark %s (%s) %s",
+                    name,
+                    fmt(encore),
+                    fmt(spark),
+                    rule,
+                    pass ? "ok" : "FAILED");
         }
     }
 
-    private Parity() {
-    }
+    private Parity() {}
 
     /** The checks that apply to these two result sets (none when a value is missing on either side). */
     public static List<Check> checks(Results encore, Results spark) {
@@ -35,8 +40,12 @@ public final class Parity {
             String e = encore.info().get(key);
             String s = spark.info().get(key);
             if (e != null && s != null && Long.parseLong(s) >= 0 && Long.parseLong(e) >= 0) {
-                out.add(new Check("same data: " + key, Long.parseLong(e), Long.parseLong(s), "equal",
-                    Long.parseLong(e) == Long.parseLong(s)));
+                out.add(new Check(
+                        "same data: " + key,
+                        Long.parseLong(e),
+                        Long.parseLong(s),
+                        "equal",
+                        Long.parseLong(e) == Long.parseLong(s)));
             }
         }
         for (Map.Entry<String, Double> m : encore.metrics().entrySet()) {
@@ -47,11 +56,19 @@ public final class Parity {
             }
             double e = m.getValue();
             if (name.startsWith("rmse")) {
-                out.add(new Check(name, e, s, String.format(Locale.ROOT, "Encore ≤ Spark + %.3f", RMSE_TOLERANCE),
-                    !Double.isNaN(e) && !Double.isNaN(s) && e <= s + RMSE_TOLERANCE));
+                out.add(new Check(
+                        name,
+                        e,
+                        s,
+                        String.format(Locale.ROOT, "Encore ≤ Spark + %.3f", RMSE_TOLERANCE),
+                        !Double.isNaN(e) && !Double.isNaN(s) && e <= s + RMSE_TOLERANCE));
             } else if (isRanking(name)) {
-                out.add(new Check(name, e, s, String.format(Locale.ROOT, "Encore ≥ Spark × %.2f", 1 - RANKING_TOLERANCE),
-                    !Double.isNaN(e) && !Double.isNaN(s) && e >= s * (1 - RANKING_TOLERANCE)));
+                out.add(new Check(
+                        name,
+                        e,
+                        s,
+                        String.format(Locale.ROOT, "Encore ≥ Spark × %.2f", 1 - RANKING_TOLERANCE),
+                        !Double.isNaN(e) && !Double.isNaN(s) && e >= s * (1 - RANKING_TOLERANCE)));
             }
         }
         return out;
@@ -63,12 +80,18 @@ public final class Parity {
     }
 
     static boolean isRanking(String metric) {
-        return !metric.startsWith("popularity_") && (metric.startsWith("precision_at_")
-            || metric.startsWith("recall_at_") || metric.startsWith("map_at_") || metric.startsWith("ndcg_at_"));
+        return !metric.startsWith("popularity_")
+                && (metric.startsWith("precision_at_")
+                        || metric.startsWith("recall_at_")
+                        || metric.startsWith("map_at_")
+                        || metric.startsWith("ndcg_at_"));
     }
 
     static String fmt(double v) {
-        return Double.isNaN(v) ? "NaN" : v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v)
-            : String.format(Locale.ROOT, "%.6f", v);
+        return Double.isNaN(v)
+                ? "NaN"
+                : v == Math.rint(v) && Math.abs(v) < 1e15
+                        ? String.valueOf((long) v)
+                        : String.format(Locale.ROOT, "%.6f", v);
     }
 }

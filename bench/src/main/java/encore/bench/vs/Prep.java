@@ -14,11 +14,9 @@ import java.util.Locale;
  */
 public final class Prep {
     /** The files both engines read. */
-    public record SplitFiles(Path train, Path test) {
-    }
+    public record SplitFiles(Path train, Path test) {}
 
-    private Prep() {
-    }
+    private Prep() {}
 
     /** Writes whatever the scenario needs (generated data, split files, warm-up sample). */
     public static int run(String scenario, String[] args) throws IOException {
@@ -86,8 +84,12 @@ public final class Prep {
         }
         long rows = o.longValue("rows", 1_000_000);
         long seed = o.longValue("seed", 1);
-        return Path.of(System.getProperty("user.home"), ".cache", "encore", "bench",
-            "listenings-" + rows + "-seed" + seed + ".csv");
+        return Path.of(
+                System.getProperty("user.home"),
+                ".cache",
+                "encore",
+                "bench",
+                "listenings-" + rows + "-seed" + seed + ".csv");
     }
 
     /** The seed scenario's warm-up input: the first {@code --warmup-rows} (default 100,000) rows of the data. */

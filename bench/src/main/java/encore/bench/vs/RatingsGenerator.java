@@ -13,15 +13,19 @@ import java.util.SplittableRandom;
  * so the parity check means something even on a few thousand ratings.
  */
 public final class RatingsGenerator {
-    private RatingsGenerator() {
-    }
+    private RatingsGenerator() {}
 
     /** {@code ratings --out FILE [--users 300] [--items 200] [--per-user 40] [--rank 5] [--seed 7]}. */
     public static int run(String[] args) throws IOException {
         Opts o = new Opts(args);
         Path out = Path.of(o.need("out"));
-        write(out, o.integer("users", 300), o.integer("items", 200), o.integer("per-user", 40), o.integer("rank", 5),
-            o.longValue("seed", 7));
+        write(
+                out,
+                o.integer("users", 300),
+                o.integer("items", 200),
+                o.integer("per-user", 40),
+                o.integer("rank", 5),
+                o.longValue("seed", 7));
         System.out.println("wrote " + out);
         return 0;
     }

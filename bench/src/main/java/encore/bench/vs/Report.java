@@ -38,6 +38,7 @@ public final class Report {
     private final Map<String, Object> machine;
     /** How Encore drew its initial factors, for the report: the flag, and its seed and block count. */
     private final String initFlag;
+
     private final String initDetail;
     private final String command;
     private final List<String> stages;
@@ -51,8 +52,7 @@ public final class Report {
      * @param machine facts of the machine ({@link Machine#describe()})
      * @param command the command line, for the report
      */
-    public Report(String scenario, Results encore, Results spark, Map<String, Object> machine, String command,
-                  Opts o) {
+    public Report(String scenario, Results encore, Results spark, Map<String, Object> machine, String command, Opts o) {
         this.scenario = scenario;
         this.encore = encore;
         this.spark = spark;
@@ -87,10 +87,16 @@ public final class Report {
     private List<Goal> seedGoals(Opts o) {
         int iters = Scenario.seed(o).iters();
         List<Goal> g = new ArrayList<>();
-        g.add(new Goal("front end (read+clean + aggregate + index)", sum("read_clean", "aggregate", "index", true),
-            sum("read_clean", "aggregate", "index", false), 10));
-        g.add(new Goal("ALS per iteration (fit / " + iters + ")", median("fit", true) / iters,
-            median("fit", false) / iters, 30));
+        g.add(new Goal(
+                "front end (read+clean + aggregate + index)",
+                sum("read_clean", "aggregate", "index", true),
+                sum("read_clean", "aggregate", "index", false),
+                10));
+        g.add(new Goal(
+                "ALS per iteration (fit / " + iters + ")",
+                median("fit", true) / iters,
+                median("fit", false) / iters,
+                30));
         g.add(new Goal("recommend-all top-10", median("recommend_all", true), median("recommend_all", false), 10));
         return g;
     }
@@ -119,36 +125,71 @@ public final class Report {
         StringBuilder sb = new StringBuilder();
         sb.append("# Encore vs Spark MLlib: ").append(scenario).append("\n\n");
         sb.append("Command: `").append(command).append("`  \n");
-        sb.append("Machine: ").append(machine.get("cores")).append(" cores (").append(machine.get("cpu"))
-            .append("), ").append(machine.get("memory")).append(" RAM, GPU: ").append(machine.get("gpu"))
-            .append(", ").append(machine.get("java")).append(", max heap (MiB) Encore ")
-            .append(encore.info().getOrDefault("max_heap_mib", "?")).append(", Spark ")
-            .append(spark == null ? "–" : spark.info().getOrDefault("max_heap_mib", "?")).append("; ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(".\n\n");
+        sb.append("Machine: ")
+                .append(machine.get("cores"))
+                .append(" cores (")
+                .append(machine.get("cpu"))
+                .append("), ")
+                .append(machine.get("memory"))
+                .append(" RAM, GPU: ")
+                .append(machine.get("gpu"))
+                .append(", ")
+                .append(machine.get("java"))
+                .append(", max heap (MiB) Encore ")
+                .append(encore.info().getOrDefault("max_heap_mib", "?"))
+                .append(", Spark ")
+                .append(spark == null ? "–" : spark.info().getOrDefault("max_heap_mib", "?"))
+                .append("; ")
+                .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
+                .append(".\n\n");
         sb.append("Encore: ").append(describe(encore)).append("  \n");
         if (spark != null) {
             sb.append("Spark: ").append(describe(spark)).append("\n\n");
         } else {
             sb.append("Spark: not run.\n\n");
         }
-        sb.append("ALS initial factors: Encore `").append(initFlag).append("` ").append(initDetail)
-            .append(spark == null ? "" : "; Spark its own").append(".\n\n");
+        sb.append("ALS initial factors: Encore `")
+                .append(initFlag)
+                .append("` ")
+                .append(initDetail)
+                .append(spark == null ? "" : "; Spark its own")
+                .append(".\n\n");
         sb.append("## Stage times (median seconds of the timed runs)\n\n");
         sb.append("| stage | Encore | Spark | Encore/Spark | speed-up (Spark/Encore) |\n|---|---:|---:|---:|---:|\n");
         for (int i = 0; i < stages.size(); i++) {
             double e = encoreMedian[i];
             double s = sparkMedian == null ? Double.NaN : sparkMedian[i];
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", stages.get(i), secs(e), secs(s),
-                ratio(Stats.ratio(e, s), ""), ratio(Stats.ratio(s, e), "×")));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %s |%n",
+                    stages.get(i),
+                    secs(e),
+                    secs(s),
+                    ratio(Stats.ratio(e, s), ""),
+                    ratio(Stats.ratio(s, e), "×")));
         }
         if (!goals.isEmpty()) {
             sb.append("\n## Speed goals (Spark/Encore on this machine)\n\n");
             sb.append("| goal | Encore s | Spark s | speed-up | target | result |\n|---|---:|---:|---:|---:|---|\n");
             for (Goal g : goals) {
-                String result = g.met() ? "met" : Double.isNaN(g.speedup()) ? "n/a"
-                    : String.format(Locale.ROOT, "missed by %.1f× (%.0f %% of the target)", g.target() / g.speedup(),
-                        100 * g.speedup() / g.target());
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | ≥ %.0f× | %s |%n", g.name(),
-                    secs(g.encore()), secs(g.spark()), ratio(g.speedup(), "×"), g.target(), result));
+                String result = g.met()
+                        ? "met"
+                        : Double.isNaN(g.speedup())
+                                ? "n/a"
+                                : String.format(
+                                        Locale.ROOT,
+                                        "missed by %.1f× (%.0f %% of the target)",
+                                        g.target() / g.speedup(),
+                                        100 * g.speedup() / g.target());
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %s | %s | ≥ %.0f× | %s |%n",
+                        g.name(),
+                        secs(g.encore()),
+                        secs(g.spark()),
+                        ratio(g.speedup(), "×"),
+                        g.target(),
+                        result));
             }
         }
         sb.append("\n## Quality\n\n| metric | Encore | Spark |\n|---|---:|---:|\n");
@@ -161,8 +202,12 @@ public final class Report {
             }
         }
         for (String n : names) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", n, num(encore.metrics().get(n)),
-                spark == null ? "–" : num(spark.metrics().get(n))));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s |%n",
+                    n,
+                    num(encore.metrics().get(n)),
+                    spark == null ? "–" : num(spark.metrics().get(n))));
         }
         if (spark != null) {
             sb.append("\n## Parity checks: ").append(parity() ? "PASS" : "FAIL").append("\n\n");
@@ -187,16 +232,24 @@ public final class Report {
                     s.add(sparkMedian == null ? Double.NaN : sparkMedian[i]);
                 }
             }
-            return Svg.lines("Seconds per ALS iteration vs rank (" + machine.get("cores") + " cores)", "rank",
-                Svg.rankSeries(rs, e.stream().mapToDouble(Double::doubleValue).toArray(),
-                    s.stream().mapToDouble(Double::doubleValue).toArray()));
+            return Svg.lines(
+                    "Seconds per ALS iteration vs rank (" + machine.get("cores") + " cores)",
+                    "rank",
+                    Svg.rankSeries(
+                            rs,
+                            e.stream().mapToDouble(Double::doubleValue).toArray(),
+                            s.stream().mapToDouble(Double::doubleValue).toArray()));
         }
         double[] s = sparkMedian == null ? new double[stages.size()] : sparkMedian;
         if (sparkMedian == null) {
             java.util.Arrays.fill(s, Double.NaN);
         }
-        return Svg.bars("Encore vs Spark MLlib, " + scenario + " scenario: median seconds per stage ("
-            + machine.get("cores") + " cores)", stages, encoreMedian, s);
+        return Svg.bars(
+                "Encore vs Spark MLlib, " + scenario + " scenario: median seconds per stage (" + machine.get("cores")
+                        + " cores)",
+                stages,
+                encoreMedian,
+                s);
     }
 
     /** The JSON report: machine, raw runs, medians, ratios, goals and parity. */
@@ -289,13 +342,20 @@ public final class Report {
     }
 
     private static String secs(double v) {
-        return Double.isNaN(v) ? "–" : v < 0.1 ? String.format(Locale.ROOT, "%.3f", v)
-            : String.format(Locale.ROOT, "%.2f", v);
+        return Double.isNaN(v)
+                ? "–"
+                : v < 0.1 ? String.format(Locale.ROOT, "%.3f", v) : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String ratio(double v, String unit) {
-        return Double.isNaN(v) ? "–" : (v >= 10 ? String.format(Locale.ROOT, "%.0f", v)
-            : v >= 0.1 ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.4f", v)) + unit;
+        return Double.isNaN(v)
+                ? "–"
+                : (v >= 10
+                                ? String.format(Locale.ROOT, "%.0f", v)
+                                : v >= 0.1
+                                        ? String.format(Locale.ROOT, "%.2f", v)
+                                        : String.format(Locale.ROOT, "%.4f", v))
+                        + unit;
     }
 
     private static String num(Double v) {

@@ -94,7 +94,10 @@ public final class Results {
 
     /** The values of one stage over the runs that have it. */
     public double[] samples(String stage) {
-        return runs.stream().filter(r -> r.containsKey(stage)).mapToDouble(r -> r.get(stage)).toArray();
+        return runs.stream()
+                .filter(r -> r.containsKey(stage))
+                .mapToDouble(r -> r.get(stage))
+                .toArray();
     }
 
     /** Writes the results file. */
@@ -102,14 +105,21 @@ public final class Results {
         StringBuilder sb = new StringBuilder();
         sb.append("engine\t").append(engine).append('\n');
         sb.append("scenario\t").append(scenario).append('\n');
-        info.forEach((k, v) -> sb.append("info\t").append(k).append('\t').append(v).append('\n'));
+        info.forEach(
+                (k, v) -> sb.append("info\t").append(k).append('\t').append(v).append('\n'));
         for (int i = 0; i < runs.size(); i++) {
             for (var e : runs.get(i).entrySet()) {
-                sb.append("run\t").append(i + 1).append('\t').append(e.getKey()).append('\t')
-                    .append(num(e.getValue())).append('\n');
+                sb.append("run\t")
+                        .append(i + 1)
+                        .append('\t')
+                        .append(e.getKey())
+                        .append('\t')
+                        .append(num(e.getValue()))
+                        .append('\n');
             }
         }
-        metrics.forEach((k, v) -> sb.append("metric\t").append(k).append('\t').append(num(v)).append('\n'));
+        metrics.forEach((k, v) ->
+                sb.append("metric\t").append(k).append('\t').append(num(v)).append('\n'));
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);

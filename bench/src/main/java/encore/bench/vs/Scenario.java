@@ -26,11 +26,9 @@ public final class Scenario {
     public static final int TOP = 10;
 
     /** One ALS configuration. */
-    public record Als(String name, int rank, double reg, int iters, boolean implicit, double alpha) {
-    }
+    public record Als(String name, int rank, double reg, int iters, boolean implicit, double alpha) {}
 
-    private Scenario() {
-    }
+    private Scenario() {}
 
     /** The output directory of a scenario run. */
     public static Path out(Opts o, String scenario) {
@@ -89,8 +87,13 @@ public final class Scenario {
 
     /** The implicit configuration. */
     public static Als implicit(Opts o) {
-        return new Als("implicit", o.integer("rank", 32), o.real("reg", 0.1), o.integer("iters", 10), true,
-            o.real("alpha", 10));
+        return new Als(
+                "implicit",
+                o.integer("rank", 32),
+                o.real("reg", 0.1),
+                o.integer("iters", 10),
+                true,
+                o.real("alpha", 10));
     }
 
     /** The scaling fits: explicit (reg 0.01) and implicit (alpha 10, reg 0.1) at each rank. */
@@ -115,8 +118,7 @@ public final class Scenario {
      * {@code target} is where the first timed run records what it learned (null otherwise).
      */
     public interface Engine {
-        void seed(Path data, Prep.SplitFiles split, java.util.Map<String, Double> run, Results target)
-            throws Exception;
+        void seed(Path data, Prep.SplitFiles split, java.util.Map<String, Double> run, Results target) throws Exception;
 
         void explicit(Prep.SplitFiles split, java.util.Map<String, Double> run, Results target) throws Exception;
 
@@ -125,8 +127,7 @@ public final class Scenario {
         void scaling(Prep.SplitFiles split, java.util.Map<String, Double> run, Results target) throws Exception;
 
         /** Called after every run (e.g. to drop cached data). */
-        default void afterRun(Results target) {
-        }
+        default void afterRun(Results target) {}
     }
 
     /**
@@ -134,7 +135,7 @@ public final class Scenario {
      * a small file), then {@link #repeat} timed ones, each printed as one line.
      */
     public static void runAll(Opts o, String engine, String scenario, Path out, Results res, Engine side)
-        throws Exception {
+            throws Exception {
         int warm = warmup(o, engine);
         int repeat = repeat(o, engine);
         Prep.SplitFiles split = Prep.files(o, scenario, out);
@@ -154,10 +155,18 @@ public final class Scenario {
             }
             side.afterRun(target);
             StringBuilder sb = new StringBuilder("{");
-            run.forEach((k, v) -> sb.append(sb.length() > 1 ? ", " : "").append(k).append('=')
-                .append(String.format(java.util.Locale.ROOT, "%.3f", v)));
-            System.out.printf(java.util.Locale.ROOT, "%s %s %s: %.2f s %s}%n", engine, scenario,
-                timed ? "run " + (r + 1) : "warm-up", (System.nanoTime() - t0) / 1e9, sb);
+            run.forEach((k, v) -> sb.append(sb.length() > 1 ? ", " : "")
+                    .append(k)
+                    .append('=')
+                    .append(String.format(java.util.Locale.ROOT, "%.3f", v)));
+            System.out.printf(
+                    java.util.Locale.ROOT,
+                    "%s %s %s: %.2f s %s}%n",
+                    engine,
+                    scenario,
+                    timed ? "run " + (r + 1) : "warm-up",
+                    (System.nanoTime() - t0) / 1e9,
+                    sb);
         }
     }
 }

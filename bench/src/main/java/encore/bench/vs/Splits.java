@@ -1,14 +1,14 @@
 package encore.bench.vs;
 
-import encore.matrix.Csr;
 import encore.data.IngestOptions;
 import encore.data.Interactions;
 import encore.data.Prepare;
 import encore.data.PrepareOptions;
 import encore.data.Prepared;
+import encore.data.PreparedFiles;
 import encore.data.SplitSpec;
 import encore.data.TriplesReader;
-import encore.data.PreparedFiles;
+import encore.matrix.Csr;
 import encore.util.TextFields;
 
 import java.io.BufferedReader;
@@ -27,8 +27,7 @@ import java.util.Map;
  * when its {@code source.txt} names the same input (path, size, modification time and split settings).
  */
 public final class Splits {
-    private Splits() {
-    }
+    private Splits() {}
 
     /**
      * A split of a listenings file as {@code encore prepare --split F} (the seed recipe's) or, with {@code perUser},
@@ -39,8 +38,14 @@ public final class Splits {
         if (current(dir, key)) {
             return;
         }
-        Prepared p = Prepare.run(data, new PrepareOptions(IngestOptions.defaults(), -1, perUser
-            ? SplitSpec.holdout(testFraction, Scenario.SPLIT_SEED) : SplitSpec.random(testFraction, Scenario.SPLIT_SEED)));
+        Prepared p = Prepare.run(
+                data,
+                new PrepareOptions(
+                        IngestOptions.defaults(),
+                        -1,
+                        perUser
+                                ? SplitSpec.holdout(testFraction, Scenario.SPLIT_SEED)
+                                : SplitSpec.random(testFraction, Scenario.SPLIT_SEED)));
         PreparedFiles.write(dir, p, true, Map.of());
         Files.writeString(dir.resolve("source.txt"), key, StandardCharsets.UTF_8);
     }
@@ -59,7 +64,7 @@ public final class Splits {
         Csr m = all.userItems();
         Files.createDirectories(dir);
         try (BufferedWriter tr = Files.newBufferedWriter(dir.resolve("train.tsv"), StandardCharsets.UTF_8);
-             BufferedWriter te = Files.newBufferedWriter(dir.resolve("test.tsv"), StandardCharsets.UTF_8)) {
+                BufferedWriter te = Files.newBufferedWriter(dir.resolve("test.tsv"), StandardCharsets.UTF_8)) {
             for (int u = 0; u < m.rows(); u++) {
                 int s = m.rowStart(u);
                 int n = m.rowEnd(u) - s;
@@ -106,13 +111,15 @@ public final class Splits {
     public static Path head(Path data, Path file, long rows) throws IOException {
         String key = key(data, "head " + rows);
         Path keyFile = file.resolveSibling(file.getFileName() + ".source.txt");
-        if (Files.exists(file) && Files.exists(keyFile) && Files.readString(keyFile).equals(key)) {
+        if (Files.exists(file)
+                && Files.exists(keyFile)
+                && Files.readString(keyFile).equals(key)) {
             return file;
         }
         long n = -1;
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (BufferedReader r = Files.newBufferedReader(data, StandardCharsets.UTF_8);
-             BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             String line;
             // a row with a quoted newline may be cut; the warm-up only needs realistic work, not every row
             while (n < rows && (line = r.readLine()) != null) {
@@ -145,12 +152,19 @@ public final class Splits {
 
     private static boolean current(Path dir, String key) throws IOException {
         Path k = dir.resolve("source.txt");
-        return Files.exists(dir.resolve("train.tsv")) && Files.exists(dir.resolve("test.tsv")) && Files.exists(k)
-            && Files.readString(k, StandardCharsets.UTF_8).equals(key);
+        return Files.exists(dir.resolve("train.tsv"))
+                && Files.exists(dir.resolve("test.tsv"))
+                && Files.exists(k)
+                && Files.readString(k, StandardCharsets.UTF_8).equals(key);
     }
 
     private static String key(Path data, String what) throws IOException {
-        return String.format(Locale.ROOT, "%s size %d modified %s; %s", data.toAbsolutePath(), Files.size(data),
-            Files.getLastModifiedTime(data), what);
+        return String.format(
+                Locale.ROOT,
+                "%s size %d modified %s; %s",
+                data.toAbsolutePath(),
+                Files.size(data),
+                Files.getLastModifiedTime(data),
+                what);
     }
 }

@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 /** Medians and ratios of timings. */
 public final class Stats {
-    private Stats() {
-    }
+    private Stats() {}
 
     /** The median (the mean of the two middle values for an even count); NaN for no values. */
     public static double median(double[] v) {

@@ -1,8 +1,8 @@
 package encore.bench.spark;
 
+import encore.als.Als;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.als.Als;
 import encore.data.Interactions;
 import encore.data.LabelIndex;
 import org.apache.spark.ml.recommendation.ALS;
@@ -27,15 +27,20 @@ import java.util.SplittableRandom;
  * <p>Run by {@code bench/run spark-init-check} (and CI).
  */
 public final class InitCheck {
-    private InitCheck() {
-    }
+    private InitCheck() {}
 
     public static void main(String[] args) {
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("encore-init-check")
-            .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+        SparkSession spark = SparkSession.builder()
+                .master("local[2]")
+                .appName("encore-init-check")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "4")
+                .getOrCreate();
         spark.sparkContext().setLogLevel("ERROR");
-        StructType schema = new StructType().add("user", DataTypes.IntegerType).add("item", DataTypes.IntegerType)
-            .add("rating", DataTypes.FloatType);
+        StructType schema = new StructType()
+                .add("user", DataTypes.IntegerType)
+                .add("item", DataTypes.IntegerType)
+                .add("rating", DataTypes.FloatType);
         int cases = 0;
         long values = 0;
         try {
@@ -61,23 +66,34 @@ public final class InitCheck {
                     r[q] = 1 + rnd.nextInt(5);
                     rows.add(RowFactory.create(u[q], i[q], r[q]));
                 }
-                AlsParams p = AlsParams.builder().rank(ranks[c]).maxIter(0).seed(seeds[c]).numBlocks(blocks[c])
-                    .init(AlsParams.Init.SPARK).build();
+                AlsParams p = AlsParams.builder()
+                        .rank(ranks[c])
+                        .maxIter(0)
+                        .seed(seeds[c])
+                        .numBlocks(blocks[c])
+                        .init(AlsParams.Init.SPARK)
+                        .build();
                 AlsModel encore;
                 Interactions train = Interactions.fromCoordinates(labels("u", users), labels("i", items), u, i, r);
                 encore = Als.with(p).backend("cpu").threads(2).fit(train).model();
                 Dataset<Row> df = spark.createDataFrame(rows, schema);
-                ALSModel model = new ALS().setRank(p.rank()).setMaxIter(0).setSeed(p.seed())
-                    .setNumBlocks(p.numBlocks()).fit(df);
-                values += compare("user", model.userFactors(), encore.userFactors().data(), p, encore::hasUser, users);
-                values += compare("item", model.itemFactors(), encore.itemFactors().data(), p, encore::hasItem, items);
+                ALSModel model = new ALS()
+                        .setRank(p.rank())
+                        .setMaxIter(0)
+                        .setSeed(p.seed())
+                        .setNumBlocks(p.numBlocks())
+                        .fit(df);
+                values += compare(
+                        "user", model.userFactors(), encore.userFactors().data(), p, encore::hasUser, users);
+                values += compare(
+                        "item", model.itemFactors(), encore.itemFactors().data(), p, encore::hasItem, items);
                 cases++;
             }
         } finally {
             spark.stop();
         }
-        System.out.printf(Locale.ROOT, "init check: %d cases, %,d factor values bit-identical to Spark's%n", cases,
-            values);
+        System.out.printf(
+                Locale.ROOT, "init check: %d cases, %,d factor values bit-identical to Spark's%n", cases, values);
     }
 
     private static LabelIndex labels(String prefix, int n) {
@@ -88,8 +104,8 @@ public final class InitCheck {
         return LabelIndex.ofOrdered(l, new int[n]);
     }
 
-    private static long compare(String side, Dataset<Row> spark, float[] encore, AlsParams p,
-                                java.util.function.IntPredicate has, int n) {
+    private static long compare(
+            String side, Dataset<Row> spark, float[] encore, AlsParams p, java.util.function.IntPredicate has, int n) {
         int k = p.rank();
         int sparkRows = 0;
         long values = 0;
@@ -103,8 +119,7 @@ public final class InitCheck {
                 float s = (Float) v.get(d);
                 float e = encore[id * k + d];
                 if (Float.floatToRawIntBits(s) != Float.floatToRawIntBits(e)) {
-                    fail(String.format(Locale.ROOT, "%s %d, dimension %d: Spark %s, Encore %s", side, id, d, s, e),
-                        p);
+                    fail(String.format(Locale.ROOT, "%s %d, dimension %d: Spark %s, Encore %s", side, id, d, s, e), p);
                 }
                 values++;
             }
@@ -121,8 +136,13 @@ public final class InitCheck {
     }
 
     private static void fail(String what, AlsParams p) {
-        System.err.printf(Locale.ROOT, "init check FAILED (seed %d, %d blocks, rank %d): %s%n", p.seed(),
-            p.numBlocks(), p.rank(), what);
+        System.err.printf(
+                Locale.ROOT,
+                "init check FAILED (seed %d, %d blocks, rank %d): %s%n",
+                p.seed(),
+                p.numBlocks(),
+                p.rank(),
+                what);
         System.exit(1);
     }
 }

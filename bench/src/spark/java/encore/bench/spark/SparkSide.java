@@ -2,7 +2,6 @@ package encore.bench.spark;
 
 import encore.als.AlsModel;
 import encore.als.AlsParams;
-import encore.matrix.Factors;
 import encore.bench.vs.EncoreSide;
 import encore.bench.vs.Opts;
 import encore.bench.vs.Prep;
@@ -11,6 +10,7 @@ import encore.bench.vs.Scenario;
 import encore.data.LabelIndex;
 import encore.data.TriplesReader;
 import encore.eval.RankingMetrics;
+import encore.matrix.Factors;
 import encore.util.TextFields;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.ml.feature.StringIndexer;
@@ -61,11 +61,13 @@ public final class SparkSide implements Scenario.Engine {
         String scenario = args[0];
         Opts o = new Opts(Arrays.copyOfRange(args, 1, args.length));
         int cores = Scenario.cores(o);
-        SparkSession.Builder b = SparkSession.builder().master("local[" + cores + "]").appName("encore-bench")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.driver.host", "127.0.0.1");
+        SparkSession.Builder b = SparkSession.builder()
+                .master("local[" + cores + "]")
+                .appName("encore-bench")
+                .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.driver.host", "127.0.0.1");
         // --spark-conf key=value,key=value: Spark settings on top of its defaults (none by default: the usual recipe)
         for (String kv : o.list("spark-conf", "")) {
             int eq = kv.indexOf('=');
@@ -88,9 +90,10 @@ public final class SparkSide implements Scenario.Engine {
     private int run(int cores) throws Exception {
         Path out = Scenario.out(o, scenario);
         Results res = new Results("spark", scenario);
-        res.info("spark_version", spark.version()).info("master", "local[" + cores + "]")
-            .info("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20)
-            .info("started", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        res.info("spark_version", spark.version())
+                .info("master", "local[" + cores + "]")
+                .info("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20)
+                .info("started", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         if (o.has("spark-conf")) {
             res.info("spark_conf", o.get("spark-conf", ""));
         }
@@ -112,8 +115,13 @@ public final class SparkSide implements Scenario.Engine {
     @Override
     public void seed(Path data, Prep.SplitFiles split, Map<String, Double> run, Results res) {
         long t0 = System.nanoTime();
-        Dataset<Row> clean = spark.read().option("header", "true").csv(data.toString()).drop("date").na().drop()
-            .persist(CACHE);
+        Dataset<Row> clean = spark.read()
+                .option("header", "true")
+                .csv(data.toString())
+                .drop("date")
+                .na()
+                .drop()
+                .persist(CACHE);
         long rows = clean.count();
         run.put("read_clean", secs(t0));
         t0 = System.nanoTime();
@@ -122,21 +130,28 @@ public final class SparkSide implements Scenario.Engine {
         clean.unpersist();
         run.put("aggregate", secs(t0));
         t0 = System.nanoTime();
-        StringIndexerModel sim = new StringIndexer().setInputCols(new String[] {"user_id", "track"})
-            .setOutputCols(new String[] {"user", "item"}).fit(counts);
+        StringIndexerModel sim = new StringIndexer()
+                .setInputCols(new String[] {"user_id", "track"})
+                .setOutputCols(new String[] {"user", "item"})
+                .fit(counts);
         Dataset<Row> indexed = sim.transform(counts).persist(CACHE);
         indexed.count();
         run.put("index", secs(t0));
         counts.unpersist();
         if (res != null) {
-            res.info("rows_kept", rows).info("pairs", pairs).info("users", sim.labelsArray()[0].length)
-                .info("items", sim.labelsArray()[1].length);
+            res.info("rows_kept", rows)
+                    .info("pairs", pairs)
+                    .info("users", sim.labelsArray()[0].length)
+                    .info("items", sim.labelsArray()[1].length);
         }
         Dataset<Row> train;
         Dataset<Row> test;
         if (split == null) { // warm-up on a sample: Spark's own random split
-            Dataset<Row>[] parts = indexed.select(col("user").cast("int").as("user"), col("item").cast("int")
-                .as("item"), col("count").cast("float").as("rating")).randomSplit(new double[] {0.5, 0.5}, 42);
+            Dataset<Row>[] parts = indexed.select(
+                            col("user").cast("int").as("user"),
+                            col("item").cast("int").as("item"),
+                            col("count").cast("float").as("rating"))
+                    .randomSplit(new double[] {0.5, 0.5}, 42);
             train = parts[0].persist(CACHE);
             test = parts[1].persist(CACHE);
             train.count();
@@ -152,7 +167,11 @@ public final class SparkSide implements Scenario.Engine {
         ALSModel model = fit(train, als, run, "fit");
         predict(model, test, run, "predict_rmse", res, "");
         t0 = System.nanoTime();
-        model.recommendForAllUsers(Scenario.TOP).write().format("noop").mode(SaveMode.Overwrite).save();
+        model.recommendForAllUsers(Scenario.TOP)
+                .write()
+                .format("noop")
+                .mode(SaveMode.Overwrite)
+                .save();
         run.put("recommend_all", secs(t0));
     }
 
@@ -175,7 +194,11 @@ public final class SparkSide implements Scenario.Engine {
         Scenario.Als als = Scenario.implicit(o);
         ALSModel model = fit(l.train, als, run, "fit");
         t0 = System.nanoTime();
-        model.recommendForAllUsers(Scenario.TOP).write().format("noop").mode(SaveMode.Overwrite).save();
+        model.recommendForAllUsers(Scenario.TOP)
+                .write()
+                .format("noop")
+                .mode(SaveMode.Overwrite)
+                .save();
         run.put("recommend_all", secs(t0));
         if (res != null) {
             // Spark's factors, placed at the indices the shared evaluation code uses (untimed)
@@ -189,10 +212,20 @@ public final class SparkSide implements Scenario.Engine {
             BitSet ih = new BitSet();
             place(model.userFactors(), l.userLabels, users, uf, uh, k);
             place(model.itemFactors(), l.itemLabels, items, itf, ih, k);
-            AlsModel m = new AlsModel(AlsParams.builder().rank(k).build(), users, items,
-                Factors.wrap(uf, users.size(), k, uh), Factors.wrap(itf, items.size(), k, ih));
-            EncoreSide.metrics(res, "", RankingMetrics.evaluate(Scenario.TOP,
-                m.recommendForAllUsers(Scenario.TOP, s.train().userItems()).idLists(), s.test()));
+            AlsModel m = new AlsModel(
+                    AlsParams.builder().rank(k).build(),
+                    users,
+                    items,
+                    Factors.wrap(uf, users.size(), k, uh),
+                    Factors.wrap(itf, items.size(), k, ih));
+            EncoreSide.metrics(
+                    res,
+                    "",
+                    RankingMetrics.evaluate(
+                            Scenario.TOP,
+                            m.recommendForAllUsers(Scenario.TOP, s.train().userItems())
+                                    .idLists(),
+                            s.test()));
         }
     }
 
@@ -209,8 +242,8 @@ public final class SparkSide implements Scenario.Engine {
         }
     }
 
-    private static void place(Dataset<Row> factors, String[] sparkLabels, LabelIndex index, float[] out, BitSet has,
-                              int k) {
+    private static void place(
+            Dataset<Row> factors, String[] sparkLabels, LabelIndex index, float[] out, BitSet has, int k) {
         for (Row r : factors.collectAsList()) {
             int e = index.indexOf(TextFields.unTsv(sparkLabels[r.getInt(0)]));
             if (e >= index.size()) {
@@ -225,18 +258,26 @@ public final class SparkSide implements Scenario.Engine {
     }
 
     private ALSModel fit(Dataset<Row> train, Scenario.Als als, Map<String, Double> run, String stage) {
-        ALS a = new ALS().setRank(als.rank()).setMaxIter(als.iters()).setRegParam(als.reg())
-            .setImplicitPrefs(als.implicit()).setAlpha(als.alpha()).setSeed(Scenario.alsSeed(o))
-            .setNumBlocks(Scenario.numBlocks(o))
-            .setUserCol("user").setItemCol("item").setRatingCol("rating").setColdStartStrategy("drop");
+        ALS a = new ALS()
+                .setRank(als.rank())
+                .setMaxIter(als.iters())
+                .setRegParam(als.reg())
+                .setImplicitPrefs(als.implicit())
+                .setAlpha(als.alpha())
+                .setSeed(Scenario.alsSeed(o))
+                .setNumBlocks(Scenario.numBlocks(o))
+                .setUserCol("user")
+                .setItemCol("item")
+                .setRatingCol("rating")
+                .setColdStartStrategy("drop");
         long t0 = System.nanoTime();
         ALSModel model = a.fit(train); // eager: Spark materializes both factor sets before returning
         run.put(stage, secs(t0));
         return model;
     }
 
-    private void predict(ALSModel model, Dataset<Row> test, Map<String, Double> run, String stage, Results res,
-                         String suffix) {
+    private void predict(
+            ALSModel model, Dataset<Row> test, Map<String, Double> run, String stage, Results res, String suffix) {
         long t0 = System.nanoTime();
         Dataset<Row> pred = model.transform(test).persist(CACHE);
         RegressionEvaluator ev = new RegressionEvaluator().setLabelCol("rating").setPredictionCol("prediction");
@@ -246,23 +287,27 @@ public final class SparkSide implements Scenario.Engine {
         run.put(stage, secs(t0));
         pred.unpersist();
         if (res != null) {
-            res.metric("rmse" + suffix, rmse).metric("mae" + suffix, mae)
-                .metric("cold_test_pairs" + suffix, test.count() - scored);
+            res.metric("rmse" + suffix, rmse)
+                    .metric("mae" + suffix, mae)
+                    .metric("cold_test_pairs" + suffix, test.count() - scored);
         }
     }
 
     /** The split, indexed by one StringIndexer fitted on both files (as Encore's reader indexes them together). */
-    private record Loaded(Dataset<Row> train, Dataset<Row> test, String[] userLabels, String[] itemLabels) {
-    }
+    private record Loaded(Dataset<Row> train, Dataset<Row> test, String[] userLabels, String[] itemLabels) {}
 
     private Loaded load(Prep.SplitFiles split, boolean withTest) {
-        StructType schema = new StructType().add("u", DataTypes.StringType).add("i", DataTypes.StringType)
-            .add("v", DataTypes.DoubleType);
+        StructType schema = new StructType()
+                .add("u", DataTypes.StringType)
+                .add("i", DataTypes.StringType)
+                .add("v", DataTypes.DoubleType);
         Dataset<Row> tr = read(split.train(), schema);
         Dataset<Row> te = withTest ? read(split.test(), schema) : null;
         Dataset<Row> both = withTest ? tr.select("u", "i").union(te.select("u", "i")) : tr.select("u", "i");
-        StringIndexerModel sim = new StringIndexer().setInputCols(new String[] {"u", "i"})
-            .setOutputCols(new String[] {"user", "item"}).fit(both);
+        StringIndexerModel sim = new StringIndexer()
+                .setInputCols(new String[] {"u", "i"})
+                .setOutputCols(new String[] {"user", "item"})
+                .fit(both);
         Dataset<Row> train = ints(sim.transform(tr)).persist(CACHE);
         trainPairs = train.count();
         Dataset<Row> test = null;
@@ -275,13 +320,19 @@ public final class SparkSide implements Scenario.Engine {
 
     private Dataset<Row> read(Path file, StructType schema) {
         // tab-separated, no quoting (labels are escaped as encore prepare writes them); extra columns are ignored
-        return spark.read().schema(schema).option("sep", "\t").option("quote", "").option("header", "false")
-            .csv(file.toString());
+        return spark.read()
+                .schema(schema)
+                .option("sep", "\t")
+                .option("quote", "")
+                .option("header", "false")
+                .csv(file.toString());
     }
 
     private static Dataset<Row> ints(Dataset<Row> d) {
-        return d.select(col("user").cast("int").as("user"), col("item").cast("int").as("item"),
-            col("v").cast("float").as("rating"));
+        return d.select(
+                col("user").cast("int").as("user"),
+                col("item").cast("int").as("item"),
+                col("v").cast("float").as("rating"));
     }
 
     private static double secs(long t0) {

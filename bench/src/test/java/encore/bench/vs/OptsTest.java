@@ -32,9 +32,11 @@ class OptsTest {
         assertEquals(0.05, ex.get(1).reg());
         assertEquals(10, ex.get(1).iters());
         List<Scenario.Als> sc = Scenario.scaling(o);
-        assertEquals(List.of("implicit_r10", "implicit_r32"), sc.stream().map(Scenario.Als::name).toList());
+        assertEquals(
+                List.of("implicit_r10", "implicit_r32"),
+                sc.stream().map(Scenario.Als::name).toList());
         assertTrue(sc.get(0).implicit());
-        assertThrows(IllegalArgumentException.class,
-            () -> Scenario.scaling(new Opts(new String[] {"--modes", "bogus"})));
+        assertThrows(
+                IllegalArgumentException.class, () -> Scenario.scaling(new Opts(new String[] {"--modes", "bogus"})));
     }
 }

@@ -18,26 +18,28 @@ class ParityTest {
         assertTrue(Parity.pass(Parity.checks(withMetric("encore", "rmse", 0.924), withMetric("spark", "rmse", 0.92))));
         assertFalse(Parity.pass(Parity.checks(withMetric("encore", "rmse", 0.926), withMetric("spark", "rmse", 0.92))));
         // better than Spark by any amount passes
-        assertTrue(Parity.pass(Parity.checks(withMetric("encore", "rmse_r10", 0.80),
-            withMetric("spark", "rmse_r10", 0.92))));
-        assertFalse(Parity.pass(Parity.checks(withMetric("encore", "rmse", Double.NaN),
-            withMetric("spark", "rmse", 0.92))));
+        assertTrue(Parity.pass(
+                Parity.checks(withMetric("encore", "rmse_r10", 0.80), withMetric("spark", "rmse_r10", 0.92))));
+        assertFalse(Parity.pass(
+                Parity.checks(withMetric("encore", "rmse", Double.NaN), withMetric("spark", "rmse", 0.92))));
     }
 
     @Test
     void rankingMetricsMayFallShortByAtMostTwoPercentRelative() {
-        assertTrue(Parity.pass(Parity.checks(withMetric("encore", "ndcg_at_10", 0.1961),
-            withMetric("spark", "ndcg_at_10", 0.2))));
-        assertFalse(Parity.pass(Parity.checks(withMetric("encore", "ndcg_at_10", 0.1959),
-            withMetric("spark", "ndcg_at_10", 0.2))));
-        assertTrue(Parity.pass(Parity.checks(withMetric("encore", "precision_at_10", 0.5),
-            withMetric("spark", "precision_at_10", 0.2))));
+        assertTrue(Parity.pass(
+                Parity.checks(withMetric("encore", "ndcg_at_10", 0.1961), withMetric("spark", "ndcg_at_10", 0.2))));
+        assertFalse(Parity.pass(
+                Parity.checks(withMetric("encore", "ndcg_at_10", 0.1959), withMetric("spark", "ndcg_at_10", 0.2))));
+        assertTrue(Parity.pass(Parity.checks(
+                withMetric("encore", "precision_at_10", 0.5), withMetric("spark", "precision_at_10", 0.2))));
     }
 
     @Test
     void baselineMaeAndOneSidedMetricsAreNotChecked() {
-        Results e = new Results("encore", "x").metric("popularity_precision_at_10", 0.01).metric("mae", 5)
-            .metric("rmse", 0.5);
+        Results e = new Results("encore", "x")
+                .metric("popularity_precision_at_10", 0.01)
+                .metric("mae", 5)
+                .metric("rmse", 0.5);
         Results s = new Results("spark", "x").metric("mae", 0.1);
         assertEquals(List.of(), Parity.checks(e, s));
     }

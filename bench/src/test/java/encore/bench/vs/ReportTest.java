@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReportTest {
-    private static final Map<String, Object> MACHINE = Map.of("cores", 2, "cpu", "test", "memory", "1 GB",
-        "java", "J 17", "os", "x", "gpu", "none");
+    private static final Map<String, Object> MACHINE =
+            Map.of("cores", 2, "cpu", "test", "memory", "1 GB", "java", "J 17", "os", "x", "gpu", "none");
 
     private static Results seed(String engine, double scale, double rmse) {
         Results r = new Results(engine, "seed").info("train_pairs", 10).info("test_pairs", 5);
@@ -100,8 +100,9 @@ class ReportTest {
         double[] r = Svg.logRange(new double[] {0.03, 200}, new double[] {Double.NaN, 0});
         assertEquals(-2, r[0]);
         assertEquals(3, r[1]);
-        assertEquals(1, Svg.logRange(new double[] {10}, new double[0])[1] - Svg.logRange(new double[] {10},
-            new double[0])[0]);
+        assertEquals(
+                1,
+                Svg.logRange(new double[] {10}, new double[0])[1] - Svg.logRange(new double[] {10}, new double[0])[0]);
     }
 
     private static String compact(String json) {
@@ -109,7 +110,8 @@ class ReportTest {
     }
 
     private static void parseXml(String s) throws Exception {
-        DocumentBuilderFactory.newInstance().newDocumentBuilder()
-            .parse(new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8)));
+        DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8)));
     }
 }

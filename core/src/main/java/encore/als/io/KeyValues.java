@@ -30,6 +30,7 @@ final class KeyValues {
 
     /** Key, value, key, value, … as UTF-8. */
     private final byte[][] bytes;
+
     private final long payload;
 
     private KeyValues(byte[][] bytes, long payload) {
@@ -45,8 +46,8 @@ final class KeyValues {
      */
     static KeyValues encode(Map<String, String> pairs, String what, Limits limits) {
         if (pairs.size() > limits.maxPairs()) {
-            throw new IllegalArgumentException(pairs.size() + " " + what + " entries exceed the format's limit of "
-                + limits.maxPairs());
+            throw new IllegalArgumentException(
+                    pairs.size() + " " + what + " entries exceed the format's limit of " + limits.maxPairs());
         }
         byte[][] bytes = new byte[pairs.size() * 2][];
         long payload = 4;
@@ -56,7 +57,7 @@ final class KeyValues {
             byte[] v = Utf8.encode(e.getValue(), what + " value of " + e.getKey());
             if (k.length > limits.maxKeyBytes() || v.length > limits.maxValueBytes()) {
                 throw new IllegalArgumentException(what + " entry " + e.getKey() + " exceeds the format's limit of "
-                    + limits.maxKeyBytes() + " key bytes and " + limits.maxValueBytes() + " value bytes");
+                        + limits.maxKeyBytes() + " key bytes and " + limits.maxValueBytes() + " value bytes");
             }
             bytes[m++] = k;
             bytes[m++] = v;
@@ -106,7 +107,7 @@ final class KeyValues {
     }
 
     private static String string(Sections.Reader in, ByteBuffer b, Section s, String what, int maxBytes)
-        throws ModelFormatException {
+            throws ModelFormatException {
         int len = in.count(b, s, "length of " + what, 1);
         if (len > maxBytes) {
             throw in.error(s, what + " of " + num(len) + " bytes exceeds the format's limit of " + maxBytes);

@@ -24,8 +24,7 @@ final class LabelSection {
     /** Label sections with at least this many labels are decoded in parallel and indexed in the background. */
     static final int PARALLEL_LABELS = 1 << 15;
 
-    private LabelSection() {
-    }
+    private LabelSection() {}
 
     /** Labels as UTF-8 byte arrays, checked to be valid Unicode, with their frequencies. */
     record Encoded(byte[][] bytes, int[] frequencies, long payload) {
@@ -118,8 +117,10 @@ final class LabelSection {
             int len = b.getInt(p);
             p += 4;
             if (len < 0 || len > end - p) {
-                throw in.error(s, "label " + i + " of " + num(Integer.toUnsignedLong(len))
-                    + " bytes does not fit in the " + num(end - p) + " bytes that remain");
+                throw in.error(
+                        s,
+                        "label " + i + " of " + num(Integer.toUnsignedLong(len)) + " bytes does not fit in the "
+                                + num(end - p) + " bytes that remain");
             }
             start[i] = p;
             p += len;

@@ -63,6 +63,7 @@ public final class ModelFormat {
     static final int V1_PARAMS_BYTES = 40;
     /** Version 1: how the fit drew its initial factors; skippable, so readers older than it still read the file. */
     static final int V1_INIT = SKIPPABLE | 10;
+
     static final int V1_INIT_BYTES = 5;
 
     /** Version 2 params: the most key/value pairs (there are 12 parameters today). */
@@ -75,8 +76,7 @@ public final class ModelFormat {
     /** The largest array length every JVM accepts. */
     static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
-    private ModelFormat() {
-    }
+    private ModelFormat() {}
 
     /** The section's name as error messages use it, e.g. {@code item labels}; unknown ids in hex. */
     static String sectionName(int id) {

@@ -47,6 +47,7 @@ final class ModelReader {
     private final int version;
     /** The next known section that may come. */
     private int expected = PARAMS;
+
     private boolean initRead;
 
     private AlsParams params;
@@ -94,9 +95,11 @@ final class ModelReader {
     private void readKnown(Section s) throws IOException {
         int id = s.id();
         if (id != expected) {
-            throw in.corrupt(s, expected <= LAST_MANDATORY
-                ? "found where section '" + sectionName(expected) + "' was expected"
-                : "out of order or repeated");
+            throw in.corrupt(
+                    s,
+                    expected <= LAST_MANDATORY
+                            ? "found where section '" + sectionName(expected) + "' was expected"
+                            : "out of order or repeated");
         }
         expected = id + 1;
         switch (id) {
@@ -116,8 +119,10 @@ final class ModelReader {
     /** Format 1 only, once, right after {@code params}. */
     private void readInit(Section s) throws IOException {
         if (version != 1) {
-            throw in.corrupt(s, "belongs to format version 1; version " + version + " keeps init and numBlocks in "
-                + "section 'params'");
+            throw in.corrupt(
+                    s,
+                    "belongs to format version 1; version " + version + " keeps init and numBlocks in "
+                            + "section 'params'");
         }
         if (params == null || expected != PARAMS + 1 || initRead) {
             throw in.corrupt(s, "must come once, right after section 'params'");
@@ -148,9 +153,12 @@ final class ModelReader {
         LabelIndex userIndex = users.await();
         LabelIndex itemIndex = items.await();
         try {
-            AlsModel model = new AlsModel(params, userIndex, itemIndex,
-                Factors.wrap(userFactors, userIndex.size(), params.rank(), userHas),
-                Factors.wrap(itemFactors, itemIndex.size(), params.rank(), itemHas));
+            AlsModel model = new AlsModel(
+                    params,
+                    userIndex,
+                    itemIndex,
+                    Factors.wrap(userFactors, userIndex.size(), params.rank(), userHas),
+                    Factors.wrap(itemFactors, itemIndex.size(), params.rank(), itemHas));
             return new ModelStore.Stored(model, seen, metadata);
         } catch (IllegalArgumentException e) {
             throw in.error("inconsistent model: " + e.getMessage());
@@ -161,8 +169,8 @@ final class ModelReader {
     private BitSet readPresence(Section s, int count) throws IOException {
         long words = (count + 63L) / 64;
         if (s.length() != 4 + 8 * words) {
-            throw in.corrupt(s, num(s.length()) + " bytes, expected " + num(4 + 8 * words) + " for " + num(count)
-                + " entries");
+            throw in.corrupt(
+                    s, num(s.length()) + " bytes, expected " + num(4 + 8 * words) + " for " + num(count) + " entries");
         }
         ByteBuffer b = in.readAll(s);
         int n = b.getInt();
@@ -183,8 +191,10 @@ final class ModelReader {
         int rank = params.rank();
         long floats = (long) count * rank;
         if (s.length() != 4 * floats) {
-            throw in.corrupt(s, num(s.length()) + " bytes, expected " + num(4 * floats) + " (" + num(count) + " "
-                + what + " × rank " + rank + " × 4)");
+            throw in.corrupt(
+                    s,
+                    num(s.length()) + " bytes, expected " + num(4 * floats) + " (" + num(count) + " " + what
+                            + " × rank " + rank + " × 4)");
         }
         if (floats > MAX_ARRAY) {
             throw in.error(s, num(count) + " " + what + " × rank " + rank + " exceeds the largest array");
@@ -204,13 +214,17 @@ final class ModelReader {
         int cols = d.getInt(4);
         int nnz = d.getInt(8);
         if (rows != users || cols != items) {
-            throw in.corrupt(s, "matrix is " + Integer.toUnsignedString(rows) + " × " + Integer.toUnsignedString(cols)
-                + ", expected " + users + " × " + items + " (users × items)");
+            throw in.corrupt(
+                    s,
+                    "matrix is " + Integer.toUnsignedString(rows) + " × " + Integer.toUnsignedString(cols)
+                            + ", expected " + users + " × " + items + " (users × items)");
         }
         long want = 12 + 4L * (rows + 1L) + 4L * Integer.toUnsignedLong(nnz);
         if (nnz < 0 || nnz > MAX_ARRAY || s.length() != want) {
-            throw in.corrupt(s, num(s.length()) + " bytes do not hold " + num(Integer.toUnsignedLong(nnz))
-                + " entries of a " + rows + "-row matrix");
+            throw in.corrupt(
+                    s,
+                    num(s.length()) + " bytes do not hold " + num(Integer.toUnsignedLong(nnz)) + " entries of a " + rows
+                            + "-row matrix");
         }
         int[] head = new int[3];
         int[] rowPtr = new int[rows + 1];

@@ -28,8 +28,7 @@ public final class ModelStore {
     /** The format version this class writes, and the newest it reads ({@link ModelFormat#VERSION}). */
     public static final int FORMAT_VERSION = ModelFormat.VERSION;
 
-    private ModelStore() {
-    }
+    private ModelStore() {}
 
     /**
      * A loaded model file.
@@ -40,8 +39,7 @@ public final class ModelStore {
      * @param metadata the stored metadata (e.g. created-by, source file, timestamp), unmodifiable, in file order
      *                 (sorted by key, as {@link #save} writes it)
      */
-    public record Stored(AlsModel model, Csr seen, Map<String, String> metadata) {
-    }
+    public record Stored(AlsModel model, Csr seen, Map<String, String> metadata) {}
 
     /**
      * Writes {@code model} to {@code file} atomically (temporary file, fsync, rename): on any failure the previous
@@ -58,13 +56,14 @@ public final class ModelStore {
      * @throws IOException              when the file cannot be written
      */
     public static void save(Path file, AlsModel model, Csr seenOrNull, Map<String, String> metadata)
-        throws IOException {
+            throws IOException {
         ModelWriter.write(file, model, seenOrNull, metadata, UnaryOperator.identity());
     }
 
     /** {@link #save} with the output stream wrapped by {@code wrap} (tests inject failures here). */
-    static void save(Path file, AlsModel model, Csr seenOrNull, Map<String, String> metadata,
-                     UnaryOperator<OutputStream> wrap) throws IOException {
+    static void save(
+            Path file, AlsModel model, Csr seenOrNull, Map<String, String> metadata, UnaryOperator<OutputStream> wrap)
+            throws IOException {
         ModelWriter.write(file, model, seenOrNull, metadata, wrap);
     }
 

@@ -33,22 +33,26 @@ import static encore.als.io.ModelFormat.USER_PRESENCE;
  */
 final class ModelWriter {
     /** The model's sections, encoded and checked. */
-    private record Encoded(KeyValues params, KeyValues metadata, LabelSection.Encoded users,
-                           LabelSection.Encoded items) {
-    }
+    private record Encoded(
+            KeyValues params, KeyValues metadata, LabelSection.Encoded users, LabelSection.Encoded items) {}
 
-    private ModelWriter() {
-    }
+    private ModelWriter() {}
 
     /** See {@link ModelStore#save}; {@code wrap} wraps the output stream (tests inject failures there). */
-    static void write(Path file, AlsModel model, Csr seenOrNull, Map<String, String> metadata,
-                      UnaryOperator<OutputStream> wrap) throws IOException {
+    static void write(
+            Path file, AlsModel model, Csr seenOrNull, Map<String, String> metadata, UnaryOperator<OutputStream> wrap)
+            throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(model, "model");
         Encoded e = encode(model, metadata);
         if (seenOrNull != null) {
-            String problem = ModelFormat.csrProblem(seenOrNull.rows(), seenOrNull.cols(), seenOrNull.rowPtr(),
-                seenOrNull.colIdx(), e.users().count(), e.items().count());
+            String problem = ModelFormat.csrProblem(
+                    seenOrNull.rows(),
+                    seenOrNull.cols(),
+                    seenOrNull.rowPtr(),
+                    seenOrNull.colIdx(),
+                    e.users().count(),
+                    e.items().count());
             if (problem != null) {
                 throw new IllegalArgumentException("seen matrix: " + problem);
             }
@@ -83,9 +87,11 @@ final class ModelWriter {
                 meta.put(k, v);
             }
         }
-        return new Encoded(ParamsSection.encode(model.params()), KeyValues.encode(meta, "metadata",
-            KeyValues.Limits.FILE), LabelSection.Encoded.of(model.users(), "user"),
-            LabelSection.Encoded.of(model.items(), "item"));
+        return new Encoded(
+                ParamsSection.encode(model.params()),
+                KeyValues.encode(meta, "metadata", KeyValues.Limits.FILE),
+                LabelSection.Encoded.of(model.users(), "user"),
+                LabelSection.Encoded.of(model.items(), "item"));
     }
 
     /** u32 count, then ⌈count / 64⌉ u64 words: bit {@code r % 64} of word {@code r / 64} set when row r is present. */

@@ -21,13 +21,12 @@ import static encore.als.io.ModelFormat.num;
  * {@code initialisation} section, which are only read.
  */
 final class ParamsSection {
-    static final KeyValues.Limits LIMITS = new KeyValues.Limits(MAX_PARAMS, MAX_PARAM_KEY_BYTES,
-        MAX_PARAM_VALUE_BYTES);
+    static final KeyValues.Limits LIMITS = new KeyValues.Limits(MAX_PARAMS, MAX_PARAM_KEY_BYTES, MAX_PARAM_VALUE_BYTES);
     /** The keys this build knows. */
-    private static final Set<String> KEYS = Set.copyOf(AlsParams.defaults().toMap().keySet());
+    private static final Set<String> KEYS =
+            Set.copyOf(AlsParams.defaults().toMap().keySet());
 
-    private ParamsSection() {
-    }
+    private ParamsSection() {}
 
     /** Format 2: every parameter, in {@link AlsParams#toMap()} order. */
     static KeyValues encode(AlsParams p) {
@@ -70,8 +69,7 @@ final class ParamsSection {
         byte solver = b.get();
         byte cold = b.get();
         if (rank < 1 || rank > AlsParams.MAX_RANK) {
-            throw in.error(s, "rank " + Integer.toUnsignedString(rank) + " is outside [1, " + AlsParams.MAX_RANK
-                + "]");
+            throw in.error(s, "rank " + Integer.toUnsignedString(rank) + " is outside [1, " + AlsParams.MAX_RANK + "]");
         }
         if (implicit > 1 || implicit < 0 || nonneg > 1 || nonneg < 0) {
             throw in.error(s, "invalid flag byte (implicitPrefs " + implicit + ", nonnegative " + nonneg + ")");
@@ -83,11 +81,20 @@ final class ParamsSection {
             throw in.error(s, "unknown cold-start strategy code " + cold);
         }
         try {
-            return AlsParams.builder().rank(rank).maxIter(maxIter).regParam(regParam).implicitPrefs(implicit == 1)
-                .alpha(alpha).nonnegative(nonneg == 1).seed(seed)
-                .solver(solver == 1 ? AlsParams.Solver.CG : AlsParams.Solver.CHOLESKY).cgSteps(cgSteps)
-                .coldStartStrategy(cold == 1 ? AlsParams.ColdStartStrategy.DROP : AlsParams.ColdStartStrategy.NAN)
-                .init(AlsParams.Init.ENCORE).numBlocks(AlsParams.SPARK_DEFAULT_NUM_BLOCKS).build();
+            return AlsParams.builder()
+                    .rank(rank)
+                    .maxIter(maxIter)
+                    .regParam(regParam)
+                    .implicitPrefs(implicit == 1)
+                    .alpha(alpha)
+                    .nonnegative(nonneg == 1)
+                    .seed(seed)
+                    .solver(solver == 1 ? AlsParams.Solver.CG : AlsParams.Solver.CHOLESKY)
+                    .cgSteps(cgSteps)
+                    .coldStartStrategy(cold == 1 ? AlsParams.ColdStartStrategy.DROP : AlsParams.ColdStartStrategy.NAN)
+                    .init(AlsParams.Init.ENCORE)
+                    .numBlocks(AlsParams.SPARK_DEFAULT_NUM_BLOCKS)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw in.error(s, "invalid parameters: " + e.getMessage());
         }
@@ -107,7 +114,9 @@ final class ParamsSection {
         if (blocks < 1) {
             throw in.error(s, "numBlocks " + Integer.toUnsignedString(blocks) + " is not >= 1");
         }
-        return p.toBuilder().init(init == 1 ? AlsParams.Init.SPARK : AlsParams.Init.ENCORE).numBlocks(blocks)
-            .build();
+        return p.toBuilder()
+                .init(init == 1 ? AlsParams.Init.SPARK : AlsParams.Init.ENCORE)
+                .numBlocks(blocks)
+                .build();
     }
 }

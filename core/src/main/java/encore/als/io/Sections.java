@@ -29,8 +29,7 @@ final class Sections {
     /** The staging buffer size; a multiple of 4, so floats and ints never straddle chunks. */
     static final int CHUNK = 1 << 20;
 
-    private Sections() {
-    }
+    private Sections() {}
 
     /** One section as found in a file: its payload starts at {@code payloadPos}, its CRC follows the payload. */
     record Section(int id, long length, long payloadPos, String name) {
@@ -46,8 +45,7 @@ final class Sections {
     }
 
     /** Discards the payload (its CRC is still checked). */
-    static final ChunkSink SKIP = chunk -> {
-    };
+    static final ChunkSink SKIP = chunk -> {};
 
     /** Fills {@code dst} in order; chunks hold whole floats because chunk sizes and lengths are multiples of 4. */
     static ChunkSink floats(float[] dst) {
@@ -203,7 +201,8 @@ final class Sections {
         private final FileChannel ch;
         private final long size;
         private final CRC32C crc = new CRC32C();
-        private final ByteBuffer header = ByteBuffer.allocate(SECTION_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        private final ByteBuffer header =
+                ByteBuffer.allocate(SECTION_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         private ByteBuffer chunk;
         private long pos = HEADER_BYTES;
 
@@ -239,7 +238,8 @@ final class Sections {
             if (size == 0) {
                 throw error("empty file (0 bytes), not an Encore model");
             }
-            ByteBuffer h = ByteBuffer.allocate((int) Math.min(HEADER_BYTES, size)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer h =
+                    ByteBuffer.allocate((int) Math.min(HEADER_BYTES, size)).order(ByteOrder.LITTLE_ENDIAN);
             readFully(h, 0, "header");
             for (int i = 0; i < Math.min(MAGIC.length, h.limit()); i++) {
                 if (h.get(i) != MAGIC[i]) {
@@ -253,15 +253,18 @@ final class Sections {
             if (Integer.compareUnsigned(version, newest) > 0) {
                 String reads = oldest == newest ? Integer.toString(newest) : oldest + " to " + newest;
                 throw error("format version " + Integer.toUnsignedString(version) + " is newer than this Encore (reads "
-                    + reads + ")");
+                        + reads + ")");
             }
             if (version < oldest) {
                 throw error("invalid format version " + version);
             }
             int flags = h.getInt(12);
             if (flags != 0) {
-                throw error(String.format(Locale.ROOT, "unsupported header flags 0x%08x (format version %d defines "
-                    + "none)", flags, version));
+                throw error(String.format(
+                        Locale.ROOT,
+                        "unsupported header flags 0x%08x (format version %d defines " + "none)",
+                        flags,
+                        version));
             }
             return version;
         }
@@ -270,10 +273,11 @@ final class Sections {
         Section next() throws IOException {
             long avail = size - pos;
             if (avail < SECTION_HEADER_BYTES) {
-                throw error(avail == 0
-                    ? "truncated: the file ends at offset " + num(pos) + " without an end marker"
-                    : "truncated in a section header at offset " + num(pos) + " (expected " + SECTION_HEADER_BYTES
-                        + " bytes, found " + avail + ")");
+                throw error(
+                        avail == 0
+                                ? "truncated: the file ends at offset " + num(pos) + " without an end marker"
+                                : "truncated in a section header at offset " + num(pos) + " (expected "
+                                        + SECTION_HEADER_BYTES + " bytes, found " + avail + ")");
             }
             header.clear();
             readFully(header, pos, "a section header");
@@ -283,8 +287,8 @@ final class Sections {
             long room = avail - SECTION_HEADER_BYTES;
             if (length < 0 || length > room - CRC_BYTES) {
                 String want = length < 0 ? Long.toUnsignedString(length) + " + " + CRC_BYTES : num(length + CRC_BYTES);
-                throw error("truncated in section '" + name + "' (expected " + want + " bytes, found " + num(room)
-                    + ")");
+                throw error(
+                        "truncated in section '" + name + "' (expected " + want + " bytes, found " + num(room) + ")");
             }
             Section s = new Section(id, length, pos + SECTION_HEADER_BYTES, name);
             pos = s.end();
@@ -306,8 +310,14 @@ final class Sections {
                 chunk = ByteBuffer.allocateDirect(Math.max(cap, 4)).order(ByteOrder.LITTLE_ENDIAN);
             }
             crc.reset();
-            crc.update(ByteBuffer.allocate(SECTION_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN).putInt(s.id())
-                .putLong(s.length()).array(), 0, SECTION_HEADER_BYTES);
+            crc.update(
+                    ByteBuffer.allocate(SECTION_HEADER_BYTES)
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .putInt(s.id())
+                            .putLong(s.length())
+                            .array(),
+                    0,
+                    SECTION_HEADER_BYTES);
             long at = s.payloadPos();
             long left = s.length();
             while (left > 0) {
@@ -358,8 +368,10 @@ final class Sections {
             }
             int v = b.getInt();
             if (v < 0 || (long) v * bytesEach > b.remaining()) {
-                throw error(s, what + " " + num(Integer.toUnsignedLong(v)) + " does not fit in the "
-                    + num(b.remaining()) + " bytes that remain");
+                throw error(
+                        s,
+                        what + " " + num(Integer.toUnsignedLong(v)) + " does not fit in the " + num(b.remaining())
+                                + " bytes that remain");
             }
             return v;
         }

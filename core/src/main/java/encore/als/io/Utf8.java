@@ -7,8 +7,7 @@ import java.util.Objects;
 
 /** Strict UTF-8 both ways: nothing is replaced, what cannot be encoded or decoded exactly is refused. */
 final class Utf8 {
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /**
      * UTF-8 bytes of {@code s}; unpaired surrogates (which UTF-8 cannot represent) are rejected, not replaced.
@@ -23,8 +22,8 @@ final class Utf8 {
                 if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                     i++;
                 } else {
-                    throw new IllegalArgumentException(what + " contains an unpaired surrogate at char " + i
-                        + " and cannot be stored as UTF-8");
+                    throw new IllegalArgumentException(
+                            what + " contains an unpaired surrogate at char " + i + " and cannot be stored as UTF-8");
                 }
             }
         }

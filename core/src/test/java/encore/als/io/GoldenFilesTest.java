@@ -63,10 +63,12 @@ class GoldenFilesTest {
 
     @Test
     void theTestsFormat1WriterIsByteForByteEncore010s() throws IOException {
-        assertArrayEquals(golden("encore-0.1.0-explicit.encore"),
-            ModelFiles.toVersion1(saved("explicit"), GoldenModels.EXPLICIT_PARAMS));
-        assertArrayEquals(golden("encore-0.1.0-implicit.encore"),
-            ModelFiles.toVersion1(saved("implicit"), GoldenModels.IMPLICIT_PARAMS));
+        assertArrayEquals(
+                golden("encore-0.1.0-explicit.encore"),
+                ModelFiles.toVersion1(saved("explicit"), GoldenModels.EXPLICIT_PARAMS));
+        assertArrayEquals(
+                golden("encore-0.1.0-implicit.encore"),
+                ModelFiles.toVersion1(saved("implicit"), GoldenModels.IMPLICIT_PARAMS));
     }
 
     @Test
@@ -84,14 +86,20 @@ class GoldenFilesTest {
     @Test
     void format2FilesLoadExactly() throws IOException {
         ModelStore.Stored ex = ModelStore.load(resource("format-2-explicit.encore"));
-        assertExactly(GoldenModels.EXPLICIT_PARAMS.toMap(), GoldenModels.EXPLICIT_USER_FACTORS,
-            GoldenModels.EXPLICIT_ITEM_FACTORS, ex.model());
+        assertExactly(
+                GoldenModels.EXPLICIT_PARAMS.toMap(),
+                GoldenModels.EXPLICIT_USER_FACTORS,
+                GoldenModels.EXPLICIT_ITEM_FACTORS,
+                ex.model());
         assertNull(ex.seen());
         assertEquals(GoldenModels.explicitMetadata(), ex.metadata());
         assertRecommendsAs(GoldenModels.explicit(), ex.model(), null);
         ModelStore.Stored im = ModelStore.load(resource("format-2-implicit.encore"));
-        assertExactly(GoldenModels.IMPLICIT_PARAMS.toMap(), GoldenModels.IMPLICIT_USER_FACTORS,
-            GoldenModels.IMPLICIT_ITEM_FACTORS, im.model());
+        assertExactly(
+                GoldenModels.IMPLICIT_PARAMS.toMap(),
+                GoldenModels.IMPLICIT_USER_FACTORS,
+                GoldenModels.IMPLICIT_ITEM_FACTORS,
+                im.model());
         assertSeen(im.seen());
         assertEquals(GoldenModels.implicitMetadata(), im.metadata());
         assertRecommendsAs(GoldenModels.implicit(), im.model(), im.seen());
@@ -120,6 +128,7 @@ class GoldenFilesTest {
             }
         }
     }
+
     static Path resource(String name) {
         try {
             return Path.of(GoldenFilesTest.class.getResource("/models/" + name).toURI());
@@ -131,8 +140,11 @@ class GoldenFilesTest {
     @Test
     void explicitFileOfEncore010LoadsExactly() throws IOException {
         ModelStore.Stored st = ModelStore.load(resource("encore-0.1.0-explicit.encore"));
-        assertExactly(GoldenModels.EXPLICIT_PARAMS.toMap(), GoldenModels.EXPLICIT_USER_FACTORS,
-            GoldenModels.EXPLICIT_ITEM_FACTORS, st.model());
+        assertExactly(
+                GoldenModels.EXPLICIT_PARAMS.toMap(),
+                GoldenModels.EXPLICIT_USER_FACTORS,
+                GoldenModels.EXPLICIT_ITEM_FACTORS,
+                st.model());
         assertNull(st.seen());
         assertEquals(Map.of("created-by", "encore 0.1.0 (golden test file)"), st.metadata());
         assertRecommendsAs(GoldenModels.explicit(), st.model(), null);
@@ -141,11 +153,16 @@ class GoldenFilesTest {
     @Test
     void implicitFileOfEncore010LoadsExactly() throws IOException {
         ModelStore.Stored st = ModelStore.load(resource("encore-0.1.0-implicit.encore"));
-        assertExactly(GoldenModels.IMPLICIT_PARAMS.toMap(), GoldenModels.IMPLICIT_USER_FACTORS,
-            GoldenModels.IMPLICIT_ITEM_FACTORS, st.model());
+        assertExactly(
+                GoldenModels.IMPLICIT_PARAMS.toMap(),
+                GoldenModels.IMPLICIT_USER_FACTORS,
+                GoldenModels.IMPLICIT_ITEM_FACTORS,
+                st.model());
         assertSeen(st.seen());
         assertEquals(GoldenModels.implicitMetadata(), st.metadata());
-        assertEquals(List.of("", "created-by", "empty value", "source"), List.copyOf(st.metadata().keySet()));
+        assertEquals(
+                List.of("", "created-by", "empty value", "source"),
+                List.copyOf(st.metadata().keySet()));
         assertRecommendsAs(GoldenModels.implicit(), st.model(), st.seen());
     }
 
@@ -192,13 +209,15 @@ class GoldenFilesTest {
                 assertEquals(Float.floatToRawIntBits(want.predict(u, i)), Float.floatToRawIntBits(got.predict(u, i)));
             }
         }
-        assertRecsEqual(want.recommendForAllUsers(GoldenModels.ITEMS, null), got.recommendForAllUsers(
-            GoldenModels.ITEMS, null));
+        assertRecsEqual(
+                want.recommendForAllUsers(GoldenModels.ITEMS, null),
+                got.recommendForAllUsers(GoldenModels.ITEMS, null));
         if (seen != null) {
             assertRecsEqual(want.recommendForAllUsers(3, GoldenModels.seen()), got.recommendForAllUsers(3, seen));
         }
-        assertRecsEqual(want.recommendForAllItems(GoldenModels.USERS, null), got.recommendForAllItems(
-            GoldenModels.USERS, null));
+        assertRecsEqual(
+                want.recommendForAllItems(GoldenModels.USERS, null),
+                got.recommendForAllItems(GoldenModels.USERS, null));
         for (int i = 0; i < GoldenModels.ITEMS; i++) {
             assertRecsEqual(want.similarItems(i, 4), got.similarItems(i, 4));
         }

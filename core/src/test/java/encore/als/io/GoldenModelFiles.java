@@ -21,9 +21,15 @@ class GoldenModelFiles {
     void write() throws IOException {
         Path dir = Path.of(System.getProperty("encore.golden.dir"));
         String prefix = System.getProperty("encore.golden.prefix", "format-" + ModelStore.FORMAT_VERSION);
-        ModelStore.save(dir.resolve(prefix + "-explicit.encore"), GoldenModels.explicit(), null,
-            GoldenModels.explicitMetadata());
-        ModelStore.save(dir.resolve(prefix + "-implicit.encore"), GoldenModels.implicit(), GoldenModels.seen(),
-            GoldenModels.implicitMetadata());
+        ModelStore.save(
+                dir.resolve(prefix + "-explicit.encore"),
+                GoldenModels.explicit(),
+                null,
+                GoldenModels.explicitMetadata());
+        ModelStore.save(
+                dir.resolve(prefix + "-implicit.encore"),
+                GoldenModels.implicit(),
+                GoldenModels.seen(),
+                GoldenModels.implicitMetadata());
     }
 }

@@ -29,21 +29,43 @@ final class GoldenModels {
     static final String[] ITEM_LABELS = {"Sigur Rós", "坂本龍一", "a,b", "x\ty", "\"quoted\"", "", "cold item 音"};
     static final int[] ITEM_FREQUENCIES = {12, 8, 5, 5, 2, 1, 0};
 
-    static final AlsParams EXPLICIT_PARAMS = AlsParams.builder().rank(RANK).maxIter(7).regParam(0.05)
-        .implicitPrefs(false).nonnegative(true).seed(42).solver(AlsParams.Solver.CHOLESKY).cgSteps(3)
-        .coldStartStrategy(AlsParams.ColdStartStrategy.DROP).init(AlsParams.Init.ENCORE).numBlocks(10).build();
+    static final AlsParams EXPLICIT_PARAMS = AlsParams.builder()
+            .rank(RANK)
+            .maxIter(7)
+            .regParam(0.05)
+            .implicitPrefs(false)
+            .nonnegative(true)
+            .seed(42)
+            .solver(AlsParams.Solver.CHOLESKY)
+            .cgSteps(3)
+            .coldStartStrategy(AlsParams.ColdStartStrategy.DROP)
+            .init(AlsParams.Init.ENCORE)
+            .numBlocks(10)
+            .build();
 
     /** {@code --init spark} style: Spark's draws over 4 blocks, the CG solver, a negative seed. */
-    static final AlsParams IMPLICIT_PARAMS = AlsParams.builder().rank(RANK).maxIter(15).regParam(0.01)
-        .implicitPrefs(true).alpha(40.0).nonnegative(false).seed(-7).solver(AlsParams.Solver.CG).cgSteps(5)
-        .coldStartStrategy(AlsParams.ColdStartStrategy.NAN).init(AlsParams.Init.SPARK).numBlocks(4).build();
+    static final AlsParams IMPLICIT_PARAMS = AlsParams.builder()
+            .rank(RANK)
+            .maxIter(15)
+            .regParam(0.01)
+            .implicitPrefs(true)
+            .alpha(40.0)
+            .nonnegative(false)
+            .seed(-7)
+            .solver(AlsParams.Solver.CG)
+            .cgSteps(5)
+            .coldStartStrategy(AlsParams.ColdStartStrategy.NAN)
+            .init(AlsParams.Init.SPARK)
+            .numBlocks(4)
+            .build();
 
     static final float[] EXPLICIT_USER_FACTORS = {
         0.5f, 0.25f, 1.0f,
         0.1f, 0.2f, 0.3f,
         0.0f, Float.MIN_VALUE, 2.5f,
         1.5f, 1.0e-3f, 0.75f,
-        0f, 0f, 0f};
+        0f, 0f, 0f
+    };
     static final float[] EXPLICIT_ITEM_FACTORS = {
         0.9f, 0.1f, 0.4f,
         0.3f, 0.8f, 0.2f,
@@ -51,28 +73,41 @@ final class GoldenModels {
         0.05f, 0.6f, 1.2f,
         1.0f, 1.0f, 1.0f,
         3.0e-8f, 2.0f, 0.125f,
-        0f, 0f, 0f};
+        0f, 0f, 0f
+    };
     static final float[] IMPLICIT_USER_FACTORS = {
-        -0.0f, 0.7f, -1.25f,
-        0.333f, -0.5f, 0.01f,
-        1.0e-20f, 0.6f, 0.6f,
-        -2.0f, 0.125f, 0.9f,
-        0f, 0f, 0f};
+        -0.0f, 0.7f, -1.25f, 0.333f, -0.5f, 0.01f, 1.0e-20f, 0.6f, 0.6f, -2.0f, 0.125f, 0.9f, 0f, 0f, 0f
+    };
     static final float[] IMPLICIT_ITEM_FACTORS = {
-        0.2f, -0.3f, 0.4f,
-        -0.7f, 0.05f, 1.1f,
-        0.6f, 0.6f, -0.6f,
-        1.5f, -Float.MIN_NORMAL, 0.0f,
-        -0.1f, -0.2f, -0.3f,
-        0.45f, 0.55f, 0.65f,
-        0f, 0f, 0f};
+        0.2f,
+        -0.3f,
+        0.4f,
+        -0.7f,
+        0.05f,
+        1.1f,
+        0.6f,
+        0.6f,
+        -0.6f,
+        1.5f,
+        -Float.MIN_NORMAL,
+        0.0f,
+        -0.1f,
+        -0.2f,
+        -0.3f,
+        0.45f,
+        0.55f,
+        0.65f,
+        0f,
+        0f,
+        0f
+    };
 
     /** The implicit model's training entries, users × items (users 0–3 only; item 6 never seen). */
     static final int[] SEEN_ROW_PTR = {0, 3, 5, 6, 9, 9};
+
     static final int[] SEEN_COL_IDX = {0, 1, 4, 0, 2, 3, 1, 3, 5};
 
-    private GoldenModels() {
-    }
+    private GoldenModels() {}
 
     static AlsModel explicit() {
         return model(EXPLICIT_PARAMS, EXPLICIT_USER_FACTORS, EXPLICIT_ITEM_FACTORS);
@@ -105,10 +140,12 @@ final class GoldenModels {
     }
 
     private static AlsModel model(AlsParams p, float[] users, float[] items) {
-        return new AlsModel(p, LabelIndex.ofOrdered(USER_LABELS, USER_FREQUENCIES),
-            LabelIndex.ofOrdered(ITEM_LABELS, ITEM_FREQUENCIES),
-            Factors.wrap(users.clone(), USERS, RANK, allBut(USERS, COLD_USER)),
-            Factors.wrap(items.clone(), ITEMS, RANK, allBut(ITEMS, COLD_ITEM)));
+        return new AlsModel(
+                p,
+                LabelIndex.ofOrdered(USER_LABELS, USER_FREQUENCIES),
+                LabelIndex.ofOrdered(ITEM_LABELS, ITEM_FREQUENCIES),
+                Factors.wrap(users.clone(), USERS, RANK, allBut(USERS, COLD_USER)),
+                Factors.wrap(items.clone(), ITEMS, RANK, allBut(ITEMS, COLD_ITEM)));
     }
 
     private static BitSet allBut(int n, int cold) {

@@ -17,8 +17,8 @@ class LabelSectionTest {
     void ofOrderedRejectsEveryDuplicateAdjacentOrNot() {
         String[][] cases = {{"a", "a"}, {"x", "a", "a"}, {"a", "b", "a"}, {"", ""}, {"🎵", "z", "q", "🎵"}};
         for (String[] labels : cases) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LabelIndex.ofOrdered(labels, new int[labels.length]));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> LabelIndex.ofOrdered(labels, new int[labels.length]));
             assertContains("duplicate label", e);
         }
         // larger than the parallel threshold, with the duplicate right after its twin, as the reader calls it
@@ -28,7 +28,9 @@ class LabelSectionTest {
             labels[i] = "label-" + i;
         }
         labels[n - 1] = labels[n - 2];
-        assertEquals("duplicate label: " + labels[n - 2], assertThrows(IllegalArgumentException.class,
-            () -> LabelIndex.ofOrdered(labels, new int[n])).getMessage());
+        assertEquals(
+                "duplicate label: " + labels[n - 2],
+                assertThrows(IllegalArgumentException.class, () -> LabelIndex.ofOrdered(labels, new int[n]))
+                        .getMessage());
     }
 }

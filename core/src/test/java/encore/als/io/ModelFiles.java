@@ -123,17 +123,28 @@ final class ModelFiles {
 
     /** Format 1's 40-byte params record. */
     static byte[] v1Params(AlsParams p) {
-        return ByteBuffer.allocate(ModelFormat.V1_PARAMS_BYTES).order(ByteOrder.LITTLE_ENDIAN).putInt(p.rank())
-            .putInt(p.maxIter()).putDouble(p.regParam()).putDouble(p.alpha()).putLong(p.seed()).putInt(p.cgSteps())
-            .put((byte) (p.implicitPrefs() ? 1 : 0)).put((byte) (p.nonnegative() ? 1 : 0))
-            .put((byte) (p.solver() == AlsParams.Solver.CG ? 1 : 0))
-            .put((byte) (p.coldStartStrategy() == AlsParams.ColdStartStrategy.DROP ? 1 : 0)).array();
+        return ByteBuffer.allocate(ModelFormat.V1_PARAMS_BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(p.rank())
+                .putInt(p.maxIter())
+                .putDouble(p.regParam())
+                .putDouble(p.alpha())
+                .putLong(p.seed())
+                .putInt(p.cgSteps())
+                .put((byte) (p.implicitPrefs() ? 1 : 0))
+                .put((byte) (p.nonnegative() ? 1 : 0))
+                .put((byte) (p.solver() == AlsParams.Solver.CG ? 1 : 0))
+                .put((byte) (p.coldStartStrategy() == AlsParams.ColdStartStrategy.DROP ? 1 : 0))
+                .array();
     }
 
     /** Format 1's 5-byte initialisation section payload. */
     static byte[] v1Init(AlsParams p) {
-        return ByteBuffer.allocate(ModelFormat.V1_INIT_BYTES).order(ByteOrder.LITTLE_ENDIAN)
-            .put((byte) (p.init() == AlsParams.Init.SPARK ? 1 : 0)).putInt(p.numBlocks()).array();
+        return ByteBuffer.allocate(ModelFormat.V1_INIT_BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .put((byte) (p.init() == AlsParams.Init.SPARK ? 1 : 0))
+                .putInt(p.numBlocks())
+                .array();
     }
 
     /**
@@ -169,8 +180,11 @@ final class ModelFiles {
     /** A random model with a seen matrix and metadata, in format {@code version}. */
     byte[] sample(long seed, int nu, int ni, int rank, int version) throws IOException {
         SplittableRandom rnd = new SplittableRandom(seed);
-        return bytes(RandomModels.model(rnd, nu, ni, rank), RandomModels.seen(rnd, nu, ni),
-            RandomModels.metadata(rnd), version);
+        return bytes(
+                RandomModels.model(rnd, nu, ni, rank),
+                RandomModels.seen(rnd, nu, ni),
+                RandomModels.metadata(rnd),
+                version);
     }
 
     /** Loads {@code content}, which must be accepted. */

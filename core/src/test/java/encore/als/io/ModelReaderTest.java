@@ -43,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ModelReaderTest {
     @TempDir
     Path dir;
+
     private ModelFiles files;
 
     static IntStream versions() {
@@ -75,8 +76,11 @@ class ModelReaderTest {
             byte[] bad = good.clone();
             bad[p] ^= (byte) 0xFF;
             ModelFormatException e = files.rejected(bad);
-            assertTrue(e.getMessage().matches(".*(checksum mismatch|truncated|bad magic|format version|flags|"
-                + "expected|unknown section).*"), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .matches(".*(checksum mismatch|truncated|bad magic|format version|flags|"
+                                    + "expected|unknown section).*"),
+                    e.getMessage());
         }
     }
 
@@ -102,8 +106,15 @@ class ModelReaderTest {
             cuts.add(c);
         }
         for (Sec s : sections(good)) {
-            cuts.addAll(List.of(s.start(), s.start() + 1, s.start() + 4, s.start() + 11, s.payload(),
-                s.payload() + s.length() / 2, s.payload() + s.length(), s.end() - 1));
+            cuts.addAll(List.of(
+                    s.start(),
+                    s.start() + 1,
+                    s.start() + 4,
+                    s.start() + 11,
+                    s.payload(),
+                    s.payload() + s.length() / 2,
+                    s.payload() + s.length(),
+                    s.end() - 1));
         }
         cuts.removeIf(c -> c >= good.length);
         assertTrue(cuts.size() > 60);
@@ -111,18 +122,22 @@ class ModelReaderTest {
             ModelFormatException e = files.rejected(Arrays.copyOf(good, cut));
             assertContains("truncated", e);
         }
-        assertContains("truncated in section 'item factors'",
-            files.rejected(Arrays.copyOf(good, section(good, ModelFormat.ITEM_FACTORS).payload() + 10)));
+        assertContains(
+                "truncated in section 'item factors'",
+                files.rejected(Arrays.copyOf(
+                        good, section(good, ModelFormat.ITEM_FACTORS).payload() + 10)));
     }
 
     @ParameterizedTest(name = "format {0}")
     @MethodSource("versions")
     void foreignAndEmptyFilesAreNotEncoreModels(int version) throws IOException {
-        assertContains("not an Encore model (bad magic)",
-            files.rejected("user,item,plays\nalice,Björk,3\n".getBytes(StandardCharsets.UTF_8)));
+        assertContains(
+                "not an Encore model (bad magic)",
+                files.rejected("user,item,plays\nalice,Björk,3\n".getBytes(StandardCharsets.UTF_8)));
         assertContains("not an Encore model (bad magic)", files.rejected(new byte[] {1, 2, 3}));
-        assertContains("not an Encore model (bad magic)",
-            files.rejected(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13}));
+        assertContains(
+                "not an Encore model (bad magic)",
+                files.rejected(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13}));
         ModelFormatException empty = files.rejected(new byte[0]);
         assertContains("empty file", empty);
         assertContains("not an Encore model", empty);
@@ -154,8 +169,8 @@ class ModelReaderTest {
     @MethodSource("versions")
     void hugeDeclaredLengthsAreRejectedWithoutAllocating(int version) throws IOException {
         byte[] good = files.sample(17, 30, 50, 8, version);
-        for (int id : new int[] {ModelFormat.PARAMS, ModelFormat.USER_LABELS, ModelFormat.ITEM_FACTORS,
-            ModelFormat.SEEN}) {
+        for (int id :
+                new int[] {ModelFormat.PARAMS, ModelFormat.USER_LABELS, ModelFormat.ITEM_FACTORS, ModelFormat.SEEN}) {
             for (long len : new long[] {1L << 40, Long.MAX_VALUE, -1L, Integer.MAX_VALUE}) {
                 Sec s = section(good, id);
                 byte[] bad = good.clone();
@@ -194,9 +209,12 @@ class ModelReaderTest {
         float[] itf = new float[items.length * rank];
         Arrays.fill(uf, 0.5f);
         Arrays.fill(itf, 0.25f);
-        AlsModel m = new AlsModel(AlsParams.builder().rank(rank).build(),
-            LabelIndex.ofOrdered(users, new int[users.length]), LabelIndex.ofOrdered(items, new int[items.length]),
-            Factors.wrap(uf, users.length, rank, uh), Factors.wrap(itf, items.length, rank, ih));
+        AlsModel m = new AlsModel(
+                AlsParams.builder().rank(rank).build(),
+                LabelIndex.ofOrdered(users, new int[users.length]),
+                LabelIndex.ofOrdered(items, new int[items.length]),
+                Factors.wrap(uf, users.length, rank, uh),
+                Factors.wrap(itf, items.length, rank, ih));
         return files.bytes(m, seen, null, version);
     }
 
@@ -243,8 +261,10 @@ class ModelReaderTest {
         fixCrc(bad, s);
         files.rejected(bad);
         bad = good.clone();
-        ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putInt(s.payload() + 24, 2)
-            .putInt(s.payload() + 28, 0); // row 0 columns 2, 0: unsorted
+        ByteBuffer.wrap(bad)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(s.payload() + 24, 2)
+                .putInt(s.payload() + 28, 0); // row 0 columns 2, 0: unsorted
         fixCrc(bad, s);
         assertContains("not sorted", files.rejected(bad));
         bad = good.clone();
@@ -321,14 +341,17 @@ class ModelReaderTest {
         // a repeated, a missing and a misplaced section
         byte[] paramsBytes = Arrays.copyOfRange(good, params.start(), params.end());
         assertContains("out of order or repeated", files.rejected(splice(good, end.start(), paramsBytes, 0)));
-        assertContains("'item factors' was expected",
-            files.rejected(splice(good, itemFactors.start(), new byte[0], itemFactors.end() - itemFactors.start())));
-        assertContains("is missing",
-            files.rejected(splice(good, params.start(), new byte[0], end.start() - params.start())));
+        assertContains(
+                "'item factors' was expected",
+                files.rejected(
+                        splice(good, itemFactors.start(), new byte[0], itemFactors.end() - itemFactors.start())));
+        assertContains(
+                "is missing", files.rejected(splice(good, params.start(), new byte[0], end.start() - params.start())));
         // anything after the end marker
         assertContains("after the end marker", files.rejected(splice(good, good.length, new byte[] {0}, 0)));
-        assertContains("after the end marker",
-            files.rejected(splice(good, good.length, Arrays.copyOfRange(good, end.start(), end.end()), 0)));
+        assertContains(
+                "after the end marker",
+                files.rejected(splice(good, good.length, Arrays.copyOfRange(good, end.start(), end.end()), 0)));
     }
 
     @ParameterizedTest(name = "format {0}")

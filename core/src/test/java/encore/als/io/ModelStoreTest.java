@@ -72,7 +72,9 @@ class ModelStoreTest {
         assertModelEquals(m, a);
         assertEquals(meta, st.metadata());
         assertThrows(UnsupportedOperationException.class, () -> st.metadata().put("x", "y"));
-        assertEquals(List.copyOf(new TreeSet<>(meta.keySet())), List.copyOf(st.metadata().keySet()));
+        assertEquals(
+                List.copyOf(new TreeSet<>(meta.keySet())),
+                List.copyOf(st.metadata().keySet()));
 
         assertRecsEqual(m.recommendForAllUsers(5, null), a.recommendForAllUsers(5, null));
         if (seen == null) {
@@ -107,8 +109,12 @@ class ModelStoreTest {
     void emptyModelRoundTrips() throws IOException {
         AlsParams p = AlsParams.builder().rank(3).build();
         LabelIndex none = LabelIndex.ofOrdered(new String[0], new int[0]);
-        AlsModel m = new AlsModel(p, none, none, Factors.wrap(new float[0], 0, 3, new BitSet()),
-            Factors.wrap(new float[0], 0, 3, new BitSet()));
+        AlsModel m = new AlsModel(
+                p,
+                none,
+                none,
+                Factors.wrap(new float[0], 0, 3, new BitSet()),
+                Factors.wrap(new float[0], 0, 3, new BitSet()));
         Path f = dir.resolve("empty.encore");
         ModelStore.save(f, m, new Csr(0, 0, new int[1], new int[0], new float[0]), null);
         ModelStore.Stored st = ModelStore.load(f);
@@ -140,13 +146,13 @@ class ModelStoreTest {
         assertFalse(Files.exists(f));
     }
 
-
     // ------------------------------------------------------------------------------------------- atomicity
 
     private void assertNoTempFiles() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            List<String> temps = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp"))
-                .collect(Collectors.toList());
+            List<String> temps = s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".tmp"))
+                    .collect(Collectors.toList());
             assertTrue(temps.isEmpty(), () -> "temporary files left: " + temps);
         }
     }
@@ -185,8 +191,9 @@ class ModelStoreTest {
 
         for (long at : new long[] {0, 16, 100, 1000, 5000, before.length - 1}) {
             assertThrows(IOException.class, () -> ModelStore.save(f, b, null, Map.of("v", "b"), failAfter(at, false)));
-            assertThrows(IllegalStateException.class,
-                () -> ModelStore.save(f, b, null, Map.of("v", "b"), failAfter(at, true)));
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> ModelStore.save(f, b, null, Map.of("v", "b"), failAfter(at, true)));
             assertArrayEquals(before, Files.readAllBytes(f));
             assertNoTempFiles();
         }
@@ -222,8 +229,8 @@ class ModelStoreTest {
         Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
             assumeFalse(Files.isWritable(ro), "running with privileges that ignore directory permissions");
-            assertThrows(IOException.class, () -> ModelStore.save(f, model(new SplittableRandom(22), 3, 3, 1),
-                null, null));
+            assertThrows(
+                    IOException.class, () -> ModelStore.save(f, model(new SplittableRandom(22), 3, 3, 1), null, null));
             assertArrayEquals(before, Files.readAllBytes(f));
             try (Stream<Path> s = Files.list(ro)) {
                 assertEquals(List.of(f), s.collect(Collectors.toList()));

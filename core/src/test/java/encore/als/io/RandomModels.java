@@ -22,11 +22,40 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * cold rows, every parameter varied), and bit-exact comparisons of models and recommendation lists.
  */
 final class RandomModels {
-    private RandomModels() {
-    }
+    private RandomModels() {}
+
     static final String[] FRAGMENTS = {
-        "a", "b", "z", "Q", "0", "7", " ", "\t", "\n", ",", "\"", "\\", "\u0000", "é", "ß", "ø", "Ω", "音", "楽",
-        "🎵", "😀", "𝄞", "\u00a0", "\ufffd", "-", "_", "rock", "Björk", "Sigur Rós", "坂本龍一"};
+        "a",
+        "b",
+        "z",
+        "Q",
+        "0",
+        "7",
+        " ",
+        "\t",
+        "\n",
+        ",",
+        "\"",
+        "\\",
+        "\u0000",
+        "é",
+        "ß",
+        "ø",
+        "Ω",
+        "音",
+        "楽",
+        "🎵",
+        "😀",
+        "𝄞",
+        "\u00a0",
+        "\ufffd",
+        "-",
+        "_",
+        "rock",
+        "Björk",
+        "Sigur Rós",
+        "坂本龍一"
+    };
 
     static String[] labels(SplittableRandom rnd, int n) {
         Set<String> set = new LinkedHashSet<>();
@@ -100,22 +129,34 @@ final class RandomModels {
     static AlsParams params(SplittableRandom rnd, int rank) {
         boolean implicit = rnd.nextBoolean();
         boolean nonneg = rnd.nextInt(4) == 0;
-        AlsParams.Solver solver = implicit && !nonneg && rnd.nextBoolean() ? AlsParams.Solver.CG
-            : AlsParams.Solver.CHOLESKY;
-        return AlsParams.builder().rank(rank).maxIter(rnd.nextInt(40)).regParam(rnd.nextDouble() * 3)
-            .implicitPrefs(implicit).alpha(rnd.nextDouble() * 40).nonnegative(nonneg).seed(rnd.nextLong())
-            .solver(solver).cgSteps(1 + rnd.nextInt(9))
-            .coldStartStrategy(rnd.nextBoolean() ? AlsParams.ColdStartStrategy.NAN : AlsParams.ColdStartStrategy.DROP)
-            .init(rnd.nextBoolean() ? AlsParams.Init.SPARK : AlsParams.Init.ENCORE).numBlocks(1 + rnd.nextInt(40))
-            .build();
+        AlsParams.Solver solver =
+                implicit && !nonneg && rnd.nextBoolean() ? AlsParams.Solver.CG : AlsParams.Solver.CHOLESKY;
+        return AlsParams.builder()
+                .rank(rank)
+                .maxIter(rnd.nextInt(40))
+                .regParam(rnd.nextDouble() * 3)
+                .implicitPrefs(implicit)
+                .alpha(rnd.nextDouble() * 40)
+                .nonnegative(nonneg)
+                .seed(rnd.nextLong())
+                .solver(solver)
+                .cgSteps(1 + rnd.nextInt(9))
+                .coldStartStrategy(
+                        rnd.nextBoolean() ? AlsParams.ColdStartStrategy.NAN : AlsParams.ColdStartStrategy.DROP)
+                .init(rnd.nextBoolean() ? AlsParams.Init.SPARK : AlsParams.Init.ENCORE)
+                .numBlocks(1 + rnd.nextInt(40))
+                .build();
     }
 
     static AlsModel model(SplittableRandom rnd, int nu, int ni, int rank) {
         BitSet uh = presence(rnd, nu);
         BitSet ih = presence(rnd, ni);
-        return new AlsModel(params(rnd, rank), index(rnd, nu), index(rnd, ni),
-            Factors.wrap(factors(rnd, nu, rank, uh), nu, rank, uh),
-            Factors.wrap(factors(rnd, ni, rank, ih), ni, rank, ih));
+        return new AlsModel(
+                params(rnd, rank),
+                index(rnd, nu),
+                index(rnd, ni),
+                Factors.wrap(factors(rnd, nu, rank, uh), nu, rank, uh),
+                Factors.wrap(factors(rnd, ni, rank, ih), ni, rank, ih));
     }
 
     static Csr seen(SplittableRandom rnd, int nu, int ni) {

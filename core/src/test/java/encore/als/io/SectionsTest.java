@@ -75,15 +75,19 @@ class SectionsTest {
 
     @Test
     void theWriterHoldsSectionsToTheirDeclaredLength() {
-        assertThrows(IllegalStateException.class, () -> written(w -> {
-            w.begin(1, 8);
-            w.putInt(1);
-            w.end();
-        }));
-        assertThrows(IllegalStateException.class, () -> written(w -> {
-            w.begin(1, 0);
-            w.begin(2, 0);
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> written(w -> {
+                    w.begin(1, 8);
+                    w.putInt(1);
+                    w.end();
+                }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> written(w -> {
+                    w.begin(1, 0);
+                    w.begin(2, 0);
+                }));
     }
 
     @Test
@@ -141,8 +145,9 @@ class SectionsTest {
             r.fileHeader(7, 7);
             Section s = r.next();
             assertEquals(ModelFormat.SKIPPABLE | 3, s.id());
-            assertContains("checksum mismatch in section '0x80000003'",
-                assertThrows(ModelFormatException.class, () -> r.stream(s, Sections.SKIP)));
+            assertContains(
+                    "checksum mismatch in section '0x80000003'",
+                    assertThrows(ModelFormatException.class, () -> r.stream(s, Sections.SKIP)));
         });
     }
 
@@ -159,34 +164,49 @@ class SectionsTest {
             Section s = r.next();
             ByteBuffer b = r.readAll(s);
             assertEquals(2, r.count(b, s, "pairs", 2)); // 2 × 2 bytes fit in the 4 that remain
-            assertContains("count 5 does not fit in the 0 bytes that remain",
-                assertThrows(ModelFormatException.class, () -> r.count(b, s, "count", 1)));
+            assertContains(
+                    "count 5 does not fit in the 0 bytes that remain",
+                    assertThrows(ModelFormatException.class, () -> r.count(b, s, "count", 1)));
             ByteBuffer c = r.readAll(s);
-            assertContains("pairs 2 does not fit in the 4 bytes that remain",
-                assertThrows(ModelFormatException.class, () -> r.count(c, s, "pairs", 3)));
-            assertContains("truncated: the file ends at offset 40 without an end marker",
-                assertThrows(ModelFormatException.class, r::next));
+            assertContains(
+                    "pairs 2 does not fit in the 4 bytes that remain",
+                    assertThrows(ModelFormatException.class, () -> r.count(c, s, "pairs", 3)));
+            assertContains(
+                    "truncated: the file ends at offset 40 without an end marker",
+                    assertThrows(ModelFormatException.class, r::next));
         });
         byte[] longer = file.clone();
         ByteBuffer.wrap(longer).order(ByteOrder.LITTLE_ENDIAN).putLong(20, 9);
         read(longer, r -> {
             r.fileHeader(7, 7);
-            assertContains("truncated in section 'user labels' (expected 13 bytes, found 12)",
-                assertThrows(ModelFormatException.class, r::next));
+            assertContains(
+                    "truncated in section 'user labels' (expected 13 bytes, found 12)",
+                    assertThrows(ModelFormatException.class, r::next));
         });
     }
 
     @Test
     void theHeaderNamesWhatIsWrong() throws IOException {
-        byte[] file = written(w -> {
-        });
-        read(file, r -> assertContains("format version 7 is newer than this Encore (reads 1 to 2)",
-            assertThrows(ModelFormatException.class, () -> r.fileHeader(1, 2))));
-        read(file, r -> assertContains("format version 7 is newer than this Encore (reads 6)",
-            assertThrows(ModelFormatException.class, () -> r.fileHeader(6, 6))));
-        read(file, r -> assertContains("invalid format version 7",
-            assertThrows(ModelFormatException.class, () -> r.fileHeader(8, 9))));
-        read(Arrays.copyOf(file, 12), r -> assertContains("truncated in header (expected 16 bytes, found 12)",
-            assertThrows(ModelFormatException.class, () -> r.fileHeader(1, 7))));
+        byte[] file = written(w -> {});
+        read(
+                file,
+                r -> assertContains(
+                        "format version 7 is newer than this Encore (reads 1 to 2)",
+                        assertThrows(ModelFormatException.class, () -> r.fileHeader(1, 2))));
+        read(
+                file,
+                r -> assertContains(
+                        "format version 7 is newer than this Encore (reads 6)",
+                        assertThrows(ModelFormatException.class, () -> r.fileHeader(6, 6))));
+        read(
+                file,
+                r -> assertContains(
+                        "invalid format version 7",
+                        assertThrows(ModelFormatException.class, () -> r.fileHeader(8, 9))));
+        read(
+                Arrays.copyOf(file, 12),
+                r -> assertContains(
+                        "truncated in header (expected 16 bytes, found 12)",
+                        assertThrows(ModelFormatException.class, () -> r.fileHeader(1, 7))));
     }
 }
