@@ -3,6 +3,9 @@ package encore.als;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 
+import java.util.Arrays;
+import java.util.BitSet;
+
 /**
  * An ALS engine (the SPI the estimator {@link encore.als.Als} drives). It offers two levels, both computing each row
  * with the same code:
@@ -64,4 +67,39 @@ public interface AlsBackend extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * The starting point of a {@link #solveRows} for {@code ratings}: a copy of {@code warmStart}, or zeros; checks
+     * that {@code src} and {@code warmStart} match the ratings at the parameters' rank.
+     */
+    static float[] rowSolveStart(Csr ratings, Factors src, Factors warmStart, AlsParams params) {
+        int k = params.rank();
+        if (src.rank() != k || src.rows() != ratings.cols()) {
+            throw new IllegalArgumentException("src factors (" + src.rows() + " × " + src.rank() + ") do not match the "
+                    + ratings.rows() + " × " + ratings.cols() + " ratings at rank " + k);
+        }
+        if (warmStart != null && (warmStart.rank() != k || warmStart.rows() != ratings.rows())) {
+            throw new IllegalArgumentException("warmStart has " + warmStart.rows() + " rows at rank " + warmStart.rank()
+                    + ", expected " + ratings.rows() + " at rank " + k);
+        }
+        return warmStart == null
+                ? new float[ratings.rows() * k]
+                : warmStart.data().clone();
+    }
+
+    /**
+     * The result of a {@link #solveRows}: {@code solved} (taken over) with the rows of {@code ratings} that have an
+     * entry present and the others zeroed.
+     */
+    static Factors rowSolveResult(Csr ratings, float[] solved, int rank) {
+        BitSet present = new BitSet(ratings.rows());
+        for (int r = 0; r < ratings.rows(); r++) {
+            if (ratings.rowLength(r) > 0) {
+                present.set(r);
+            } else {
+                Arrays.fill(solved, r * rank, (r + 1) * rank, 0f);
+            }
+        }
+        return Factors.wrap(solved, ratings.rows(), rank, present);
+    }
 }

@@ -53,28 +53,9 @@ final class CpuAlsBackend implements AlsBackend {
      */
     @Override
     public Factors solveRows(Csr ratings, Factors src, Factors warmStart, AlsParams params) {
-        int k = params.rank();
-        if (src.rank() != k || src.rows() != ratings.cols()) {
-            throw new IllegalArgumentException("src factors (" + src.rows() + " × " + src.rank() + ") do not match the "
-                    + ratings.rows() + " × " + ratings.cols() + " ratings at rank " + k);
-        }
-        if (warmStart != null && (warmStart.rank() != k || warmStart.rows() != ratings.rows())) {
-            throw new IllegalArgumentException("warmStart has " + warmStart.rows() + " rows at rank " + warmStart.rank()
-                    + ", expected " + ratings.rows() + " at rank " + k);
-        }
-        float[] dst = warmStart == null
-                ? new float[ratings.rows() * k]
-                : warmStart.data().clone();
+        float[] dst = AlsBackend.rowSolveStart(ratings, src, warmStart, params);
         solve(ratings, src.data(), src.present(), dst, params);
-        BitSet present = new BitSet(ratings.rows());
-        for (int r = 0; r < ratings.rows(); r++) {
-            if (ratings.rowLength(r) > 0) {
-                present.set(r);
-            } else {
-                Arrays.fill(dst, r * k, (r + 1) * k, 0f);
-            }
-        }
-        return Factors.wrap(dst, ratings.rows(), k, present);
+        return AlsBackend.rowSolveResult(ratings, dst, params.rank());
     }
 
     /**

@@ -9,9 +9,6 @@ import encore.cpu.CpuBackendProvider;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 
-import java.util.Arrays;
-import java.util.BitSet;
-
 /**
  * The GPU backend (what {@link GpuBackendProvider} opens; always checked): every result of the raw {@link Engine} is
  * spot-checked on the CPU by {@link SpotCheck} before it is used. A fit runs as a {@link CheckedFit}; a stateless row
@@ -106,23 +103,10 @@ final class GpuAlsBackend implements AlsBackend {
      */
     @Override
     public Factors solveRows(Csr ratings, Factors src, Factors warmStart, AlsParams params) {
-        int k = params.rank();
-        if (src.rank() != k || src.rows() != ratings.cols()) {
-            throw new IllegalArgumentException("src factors (" + src.rows() + " × " + src.rank() + ") do not match the "
-                    + ratings.rows() + " × " + ratings.cols() + " ratings at rank " + k);
-        }
-        if (warmStart != null && (warmStart.rank() != k || warmStart.rows() != ratings.rows())) {
-            throw new IllegalArgumentException("warmStart has " + warmStart.rows() + " rows at rank " + warmStart.rank()
-                    + ", expected " + ratings.rows() + " at rank " + k);
-        }
+        float[] dst = AlsBackend.rowSolveStart(ratings, src, warmStart, params);
         Engine e = engine.engine();
-        if (e != null) {
-            float[] dst = warmStart == null
-                    ? new float[ratings.rows() * k]
-                    : warmStart.data().clone();
-            if (solveChecked(e, ratings, src.data(), dst, params)) {
-                return presentRows(ratings, dst, k);
-            }
+        if (e != null && solveChecked(e, ratings, src.data(), dst, params)) {
+            return AlsBackend.rowSolveResult(ratings, dst, params.rank());
         }
         return cpu.solveRows(ratings, src, warmStart, params);
     }
@@ -146,18 +130,6 @@ final class GpuAlsBackend implements AlsBackend {
             fallBack("GPU row solve " + (call + 1) + ": " + failure);
         }
         return failure == null;
-    }
-
-    private static Factors presentRows(Csr ratings, float[] dst, int k) {
-        BitSet present = new BitSet(ratings.rows());
-        for (int r = 0; r < ratings.rows(); r++) {
-            if (ratings.rowLength(r) > 0) {
-                present.set(r);
-            } else {
-                Arrays.fill(dst, r * k, (r + 1) * k, 0f);
-            }
-        }
-        return Factors.wrap(dst, ratings.rows(), k, present);
     }
 
     // ---- what CheckedFit shares with the row solve: the engine, the call count, the check, the fallback
