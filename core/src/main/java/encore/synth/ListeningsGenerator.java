@@ -43,6 +43,7 @@ public final class ListeningsGenerator {
     private static final long SALT_USER = 0x7573_6572_7321_2121L;
 
     private static final byte[] HEADER_BYTES = (HEADER + "\n").getBytes(StandardCharsets.UTF_8);
+    private static final Dirt[] DIRT = Dirt.values();
 
     private final GeneratorConfig config;
     private final Catalog catalog;
@@ -53,9 +54,6 @@ public final class ListeningsGenerator {
     private final int labelDigits;
     private final int maxRowBytes;
     private final double meanRowBytes;
-    private final double dirtRate;
-    /** {@code 1 / dirtRate} (0 when there is no dirt), which maps a dirty row's draw onto [0, 1). */
-    private final double invDirtRate;
 
     /** Prepares a generator for {@code config}: builds the catalogue and draws each user's row count. */
     public ListeningsGenerator(GeneratorConfig config) {
@@ -67,8 +65,6 @@ public final class ListeningsGenerator {
         this.maxRowBytes = labelLen + 24 + catalog.maxTailLen;
         this.meanRowBytes = labelLen + 15 + catalog.meanTailLen;
         this.chunkStart = chunkStarts(userRows, config.rows());
-        this.dirtRate = config.dirtRate();
-        this.invDirtRate = dirtRate > 0 ? 1.0 / dirtRate : 0.0;
     }
 
     /**
@@ -351,44 +347,49 @@ public final class ListeningsGenerator {
             ch.obsValid = new boolean[(int) rowsInChunk];
         }
         RowWriter out = new RowWriter(catalog, buf, labelDigits, maxRowBytes);
-        PlayModel plays = new PlayModel(catalog, maxUser);
-        long[] times = new long[maxUser];
+        UserRows rows = new UserRows(maxUser);
+        PlayModel plays = new PlayModel(catalog, maxUser, config.dirtRate());
         for (int u = from; u < to; u++) {
-            generateUser(u, ch, out, plays, times);
+            decideUser(u, ch, plays, rows);
+            out.writeUser(u, userRows[u], rows.dirt, rows.tracks, rows.times);
         }
         ch.buf = out.buf();
         ch.len = out.length();
         return ch;
     }
 
+    /** One user's rows as decided, before they are rendered: per-chunk scratch arrays of the longest user's size. */
+    private static final class UserRows {
+        final long[] times;
+        /** The {@link Dirt} ordinal of each row. */
+        final byte[] dirt;
+
+        final int[] tracks;
+
+        UserRows(int maxRows) {
+            times = new long[maxRows];
+            dirt = new byte[maxRows];
+            tracks = new int[maxRows];
+        }
+    }
+
     /**
-     * Renders all rows of user {@code u} into the chunk. The draws on the user's stream, in order: the play model's
-     * user parameters, the clock, then per row the dirt draw and (unless the row is a duplicate) the play's track.
+     * Decides the rows of user {@code u} into {@code rows} and counts them into the chunk. The draws on the user's
+     * stream, in order: the play model's user parameters, the clock, then per row the dirt and (unless the row is a
+     * duplicate) the play's track.
      */
-    private void generateUser(int u, Chunk ch, RowWriter out, PlayModel plays, long[] times) {
+    private void decideUser(int u, Chunk ch, PlayModel plays, UserRows rows) {
         int n = userRows[u];
         SplitMix r = userRng(u);
         plays.startUser(r);
-        SessionClock.fillTimes(r, n, times);
-        out.startUser(u);
-        int prevTrack = -1;
+        SessionClock.fillTimes(r, n, rows.times);
+        plays.playRows(r, n, rows.dirt, rows.tracks);
         boolean prevValid = false;
         for (int i = 0; i < n; i++) {
-            out.ensureRoom();
-            Dirt dirt = Dirt.draw(r.nextDouble(), dirtRate, invDirtRate);
-            if (dirt == Dirt.DUPLICATE && i == 0) {
-                dirt = Dirt.CLEAN; // a user's first row has nothing to repeat
-            }
-            if (dirt == Dirt.DUPLICATE) {
-                out.repeatPrevious();
-                ch.add(u, prevTrack, prevValid);
-                continue;
-            }
-            int t = plays.next(r);
-            out.row(dirt, times[i], t);
-            ch.add(u, t, dirt.validPlay);
-            prevTrack = t;
-            prevValid = dirt.validPlay;
+            Dirt d = DIRT[rows.dirt[i]];
+            boolean valid = d == Dirt.DUPLICATE ? prevValid : d.validPlay;
+            ch.add(u, rows.tracks[i], valid);
+            prevValid = valid;
         }
     }
 }

@@ -7,8 +7,8 @@ package encore.synth;
  * the genre's Zipf law.
  *
  * <p>One instance serves the consecutive users of a chunk: {@link #startUser} draws a user's taste, {@code ρ_u} and
- * {@code α_u}, then {@link #next} is called once per non-duplicate row. Nothing is allocated per user or per play.
- * The order of the draws on the user's stream is part of the output format: changing it changes every file.
+ * {@code α_u}, then {@link #playRows} decides each row's {@link Dirt} and track. Nothing is allocated per user or per
+ * row. The order of the draws on the user's stream is part of the output format: changing it changes every file.
  */
 final class PlayModel {
     /** The uniform background weight {@code β} of the taste mixture. */
@@ -16,6 +16,9 @@ final class PlayModel {
 
     private final Catalog catalog;
     private final int[] nextInAlbum;
+    private final double dirtRate;
+    /** {@code 1 / dirtRate} (0 when there is no dirt), which maps a dirty row's draw onto [0, 1). */
+    private final double invDirtRate;
     /** The tracks of the user's plays so far: the urn a replay draws from. */
     private final int[] history;
     /**
@@ -34,13 +37,13 @@ final class PlayModel {
     private int g2;
     private double c0;
     private double c1;
-    private int plays;
-    private int last;
 
-    /** A model over {@code catalog} for users of at most {@code maxPlays} plays. */
-    PlayModel(Catalog catalog, int maxPlays) {
+    /** A model over {@code catalog} for users of at most {@code maxPlays} rows, with rows dirty at {@code dirtRate}. */
+    PlayModel(Catalog catalog, int maxPlays, double dirtRate) {
         this.catalog = catalog;
         this.nextInAlbum = catalog.nextInAlbum;
+        this.dirtRate = dirtRate;
+        this.invDirtRate = dirtRate > 0 ? 1.0 / dirtRate : 0.0;
         this.history = new int[maxPlays];
     }
 
@@ -57,23 +60,41 @@ final class PlayModel {
         g2 = genres[2];
         c0 = cumWeights[0];
         c1 = k > 1 ? cumWeights[1] : 1.0;
-        plays = 0;
-        last = -1;
     }
 
-    /** The track of the user's next play: replay, album continuation, or a fresh draw from the taste mixture. */
-    int next(SplitMix r) {
-        int t;
-        if (plays > 0 && r.nextDouble() < replay) {
-            t = history[r.nextInt(plays)];
-        } else if (last >= 0 && r.nextDouble() < continueAlbum && nextInAlbum[last] >= 0) {
-            t = nextInAlbum[last];
-        } else {
-            t = catalog.sampleTrack(freshGenre(r.nextDouble()), r.nextLong());
+    /**
+     * Decides the {@code n} rows of the user started last. For each row: its dirt ({@link Dirt#draw} of the row's
+     * first draw; a user's first row is never a duplicate) and, unless it is a duplicate, the track of a new play:
+     * replay, album continuation or fresh draw. Writes each row's {@link Dirt} ordinal into {@code dirt} and its track
+     * into {@code tracks} (a duplicate has the track of the row it repeats).
+     *
+     * <p>One loop on purpose: the dirt and play draws interleave on the user's stream, and the JIT compiles the whole
+     * per-row step as one piece (a track choice in a method of its own gets compiled first, on its own, and is then
+     * too big to be inlined into the loop: a call per row that measurably slows the generator).
+     */
+    void playRows(SplitMix r, int n, byte[] dirt, int[] tracks) {
+        int plays = 0;
+        int last = -1;
+        int t = -1;
+        for (int i = 0; i < n; i++) {
+            Dirt d = Dirt.draw(r.nextDouble(), dirtRate, invDirtRate);
+            if (d == Dirt.DUPLICATE && i == 0) {
+                d = Dirt.CLEAN; // nothing to repeat yet
+            }
+            if (d != Dirt.DUPLICATE) {
+                if (plays > 0 && r.nextDouble() < replay) {
+                    t = history[r.nextInt(plays)];
+                } else if (last >= 0 && r.nextDouble() < continueAlbum && nextInAlbum[last] >= 0) {
+                    t = nextInAlbum[last];
+                } else {
+                    t = catalog.sampleTrack(freshGenre(r.nextDouble()), r.nextLong());
+                }
+                history[plays++] = t;
+                last = t;
+            }
+            dirt[i] = (byte) d.ordinal();
+            tracks[i] = t;
         }
-        history[plays++] = t;
-        last = t;
-        return t;
     }
 
     /**
