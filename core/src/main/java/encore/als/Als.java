@@ -2,6 +2,7 @@ package encore.als;
 
 import encore.data.Interactions;
 import encore.internal.Memory;
+import encore.matrix.Csr;
 
 /**
  * The ALS estimator: parameters, the engine to run them on, and a listener, then {@link #fit}.
@@ -106,6 +107,14 @@ public final class Als {
         try (Backends.Choice chosen = Backends.choose(backend)) {
             return fit(train, chosen);
         }
+    }
+
+    /**
+     * Fits a model on ratings in index space (row = user, column = item); the model labels users and items by their
+     * decimal index ({@link Interactions#ofIndices}).
+     */
+    public FitResult fit(Csr userItems) {
+        return fit(Interactions.ofIndices(userItems));
     }
 
     private FitResult fit(Interactions train, Backends.Choice chosen) {

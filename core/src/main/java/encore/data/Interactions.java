@@ -30,6 +30,25 @@ public record Interactions(LabelIndex users, LabelIndex items, Csr userItems, Cs
         return new Interactions(users, items, ui, ui.transpose());
     }
 
+    /**
+     * Ratings already in index space (row = user index, column = item index, as Spark's ALS takes integer ids): users
+     * and items are labelled by their decimal index, with their rating counts as frequencies.
+     */
+    public static Interactions ofIndices(Csr userItems) {
+        Csr itemUsers = userItems.transpose();
+        return new Interactions(indexLabels(userItems), indexLabels(itemUsers), userItems, itemUsers);
+    }
+
+    private static LabelIndex indexLabels(Csr m) {
+        String[] labels = new String[m.rows()];
+        int[] counts = new int[m.rows()];
+        for (int r = 0; r < labels.length; r++) {
+            labels[r] = Integer.toString(r);
+            counts[r] = m.rowLength(r);
+        }
+        return LabelIndex.ofOrdered(labels, counts);
+    }
+
     /** Number of stored ratings (non-zeros of either matrix). */
     public int nnz() {
         return userItems.nnz();

@@ -5,8 +5,6 @@ import encore.als.AlsFit;
 import encore.als.AlsModel;
 import encore.als.AlsParams;
 import encore.als.FitResult;
-import encore.data.Interactions;
-import encore.data.LabelIndex;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 
@@ -142,7 +140,6 @@ public final class GpuSelfTest {
     /** Five iterations of the estimator on backend gpu vs backend cpu, from the estimator's own initial factors. */
     private static String[] fitCase(boolean implicit, boolean quick) {
         Csr ui = SyntheticMatrix.random(quick ? 2000 : 20_000, quick ? 1500 : 8000, quick ? 40_000 : 600_000, 2, 11);
-        Interactions train = new Interactions(labels("u", ui.rows()), labels("i", ui.cols()), ui, ui.transpose());
         AlsParams p = AlsParams.builder()
                 .rank(32)
                 .maxIter(5)
@@ -151,8 +148,8 @@ public final class GpuSelfTest {
                 .alpha(1)
                 .build();
         Als als = Als.with(p).threads(THREADS);
-        AlsModel cpu = als.backend("cpu").fit(train).model();
-        FitResult gpu = als.backend("gpu").fit(train);
+        AlsModel cpu = als.backend("cpu").fit(ui).model();
+        FitResult gpu = als.backend("gpu").fit(ui);
         if (!gpu.engine().equals("gpu")) {
             return new String[] {"-", "-", "FAIL the fit ran on " + gpu.engine() + ": " + gpu.fallbackReason()};
         }
@@ -160,14 +157,6 @@ public final class GpuSelfTest {
                 worstRowError(gpu.model().userFactors(), cpu.userFactors()),
                 worstRowError(gpu.model().itemFactors(), cpu.itemFactors()));
         return verdict(worst, FIT_TOL, "");
-    }
-
-    private static LabelIndex labels(String prefix, int n) {
-        String[] l = new String[n];
-        for (int i = 0; i < n; i++) {
-            l[i] = prefix + i;
-        }
-        return LabelIndex.ofOrdered(l, new int[n]);
     }
 
     /** The largest ‖a_r − b_r‖ / ‖b_r‖ over the present rows of {@code b}. */
