@@ -70,10 +70,10 @@ final class PrepareCommand implements Callable<Integer> {
         opts.put("bad_rows", policy.name().toLowerCase(Locale.ROOT));
         opts.put("threads", t);
         extra.put("options", opts);
-        Map<String, Object> report = PreparedFiles.write(out, p, splitSpec.kind() != SplitSpec.Kind.NONE, extra);
+        PreparedFiles.Report report = PreparedFiles.write(out, p, splitSpec.kind() != SplitSpec.Kind.NONE, extra);
         PrintWriter w = cl.getOut();
         if (output.json) {
-            w.print(Json.write(report));
+            w.print(report.json());
         } else if (!output.quiet) {
             printSummary(w, p, splitSpec, key, report);
         }
@@ -81,7 +81,7 @@ final class PrepareCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printSummary(PrintWriter w, Prepared p, SplitSpec s, ItemKey key, Map<String, Object> report) {
+    private void printSummary(PrintWriter w, Prepared p, SplitSpec s, ItemKey key, PreparedFiles.Report report) {
         IngestStats st = p.ingest();
         w.printf(
                 "Read %s (%s): %s rows in %s%n",
@@ -123,11 +123,9 @@ final class PrepareCommand implements Callable<Integer> {
                     Format.count(p.split().train().pairs()),
                     Format.count(p.split().test().pairs()));
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> timings = (Map<String, Object>) report.get("timings_s");
         StringBuilder tl = new StringBuilder("  stages:");
-        for (var e : timings.entrySet()) {
-            tl.append(' ').append(e.getKey()).append(' ').append(Format.secs((Double) e.getValue()));
+        for (var e : report.timings().entrySet()) {
+            tl.append(' ').append(e.getKey()).append(' ').append(Format.secs(e.getValue()));
             tl.append(e.getKey().equals("pipeline_total") ? ";" : "");
         }
         w.println(tl);

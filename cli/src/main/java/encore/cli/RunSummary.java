@@ -4,43 +4,57 @@ import encore.als.AlsModel;
 import encore.als.AlsParams;
 import encore.als.Recommendations;
 import encore.data.ItemKey;
+import encore.eval.RankingMetrics;
+import encore.eval.RegressionMetrics;
 import encore.pipeline.RunOptions;
 import encore.pipeline.RunPipeline;
+import encore.pipeline.RunReport;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 
 /** The human summary of a pipeline run, shared by {@code run} and {@code demo}. */
 final class RunSummary {
     private RunSummary() {}
 
     static void print(PrintWriter w, RunPipeline.Result r, RunOptions o, Path out, int show) {
-        Map<String, Object> m = r.metrics();
-        int k = o.top();
+        RunReport rep = r.report();
+        RunReport.Counts c = rep.counts();
         w.println();
-        if (m.containsKey("rows_read")) {
+        if (!c.fromTriples()) {
             w.printf(
                     Locale.ROOT,
                     "data       %s rows read, %s kept -> %s pairs, %s users, %s items; train %s, test %s pairs%n",
-                    Format.count(num(m, "rows_read")),
-                    Format.count(num(m, "rows_kept")),
-                    Format.count(num(m, "pairs")),
-                    Format.count(num(m, "users")),
-                    Format.count(num(m, "items")),
-                    Format.count(num(m, "train_pairs")),
-                    Format.count(num(m, "test_pairs")));
+                    Format.count(c.rowsRead()),
+                    Format.count(c.rowsKept()),
+                    Format.count(c.pairs()),
+                    Format.count(c.users()),
+                    Format.count(c.items()),
+                    Format.count(c.train()),
+                    Format.count(c.test()));
         } else {
             w.printf(
                     Locale.ROOT,
                     "data       %s train and %s test ratings, %s users, %s items%n",
-                    Format.count(num(m, "train_ratings")),
-                    Format.count(num(m, "test_ratings")),
-                    Format.count(num(m, "users")),
-                    Format.count(num(m, "items")));
+                    Format.count(c.train()),
+                    Format.count(c.test()),
+                    Format.count(c.users()),
+                    Format.count(c.items()));
         }
-        AlsParams p = o.als().params();
+        printModel(w, r, o.als().params());
+        printQuality(w, rep.quality());
+        StringBuilder sb = new StringBuilder("time      ");
+        rep.timings()
+                .forEach((name, v) -> sb.append(' ').append(name).append(' ').append(Format.secs(v)));
+        w.println(sb);
+        w.println();
+        showLists(w, r.model(), r.recommendations(), show);
+        w.printf("Wrote %s/{recommendations.csv,users.csv,items.csv,metrics.json}%n", out);
+    }
+
+    private static void printModel(PrintWriter w, RunPipeline.Result r, AlsParams p) {
+        RunReport.Engines e = r.report().engines();
         w.printf(
                 Locale.ROOT,
                 "model      %s ALS, rank %d, %d iterations, regParam %s%s on %s; %s users and %s items "
@@ -50,47 +64,44 @@ final class RunSummary {
                 p.maxIter(),
                 p.regParam(),
                 p.implicitPrefs() ? ", alpha " + p.alpha() : "",
-                m.get("backend"),
+                e.fit(),
                 Format.count(r.model().usersWithFactors()),
                 Format.count(r.model().itemsWithFactors()));
-        if (m.get("fallback_reason") != null) {
-            w.printf("           (not on the preferred backend: %s)%n", m.get("fallback_reason"));
+        if (e.fitFallbackReason() != null) {
+            w.printf("           (not on the preferred backend: %s)%n", e.fitFallbackReason());
         }
-        if (m.get("recommend_fallback_reason") != null) {
-            w.printf("           (recommendations on the CPU: %s)%n", m.get("recommend_fallback_reason"));
+        if (e.recommendFallbackReason() != null) {
+            w.printf("           (recommendations on the CPU: %s)%n", e.recommendFallbackReason());
         }
+    }
+
+    private static void printQuality(PrintWriter w, RunReport.Quality q) {
+        RegressionMetrics reg = q.regression();
         w.printf(
                 Locale.ROOT,
                 "RMSE       %s   MAE %s   (%s test pairs scored, %s cold pairs skipped)%n",
-                fmt(m.get("rmse")),
-                fmt(m.get("mae")),
-                Format.count(num(m, "test_pairs_scored")),
-                Format.count(num(m, "cold_pairs_skipped")));
-        double prec = ((Number) m.get("precision_at_" + k)).doubleValue();
-        double pop = ((Number) m.get("popularity_precision_at_" + k)).doubleValue();
+                fmt(reg.count() == 0 ? null : reg.rmse()),
+                fmt(reg.count() == 0 ? null : reg.mae()),
+                Format.count(reg.count()),
+                Format.count(q.coldPairs()));
+        RankingMetrics rank = q.ranking();
+        double prec = rank.precisionAtK();
+        double pop = q.popularity().precisionAtK();
         w.printf(
                 Locale.ROOT,
                 "ranking@%d  precision %.4f  recall %.4f  MAP %.4f  NDCG %.4f   (%s test users)%n",
-                k,
+                q.k(),
                 prec,
-                ((Number) m.get("recall_at_" + k)).doubleValue(),
-                ((Number) m.get("map_at_" + k)).doubleValue(),
-                ((Number) m.get("ndcg_at_" + k)).doubleValue(),
-                Format.count(num(m, "ranking_queries")));
+                rank.recallAtK(),
+                rank.mapAtK(),
+                rank.ndcgAtK(),
+                Format.count(rank.queries()));
         w.printf(
                 Locale.ROOT,
                 "baseline   most-popular precision@%d %.4f  (ALS %s)%n",
-                k,
+                q.k(),
                 pop,
                 pop > 0 ? String.format(Locale.ROOT, prec / pop < 1 ? "%.2fx" : "%.1fx", prec / pop) : "n/a");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> t = (Map<String, Object>) m.get("timings_s");
-        StringBuilder sb = new StringBuilder("time      ");
-        t.forEach((name, v) -> sb.append(' ').append(name).append(' ').append(Format.secs((Double) v)));
-        w.println(sb);
-        w.println();
-        showLists(w, r.model(), r.recommendations(), show);
-        w.printf("Wrote %s/{recommendations.csv,users.csv,items.csv,metrics.json}%n", out);
     }
 
     /** The first users' lists, the way the recipe's {@code show()} printed them. */
@@ -111,12 +122,7 @@ final class RunSummary {
         }
     }
 
-    private static long num(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        return v == null ? 0 : ((Number) v).longValue();
-    }
-
-    private static String fmt(Object v) {
-        return v == null ? "n/a" : String.format(Locale.ROOT, "%.4f", ((Number) v).doubleValue());
+    private static String fmt(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
     }
 }

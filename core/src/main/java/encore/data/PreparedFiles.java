@@ -37,9 +37,21 @@ public final class PreparedFiles {
 
     private PreparedFiles() {}
 
-    /** Writes every file into {@code dir} (created if needed) and returns the report written to prepare.json. */
-    public static Map<String, Object> write(Path dir, Prepared p, boolean splitFiles, Map<String, Object> extra)
-            throws IOException {
+    /**
+     * What {@link #write} wrote into prepare.json.
+     *
+     * @param json    the file's content
+     * @param timings its {@code timings_s}: seconds per stage, {@code pipeline_total}, then {@code write}
+     */
+    public record Report(String json, Map<String, Double> timings) {
+        /** Copies the timings (stage order kept). */
+        public Report {
+            timings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(timings));
+        }
+    }
+
+    /** Writes every file into {@code dir} (created if needed), prepare.json last; returns what prepare.json says. */
+    public static Report write(Path dir, Prepared p, boolean splitFiles, Map<String, Object> extra) throws IOException {
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
         try (AtomicFileSet files = new AtomicFileSet()) {
@@ -49,30 +61,30 @@ public final class PreparedFiles {
                 writeTsv(files.open(dir.resolve(TRAIN)), p.split().train());
                 writeTsv(files.open(dir.resolve(TEST)), p.split().test());
             }
-            double writeSecs = (System.nanoTime() - t0) / 1e9;
-            Map<String, Object> report = report(p, splitFiles);
+            Map<String, Double> timings = timings(p);
+            timings.put("write", (System.nanoTime() - t0) / 1e9);
+            Map<String, Object> report = counts(p, splitFiles);
+            Map<String, Object> t = Json.object();
+            t.putAll(timings);
+            report.put("timings_s", t);
             report.putAll(extra);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> timings = (Map<String, Object>) report.get("timings_s");
-            timings.put("write", writeSecs);
+            String json = Json.write(report);
             // prepare.json, written last, marks the set complete
-            files.commitWithMarker(dir.resolve(REPORT), Json.write(report).getBytes(StandardCharsets.UTF_8));
-            return report;
+            files.commitWithMarker(dir.resolve(REPORT), json.getBytes(StandardCharsets.UTF_8));
+            return new Report(json, timings);
         }
     }
 
-    /** The prepare.json content (without the write timing): {@link #counts} plus {@code timings_s}. */
-    public static Map<String, Object> report(Prepared p, boolean split) {
-        Map<String, Object> r = counts(p, split);
-        Map<String, Object> timings = Json.object();
+    /** The stage timings of prepare.json: seconds per stage, then {@code pipeline_total} (their sum). */
+    static Map<String, Double> timings(Prepared p) {
+        Map<String, Double> t = new java.util.LinkedHashMap<>();
         double total = 0;
         for (var e : p.timings().entrySet()) {
-            timings.put(e.getKey(), e.getValue());
+            t.put(e.getKey(), e.getValue());
             total += e.getValue();
         }
-        timings.put("pipeline_total", total);
-        r.put("timings_s", timings);
-        return r;
+        t.put("pipeline_total", total);
+        return t;
     }
 
     /** The counts of prepare.json: source, rows read and dropped (by reason), bad-row samples, pairs, users, items. */

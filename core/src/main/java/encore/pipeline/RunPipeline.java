@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -59,9 +58,13 @@ public final class RunPipeline {
         Listener SILENT = new Listener() {};
     }
 
-    /** The outcome: the model, the metrics report (as written to metrics.json) and the output lists. */
-    public record Result(
-            AlsModel model, Interactions train, Recommendations recommendations, Map<String, Object> metrics) {}
+    /** The outcome: the model, the training set, the written lists and the report (typed; metrics.json is its JSON). */
+    public record Result(AlsModel model, Interactions train, Recommendations recommendations, RunReport report) {
+        /** The report as written to metrics.json. */
+        public Map<String, Object> metrics() {
+            return report.toJson();
+        }
+    }
 
     /** Runs the recipe described by {@code o}, writes the output files into {@code out} and returns the outcome. */
     public static Result run(RunOptions o, Path out, Listener listener) throws IOException {
@@ -96,20 +99,21 @@ public final class RunPipeline {
                 RankingMetrics.evaluate(o.top(), new PopularityBaseline(seen).recommendAll(o.top(), true), in.test());
         st.time("evaluate", t0);
 
-        report(st.report, scored, rank, popRank, o.top());
-        st.report.put("backend", fit.engine());
-        st.report.put("fallback_reason", fit.fallbackReason());
-        st.report.put("recommend_backend", lists.engine());
-        st.report.put("recommend_fallback_reason", lists.fallbackReason());
-        st.report.put("params", params(o));
-        write(out, in.train(), model, lists.written(), fit, st);
-        return new Result(model, in.train(), lists.written(), st.report);
+        RunReport.Quality quality = new RunReport.Quality(scored.metrics(), scored.coldPairs(), rank, popRank, o.top());
+        RunReport.Engines engines =
+                new RunReport.Engines(fit.engine(), fit.fallbackReason(), lists.engine(), lists.fallbackReason());
+        RunReport report = write(
+                out,
+                new Written(in.train(), model, lists.written()),
+                st,
+                seconds -> new RunReport(
+                        in.input(), in.counts(), quality, engines, params(o), seconds, fit.iterationSeconds()));
+        return new Result(model, in.train(), lists.written(), report);
     }
 
     /** Stage timings, the report being built, and the listener that hears about each stage. */
     private static final class Stages {
         final Map<String, Double> seconds = new LinkedHashMap<>();
-        final Map<String, Object> report = Json.object();
         final Listener listener;
         final long start = System.nanoTime();
 
@@ -123,22 +127,31 @@ public final class RunPipeline {
         }
     }
 
-    private record Inputs(Interactions train, Csr test) {}
+    /** The training set, the test pairs, and their counts (as JSON for the report's input section, and typed). */
+    private record Inputs(Interactions train, Csr test, Map<String, Object> input, RunReport.Counts counts) {}
 
     /** The training set and the test pairs: from the front end (with a listenings file) or from triples. */
     private static Inputs load(RunOptions o, Stages st) throws IOException {
         Map<String, Double> t = st.seconds;
-        Map<String, Object> report = st.report;
+        Map<String, Object> report = Json.object();
         Inputs in;
         if (o.data() != null) {
             Prepared p = Prepare.run(o.data(), o.prepare(), st.listener);
             report.putAll(PreparedFiles.counts(p, true));
+            RunReport.Counts counts = new RunReport.Counts(
+                    p.ingest().rowsRead(),
+                    p.ingest().rowsKept(),
+                    p.plays().pairs(),
+                    p.plays().users().size(),
+                    p.plays().items().size(),
+                    p.split().train().pairs(),
+                    p.split().test().pairs());
             Map<String, Double> pt = p.timings();
             t.put("ingest", pt.get("read_clean"));
             t.put("aggregate", pt.get("aggregate") + pt.getOrDefault("limit", 0.0));
             t.put("index", pt.get("index"));
             t.put("split", pt.get("split") + pt.get("csr"));
-            in = new Inputs(p.train(), p.split().test().toUserItems());
+            in = new Inputs(p.train(), p.split().test().toUserItems(), report, counts);
         } else {
             long t0 = System.nanoTime();
             TriplesReader.TriplesSplit s = TriplesReader.read(o.train(), o.test());
@@ -146,14 +159,16 @@ public final class RunPipeline {
             t.put("aggregate", 0.0);
             t.put("index", 0.0);
             t.put("split", 0.0);
-            in = new Inputs(s.train(), s.test());
             report.put("source", o.train() + " + " + o.test());
             report.put("train_ratings", s.trainLines());
             report.put("test_ratings", s.testLines());
-            report.put("users", in.train().users().size());
-            report.put("items", in.train().items().size());
-            report.put("train_pairs", in.train().nnz());
-            report.put("test_pairs", in.test().nnz());
+            report.put("users", s.train().users().size());
+            report.put("items", s.train().items().size());
+            report.put("train_pairs", s.train().nnz());
+            report.put("test_pairs", s.test().nnz());
+            RunReport.Counts counts = new RunReport.Counts(
+                    -1, -1, -1, s.train().users().size(), s.train().items().size(), s.trainLines(), s.testLines());
+            in = new Inputs(s.train(), s.test(), report, counts);
         }
         for (var e : t.entrySet()) {
             st.listener.stage(e.getKey(), e.getValue());
@@ -180,42 +195,29 @@ public final class RunPipeline {
         }
     }
 
-    /** The quality figures of metrics.json. */
-    private static void report(
-            Map<String, Object> report, PairScores scored, RankingMetrics rank, RankingMetrics popRank, int k) {
-        RegressionMetrics reg = scored.metrics();
-        report.put("rmse", reg.count() == 0 ? null : reg.rmse());
-        report.put("mae", reg.count() == 0 ? null : reg.mae());
-        report.put("cold_pairs_skipped", scored.coldPairs());
-        report.put("test_pairs_scored", reg.count());
-        report.put("ranking_queries", rank.queries());
-        report.put("precision_at_" + k, rank.precisionAtK());
-        report.put("recall_at_" + k, rank.recallAtK());
-        report.put("map_at_" + k, rank.mapAtK());
-        report.put("ndcg_at_" + k, rank.ndcgAtK());
-        report.put("popularity_precision_at_" + k, popRank.precisionAtK());
-        report.put("popularity_recall_at_" + k, popRank.recallAtK());
-        report.put("popularity_map_at_" + k, popRank.mapAtK());
-        report.put("popularity_ndcg_at_" + k, popRank.ndcgAtK());
-    }
+    /** What the run writes besides the report. */
+    private record Written(Interactions train, AlsModel model, Recommendations recs) {}
 
-    /** The output files, committed together with metrics.json renamed last (it marks a complete result). */
-    private static void write(
-            Path out, Interactions train, AlsModel model, Recommendations recs, FitResult fit, Stages st)
+    /**
+     * The output files, committed together with metrics.json renamed last (it marks a complete result); the report is
+     * made once the write time is known.
+     */
+    private static RunReport write(
+            Path out, Written w, Stages st, java.util.function.Function<Map<String, Double>, RunReport> report)
             throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(out);
         try (AtomicFileSet files = new AtomicFileSet()) {
-            PreparedFiles.writeIndex(files.open(out.resolve(PreparedFiles.USERS)), train.users());
-            PreparedFiles.writeIndex(files.open(out.resolve(PreparedFiles.ITEMS)), train.items());
-            RecommendationsCsv.write(files.open(out.resolve(RECOMMENDATIONS)), model, recs, null);
+            PreparedFiles.writeIndex(
+                    files.open(out.resolve(PreparedFiles.USERS)), w.train().users());
+            PreparedFiles.writeIndex(
+                    files.open(out.resolve(PreparedFiles.ITEMS)), w.train().items());
+            RecommendationsCsv.write(files.open(out.resolve(RECOMMENDATIONS)), w.model(), w.recs(), null);
             st.seconds.put("write", secs(t0));
             st.seconds.put("total", secs(st.start));
-            Map<String, Object> timings = Json.object();
-            timings.putAll(st.seconds);
-            st.report.put("timings_s", timings);
-            st.report.put("iterations_s", new ArrayList<Object>(fit.iterationSeconds()));
-            files.commitWithMarker(out.resolve(METRICS), Json.write(st.report).getBytes(StandardCharsets.UTF_8));
+            RunReport r = report.apply(st.seconds);
+            files.commitWithMarker(out.resolve(METRICS), Json.write(r.toJson()).getBytes(StandardCharsets.UTF_8));
+            return r;
         }
     }
 
