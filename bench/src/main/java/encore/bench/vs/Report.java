@@ -110,9 +110,9 @@ public final class Report {
         return median(a, enc) + median(b, enc) + median(c, enc);
     }
 
-    /** True when every parity check passed (vacuously true without Spark results). */
+    /** True when Spark's results were there to compare with and every parity check passed ({@link Parity#pass}). */
     public boolean parity() {
-        return Parity.pass(checks);
+        return spark != null && Parity.pass(checks);
     }
 
     /** The goals (seed scenario only). */
@@ -214,6 +214,11 @@ public final class Report {
             for (Parity.Check c : checks) {
                 sb.append("- ").append(c.describe()).append('\n');
             }
+            if (!parity() && checks.stream().allMatch(Parity.Check::pass)) {
+                sb.append("- no quality metric was measured on both engines: nothing to compare\n");
+            }
+        } else {
+            sb.append("\n## Parity checks: FAIL\n\n- no Spark results to compare with (run with --engines spark)\n");
         }
         sb.append("\n![chart](bench-report.svg)\n");
         return sb.toString();

@@ -51,8 +51,20 @@ class ParityTest {
         List<Parity.Check> c = Parity.checks(e, s);
         assertEquals(2, c.size());
         assertFalse(Parity.pass(c));
-        // -1: not measured on that side
+        // -1: not measured on that side; equal data alone is no comparison of quality
         s.info("train_pairs", -1);
+        assertEquals(1, Parity.checks(e, s).size());
+        assertTrue(Parity.checks(e, s).get(0).pass());
+        assertFalse(Parity.pass(Parity.checks(e, s)));
+        e.metric("rmse", 0.9);
+        s.metric("rmse", 0.9);
         assertTrue(Parity.pass(Parity.checks(e, s)));
+    }
+
+    @Test
+    void anEmptyComparisonFails() {
+        assertFalse(Parity.pass(List.of()));
+        assertFalse(Parity.pass(Parity.checks(new Results("encore", "x"), new Results("spark", "x"))));
+        assertFalse(Parity.pass(Parity.checks(withMetric("encore", "mae", 0.1), withMetric("spark", "mae", 0.1))));
     }
 }

@@ -60,9 +60,11 @@ class ReportTest {
     }
 
     @Test
-    void withoutSparkThereAreNoRatiosAndNoParity() {
+    void withoutSparkThereAreNoRatiosAndParityFails() {
         Report r = report(seed("encore", 1, 1.0), null);
-        assertTrue(r.parity());
+        assertFalse(r.parity(), "a missing comparison is a failure");
+        assertTrue(r.markdown().contains("## Parity checks: FAIL"), r.markdown());
+        assertTrue(r.markdown().contains("no Spark results to compare with"), r.markdown());
         assertTrue(r.markdown().contains("Spark: not run."));
         assertFalse(r.json().contains("\"ratios\""));
     }
