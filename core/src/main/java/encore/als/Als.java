@@ -60,7 +60,7 @@ public final class Als {
 
     /** CPU worker threads (≥ 1); the factors do not depend on it. */
     public Als threads(int n) {
-        return new Als(params, backend, choice, new EngineOptions(n, true).threads(), listener);
+        return new Als(params, backend, choice, EngineOptions.requireThreads(n), listener);
     }
 
     /** Progress reports. */

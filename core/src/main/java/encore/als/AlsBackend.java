@@ -92,13 +92,9 @@ public interface AlsBackend extends AutoCloseable {
      * entry present and the others zeroed.
      */
     static Factors rowSolveResult(Csr ratings, float[] solved, int rank) {
-        BitSet present = new BitSet(ratings.rows());
-        for (int r = 0; r < ratings.rows(); r++) {
-            if (ratings.rowLength(r) > 0) {
-                present.set(r);
-            } else {
-                Arrays.fill(solved, r * rank, (r + 1) * rank, 0f);
-            }
+        BitSet present = ratings.nonEmptyRows();
+        for (int r = present.nextClearBit(0); r < ratings.rows(); r = present.nextClearBit(r + 1)) {
+            Arrays.fill(solved, r * rank, (r + 1) * rank, 0f);
         }
         return Factors.wrap(solved, ratings.rows(), rank, present);
     }

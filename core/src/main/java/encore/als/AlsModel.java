@@ -55,8 +55,7 @@ public final class AlsModel {
     public Recommender recommender(String backend, int threads) {
         Backends.Choice choice = Backends.choose(backend);
         try {
-            TopKScorer scorer = choice.openScorer(threads);
-            return new Recommender(this, scorer, choice.fallbackReason(scorer), choice);
+            return open(choice, threads, choice);
         } catch (RuntimeException e) {
             choice.close();
             throw e;
@@ -68,8 +67,11 @@ public final class AlsModel {
      * caller keeps the choice.
      */
     public Recommender recommender(Backends.Choice choice, int threads) {
-        TopKScorer scorer = choice.openScorer(threads);
-        return new Recommender(this, scorer, choice.fallbackReason(scorer), null);
+        return open(choice, threads, null);
+    }
+
+    private Recommender open(Backends.Choice choice, int threads, Backends.Choice owned) {
+        return new Recommender(this, choice.openScorer(threads), choice.skipped(), owned);
     }
 
     private Recommender cpu() {

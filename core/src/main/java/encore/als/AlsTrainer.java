@@ -110,23 +110,13 @@ final class AlsTrainer {
         }
     }
 
-    static BitSet nonEmptyRows(Csr m) {
-        BitSet b = new BitSet(m.rows());
-        for (int r = 0; r < m.rows(); r++) {
-            if (m.rowLength(r) > 0) {
-                b.set(r);
-            }
-        }
-        return b;
-    }
-
     /**
      * One side's initial factors: the non-empty rows of {@code ratings} present, drawn as {@link AlsParams#init()}
      * says when {@code draw}, else left zero (for factors no solver reads before overwriting them).
      */
     static Factors initialise(Csr ratings, AlsParams p, AlsFit.Side side, boolean draw) {
         int k = p.rank();
-        BitSet has = nonEmptyRows(ratings);
+        BitSet has = ratings.nonEmptyRows();
         float[] f = new float[ratings.rows() * k];
         if (draw) {
             int s = side == AlsFit.Side.USERS ? 0 : 1;

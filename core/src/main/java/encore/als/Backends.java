@@ -90,12 +90,6 @@ public final class Backends {
         public void close() {
             provider.close();
         }
-
-        /** {@link #fallbackReason(AlsBackend)} for a scorer. */
-        public String fallbackReason(TopKScorer opened) {
-            String own = opened.fallbackReason();
-            return own != null ? own : skipped;
-        }
     }
 
     /**

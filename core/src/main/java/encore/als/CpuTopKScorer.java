@@ -34,10 +34,7 @@ public final class CpuTopKScorer implements TopKScorer {
 
     /** A scorer on {@code threads} worker threads (≥ 1); results do not depend on the count. */
     public CpuTopKScorer(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        }
-        this.threads = threads;
+        this.threads = EngineOptions.requireThreads(threads);
     }
 
     @Override

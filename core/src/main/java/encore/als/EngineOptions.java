@@ -11,9 +11,15 @@ package encore.als;
 public record EngineOptions(int threads, boolean fallbackAllowed) {
     /** Checks the thread count. */
     public EngineOptions {
+        requireThreads(threads);
+    }
+
+    /** {@code threads} when it is at least 1, else an {@link IllegalArgumentException} naming the parameter. */
+    static int requireThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
+        return threads;
     }
 
     /** Every core, with the fallback allowed. */

@@ -20,7 +20,10 @@ public final class Recommender implements AutoCloseable {
     private final String skipped;
     private final Backends.Choice owned;
 
-    /** @param owned a backend choice this recommender closes with its scorer, or null */
+    /**
+     * @param skipped why {@code auto} passed over higher-priority backends, or null
+     * @param owned   a backend choice this recommender closes with its scorer, or null
+     */
     Recommender(AlsModel model, TopKScorer scorer, String skipped, Backends.Choice owned) {
         this.model = model;
         this.scorer = scorer;

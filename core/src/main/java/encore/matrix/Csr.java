@@ -1,5 +1,7 @@
 package encore.matrix;
 
+import java.util.BitSet;
+
 /**
  * A compressed sparse row matrix: row {@code r} holds columns {@code colIdx[rowPtr[r] .. rowPtr[r+1])}, ascending,
  * with {@code values} alongside. Plain arrays so engines can walk them without indirection; treat them as read-only.
@@ -72,6 +74,17 @@ public final class Csr {
     /** Value of each non-zero. Do not modify. */
     public float[] values() {
         return values;
+    }
+
+    /** The rows that have at least one entry. */
+    public BitSet nonEmptyRows() {
+        BitSet b = new BitSet(rows);
+        for (int r = 0; r < rows; r++) {
+            if (rowPtr[r + 1] > rowPtr[r]) {
+                b.set(r);
+            }
+        }
+        return b;
     }
 
     /** The value at (r, c), or 0. Binary search in the row. */

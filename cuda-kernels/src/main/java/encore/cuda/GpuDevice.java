@@ -328,21 +328,18 @@ public final class GpuDevice implements AutoCloseable {
 
     /** A new buffer holding a copy of {@code a} (owner thread only). */
     DeviceBuffer upload(float[] a, String what) {
-        DeviceBuffer b = alloc(4L * a.length, what);
-        try {
-            b.upload(a);
-            return b;
-        } catch (RuntimeException e) {
-            b.close();
-            throw e;
-        }
+        return filled(alloc(4L * a.length, what), b -> b.upload(a));
     }
 
     /** A new buffer holding a copy of {@code a} (owner thread only). */
     DeviceBuffer upload(int[] a, String what) {
-        DeviceBuffer b = alloc(4L * a.length, what);
+        return filled(alloc(4L * a.length, what), b -> b.upload(a));
+    }
+
+    /** {@code b} after {@code fill}; closed (and the failure rethrown) when the fill fails. */
+    private static DeviceBuffer filled(DeviceBuffer b, java.util.function.Consumer<DeviceBuffer> fill) {
         try {
-            b.upload(a);
+            fill.accept(b);
             return b;
         } catch (RuntimeException e) {
             b.close();

@@ -11,7 +11,6 @@ import encore.matrix.Factors;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -197,7 +196,7 @@ public final class GpuSelfTest {
         float[] u = new float[ui.rows() * k];
         Arrays.fill(u, 0.1f);
         AlsFit.State initial = new AlsFit.State(
-                Factors.wrap(u, ui.rows(), k, nonEmpty(ui)), Factors.zeros(iu.rows(), k, nonEmpty(iu)));
+                Factors.wrap(u, ui.rows(), k, ui.nonEmptyRows()), Factors.zeros(iu.rows(), k, iu.nonEmptyRows()));
         try (GpuAlsEngine e = new GpuAlsEngine(DeviceLease.borrowed(dev));
                 AlsFit fit = e.startFit(ui, iu, initial, p)) {
             for (int i = 0; i < 2; i++) {
@@ -205,15 +204,5 @@ public final class GpuSelfTest {
                 fit.solveUsers();
             }
         }
-    }
-
-    static BitSet nonEmpty(Csr m) {
-        BitSet b = new BitSet(m.rows());
-        for (int r = 0; r < m.rows(); r++) {
-            if (m.rowLength(r) > 0) {
-                b.set(r);
-            }
-        }
-        return b;
     }
 }

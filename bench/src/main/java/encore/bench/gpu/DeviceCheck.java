@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -284,18 +283,8 @@ public final class DeviceCheck {
             }
         }
         return new AlsFit.State(
-                Factors.wrap(a, ui.rows(), f, nonEmpty(ui)),
-                Factors.zeros(d.itemUsers().rows(), f, nonEmpty(d.itemUsers())));
-    }
-
-    private static BitSet nonEmpty(Csr m) {
-        BitSet b = new BitSet(m.rows());
-        for (int r = 0; r < m.rows(); r++) {
-            if (m.rowLength(r) > 0) {
-                b.set(r);
-            }
-        }
-        return b;
+                Factors.wrap(a, ui.rows(), f, ui.nonEmptyRows()),
+                Factors.zeros(d.itemUsers().rows(), f, d.itemUsers().nonEmptyRows()));
     }
 
     private static boolean contains(int[] a, int v) {
