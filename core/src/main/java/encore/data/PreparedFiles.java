@@ -64,9 +64,7 @@ public final class PreparedFiles {
             Map<String, Double> timings = timings(p);
             timings.put("write", (System.nanoTime() - t0) / 1e9);
             Map<String, Object> report = counts(p, splitFiles);
-            Map<String, Object> t = Json.object();
-            t.putAll(timings);
-            report.put("timings_s", t);
+            report.put("timings_s", timings);
             report.putAll(extra);
             String json = Json.write(report);
             // prepare.json, written last, marks the set complete

@@ -4,7 +4,6 @@ import encore.eval.RankingMetrics;
 import encore.eval.RegressionMetrics;
 import encore.util.Json;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,10 +86,8 @@ public record RunReport(
         m.put("recommend_backend", engines.recommend());
         m.put("recommend_fallback_reason", engines.recommendFallbackReason());
         m.put("params", new LinkedHashMap<>(params));
-        Map<String, Object> t = Json.object();
-        t.putAll(timings);
-        m.put("timings_s", t);
-        m.put("iterations_s", new ArrayList<Object>(iterationSeconds));
+        m.put("timings_s", timings);
+        m.put("iterations_s", iterationSeconds);
         return m;
     }
 
