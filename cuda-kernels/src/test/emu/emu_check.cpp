@@ -119,6 +119,50 @@ double residual(const Csr& m, int r, const std::vector<float>& src, const float*
     return scale == 0 ? 0 : std::sqrt(res) / scale;
 }
 
+// Textbook conjugate gradient in double on the dense implicit system A = YᵀY + Σ c·y yᵀ + λ·n⁺·I, b = Σ (1 + c)·y
+// over the positive entries (c = alpha·|r|), from x0, for `steps` steps (stopping early once ‖r‖² < 1e-20): the
+// independent oracle for what `steps` steps of cg_rows must give.
+std::vector<double> referenceCg(const Csr& m, int r, const std::vector<float>& src, const float* x0, int k,
+                                double lambda, double alpha, const std::vector<double>& gram, int steps) {
+    std::vector<double> A(gram.begin(), gram.end()), b(k, 0), x(x0, x0 + k);
+    int npos = 0;
+    for (long long q = m.ptr[r]; q < m.ptr[r + 1]; q++) {
+        const float* y = &src[(size_t)m.col[q] * k];
+        double v = m.val[q], c = alpha * std::fabs(v);
+        npos += v > 0;
+        for (int a = 0; a < k; a++) {
+            if (v > 0) b[a] += (1 + c) * y[a];
+            for (int d = 0; d < k; d++) A[a * k + d] += c * (double)y[a] * y[d];
+        }
+    }
+    for (int a = 0; a < k; a++) A[a * k + a] += lambda * npos;
+    auto times = [&](const std::vector<double>& v) {
+        std::vector<double> out(k, 0);
+        for (int a = 0; a < k; a++)
+            for (int d = 0; d < k; d++) out[a] += A[a * k + d] * v[d];
+        return out;
+    };
+    std::vector<double> res = times(x);
+    for (int a = 0; a < k; a++) res[a] = b[a] - res[a];
+    std::vector<double> dir = res;
+    double rs = 0;
+    for (double e : res) rs += e * e;
+    for (int step = 0; step < steps && rs >= 1e-20; step++) {
+        std::vector<double> ad = times(dir);
+        double dad = 0;
+        for (int a = 0; a < k; a++) dad += dir[a] * ad[a];
+        double alphaStep = rs / dad, rsNew = 0;
+        for (int a = 0; a < k; a++) {
+            x[a] += alphaStep * dir[a];
+            res[a] -= alphaStep * ad[a];
+            rsNew += res[a] * res[a];
+        }
+        for (int a = 0; a < k; a++) dir[a] = res[a] + rsNew / rs * dir[a];
+        rs = rsNew;
+    }
+    return x;
+}
+
 std::vector<int> longestFirst(const Csr& m) {
     std::vector<int> o;
     for (int r = 0; r < m.rows; r++)
@@ -226,21 +270,43 @@ void checkCg() {
             emu::launch(cg_rows, 2, 64, 8 * 2 * (size_t)k, (const long long*)m.ptr.data(), (const int*)m.col.data(),
                         (const float*)m.val.data(), (const float*)src.data(), dst.data(), (const int*)order.data(),
                         (int)order.size(), k, lambda, alpha, (const double*)gram.data(), steps, &bad);
-            double worst = 0, worstWarm = 0;
+            double worst = 0, worstWarm = 0, worstVsRef = 0, worstRefDecrease = 0;
             bool untouched = true;
+            int solved = 0;
             for (int r = 0; r < m.rows; r++) {
                 if (m.ptr[r + 1] == m.ptr[r]) {
                     for (int d = 0; d < k; d++) untouched = untouched && dst[r * k + d] == warm[r * k + d];
                     continue;
                 }
-                worst = std::max(worst, residual(m, r, src, &dst[r * k], k, lambda, true, alpha, gram));
-                worstWarm = std::max(worstWarm, residual(m, r, src, &warm[r * k], k, lambda, true, alpha, gram));
+                solved++;
+                double res = residual(m, r, src, &dst[r * k], k, lambda, true, alpha, gram);
+                double resWarm = residual(m, r, src, &warm[r * k], k, lambda, true, alpha, gram);
+                worst = std::max(worst, res);
+                worstWarm = std::max(worstWarm, resWarm);
+                // the same steps of CG in double: x within float rounding of it, per row
+                auto ref = referenceCg(m, r, src, &warm[r * k], k, lambda, alpha, gram, steps);
+                std::vector<float> refF(ref.begin(), ref.end());
+                double refNorm = 0, diff = 0;
+                for (int d = 0; d < k; d++) {
+                    refNorm = std::max(refNorm, std::fabs(ref[d]));
+                    diff = std::max(diff, std::fabs(dst[r * k + d] - ref[d]));
+                }
+                worstVsRef = std::max(worstVsRef, diff / std::max(refNorm, 1e-30));
+                // and its residual decreases as much as the reference's does (not merely below the warm start's)
+                double refRes = residual(m, r, src, refF.data(), k, lambda, true, alpha, gram);
+                worstRefDecrease = std::max(worstRefDecrease, res / std::max(refRes, 1e-12));
             }
-            char what[100];
+            char what[120];
             double limit = steps == 3 ? worstWarm : 1e-5;
             std::snprintf(what, sizeof what, "cg_rows k=%d %d steps: worst residual (warm start %.2g)", k, steps,
                           worstWarm);
-            expect(worst < limit && untouched && bad == INT_MAX, what, worst, limit);
+            expect(worst < limit && untouched && bad == INT_MAX && solved >= 5, what, worst, limit);
+            std::snprintf(what, sizeof what, "cg_rows k=%d %d steps: max |x - reference CG x| / |x|", k, steps);
+            expect(worstVsRef <= 1e-6, what, worstVsRef, 1e-6);
+            if (steps == 3) {
+                std::snprintf(what, sizeof what, "cg_rows k=%d 3 steps: residual / reference CG's residual", k);
+                expect(worstRefDecrease <= 1.01, what, worstRefDecrease, 1.01);
+            }
         }
     }
 }

@@ -36,12 +36,20 @@ class DemoDoctorTest {
                 .isEmpty());
     }
 
+    /** The CPU backend is always there; auto picks the GPU exactly where one is usable, else says why not. */
     @Test
-    void doctorFindsTheCpuBackend() {
+    void doctorFindsTheBackendsOfThisHost() {
         EncoreCliTest.Result r = run("doctor");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("cpu    available"), r.out());
-        assertTrue(r.out().contains("auto      -> cpu"), r.out());
+        String reason = ThisHost.gpuUnavailableReason();
+        if (reason == null) {
+            assertTrue(r.out().contains("gpu    available"), r.out());
+            assertTrue(r.out().contains("auto      -> gpu\n"), r.out());
+        } else {
+            assertTrue(r.out().contains("gpu    unavailable: " + reason), r.out());
+            assertTrue(r.out().contains("auto      -> cpu (skipped: gpu: " + reason + ")"), r.out());
+        }
     }
 
     private static double number(String json, String key) {
