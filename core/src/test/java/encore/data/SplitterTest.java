@@ -62,11 +62,18 @@ class SplitterTest {
                 assertEquals(all.count(k), inTrain + inTest);
             }
         }
+        // another seed gives another split: an independent 50/50 draw puts about half the pairs on the other side
         Prepared other = run(f, 2, SplitSpec.random(0.5, 10));
-        assertTrue(
-                other.split().test().pairs() != a.split().test().pairs()
-                        || other.split().test().item(0) != a.split().test().item(0),
-                "another seed gives another split");
+        int moved = 0;
+        for (int u = 0; u < all.users().size(); u++) {
+            for (int k = all.rowStart(u); k < all.rowEnd(u); k++) {
+                boolean here = a.split().test().count(u, all.item(k)) > 0;
+                boolean there = other.split().test().count(u, all.item(k)) > 0;
+                moved += here != there ? 1 : 0;
+            }
+        }
+        double movedFraction = moved / (double) all.pairs();
+        assertTrue(Math.abs(movedFraction - 0.5) < 0.05, "pairs on the other side with another seed: " + movedFraction);
     }
 
     @Test
@@ -75,13 +82,17 @@ class SplitterTest {
         Prepared full = run(f, 2, SplitSpec.random(0.3, 1));
         Prepared limited = Prepare.run(f, new PrepareOptions(opts(), 5000, SplitSpec.random(0.3, 1)));
         IndexedPlays lt = limited.split().test();
+        int checked = 0;
         for (int u = 0; u < lt.users().size(); u++) {
             int fu = full.plays().users().indexOf(lt.users().label(u));
             for (int k = lt.rowStart(u); k < lt.rowEnd(u); k++) {
                 int fi = full.plays().items().indexOf(lt.items().label(lt.item(k)));
                 assertTrue(full.split().test().count(fu, fi) > 0, "a test pair of the limited run is a test pair");
+                checked++;
             }
         }
+        assertEquals(lt.pairs(), checked);
+        assertTrue(checked > 100, "test pairs checked: " + checked);
     }
 
     @Test

@@ -71,14 +71,21 @@ class CpuAlsTest {
                 labels(2), labels(2), new int[] {0, 1, 0}, new int[] {0, 1, 1}, new float[] {1, 1, -3});
         Interactions zero = Interactions.fromCoordinates(
                 labels(2), labels(2), new int[] {0, 1, 0}, new int[] {0, 1, 1}, new float[] {1, 1, 0});
+        // the same entities with the (0, 1) entry left out
+        Interactions omitted = Interactions.fromCoordinates(
+                labels(2), labels(2), new int[] {0, 1}, new int[] {0, 1}, new float[] {1, 1});
         AlsParams p = params().rank(1).regParam(0.01).implicitPrefs(true).build();
         AlsModel a = fit(neg, p);
         AlsModel b = fit(zero, p);
+        AlsModel c = fit(omitted, p);
         for (int u = 0; u < 2; u++) {
             assertFalse(Arrays.equals(a.userFactor(u), b.userFactor(u)), "user " + u);
+            // confidence 1 + alpha·0 with preference 0 adds exactly nothing: bit-identical to the entry's absence
+            assertArrayEquals(c.userFactor(u), b.userFactor(u), "user " + u);
         }
         for (int i = 0; i < 2; i++) {
             assertFalse(Arrays.equals(a.itemFactor(i), b.itemFactor(i)), "item " + i);
+            assertArrayEquals(c.itemFactor(i), b.itemFactor(i), "item " + i);
         }
     }
 
@@ -110,8 +117,12 @@ class CpuAlsTest {
         AlsModel i = fit(
                 d.train,
                 params().rank(1).maxIter(50).regParam(1e-4).implicitPrefs(true).build());
-        assertTrue(Float.isFinite(e.predict(0, 0)) || !e.hasUser(0));
-        assertTrue(Float.isFinite(i.predict(0, 0)) || !i.hasUser(0));
+        for (AlsModel m : new AlsModel[] {e, i}) {
+            assertEquals(4, m.userFactors().presentCount());
+            assertEquals(4, m.itemFactors().presentCount());
+            assertEquals(-1, m.userFactors().firstNonFinite());
+            assertEquals(-1, m.itemFactors().firstNonFinite());
+        }
     }
 
     @Test
@@ -245,6 +256,7 @@ class CpuAlsTest {
     void zeroIterationsReturnUnitNormInitialFactors() {
         SparkStyleData d = SparkStyleData.explicit(10, 10, 2, 0.0, 3);
         AlsModel m = fit(d.train, params().rank(5).maxIter(0).build());
+        int checked = 0;
         for (int u = 0; u < 10; u++) {
             if (m.hasUser(u)) {
                 double n = 0;
@@ -252,8 +264,11 @@ class CpuAlsTest {
                     n += f * f;
                 }
                 assertEquals(1.0, n, 1e-5);
+                checked++;
             }
         }
+        assertEquals(d.train.userItems().nonEmptyRows().cardinality(), checked);
+        assertTrue(checked > 0);
     }
 
     @Test

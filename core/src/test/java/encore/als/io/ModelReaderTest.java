@@ -200,6 +200,10 @@ class ModelReaderTest {
 
     /** Builds a small model with chosen labels so individual payload bytes are easy to address. */
     private byte[] tiny(String[] users, String[] items, Csr seen, int version) throws IOException {
+        return files.bytes(tinyModel(users, items), seen, null, version);
+    }
+
+    private static AlsModel tinyModel(String[] users, String[] items) {
         int rank = 2;
         BitSet uh = new BitSet();
         uh.set(0, users.length);
@@ -209,21 +213,23 @@ class ModelReaderTest {
         float[] itf = new float[items.length * rank];
         Arrays.fill(uf, 0.5f);
         Arrays.fill(itf, 0.25f);
-        AlsModel m = new AlsModel(
+        return new AlsModel(
                 AlsParams.builder().rank(rank).build(),
                 LabelIndex.ofOrdered(users, new int[users.length]),
                 LabelIndex.ofOrdered(items, new int[items.length]),
                 Factors.wrap(uf, users.length, rank, uh),
                 Factors.wrap(itf, items.length, rank, ih));
-        return files.bytes(m, seen, null, version);
     }
 
     @ParameterizedTest(name = "format {0}")
     @MethodSource("versions")
     void checksumValidButInconsistentContentIsRejected(int version) throws IOException {
         Csr seen = new Csr(2, 3, new int[] {0, 2, 3}, new int[] {0, 2, 1}, new float[3]);
-        byte[] good = tiny(new String[] {"a", "b"}, new String[] {"x", "y", "z"}, seen, version);
-        assertModelEquals(files.load(good).model(), files.load(good).model());
+        String[] userLabels = {"a", "b"};
+        String[] itemLabels = {"x", "y", "z"};
+        byte[] good = tiny(userLabels, itemLabels, seen, version);
+        // the unmodified file loads as the model that was written (not merely as itself)
+        assertModelEquals(tinyModel(userLabels, itemLabels), files.load(good).model());
 
         // user labels: count(4) freq(8) [len(4) 'a'] [len(4) 'b']
         Sec users = section(good, ModelFormat.USER_LABELS);
