@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -176,6 +177,50 @@ class HostileCliIT {
             }
         } finally {
             Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    /**
+     * The root-proof half of the test above (a read-only directory is writable for root): an output directory that
+     * cannot be created because a file holds a parent's name, and a result file whose name a non-empty directory
+     * holds. Both are one line naming the path; nothing is created, the previous result stays, no temporary is left.
+     */
+    @Test
+    void outputBlockedWhateverThePrivilegesIsOneLineAndNothingPartial() throws Exception {
+        Path csv = corpus("listenings/bom.csv");
+        Path file = Files.writeString(dir.resolve("a-file-as-parent"), "x");
+        oneLineError(
+                encore(
+                        "256m",
+                        "prepare",
+                        "--data",
+                        csv.toString(),
+                        "--out",
+                        file.resolve("out").toString()),
+                file.toString(),
+                "already exists and is not a directory");
+        assertEquals("x", Files.readString(file));
+
+        Path out = dir.resolve("blocked-result");
+        Proc first = encore("256m", "prepare", "--data", csv.toString(), "--out", out.toString(), "--quiet");
+        assertEquals(0, first.code(), first.err());
+        byte[] users = Files.readAllBytes(out.resolve("users.csv"));
+        byte[] items = Files.readAllBytes(out.resolve("items.csv"));
+        Files.delete(out.resolve("prepare.json"));
+        Files.createDirectories(out.resolve("prepare.json").resolve("kept"));
+        Proc p = encore(
+                "256m",
+                "prepare",
+                "--data",
+                corpus("listenings/extra-columns.csv").toString(),
+                "--out",
+                out.toString());
+        oneLineError(p, out.resolve("prepare.json").toString(), "is a directory");
+        assertArrayEquals(users, Files.readAllBytes(out.resolve("users.csv")));
+        assertArrayEquals(items, Files.readAllBytes(out.resolve("items.csv")));
+        assertTrue(Files.isDirectory(out.resolve("prepare.json").resolve("kept")));
+        try (Stream<Path> s = Files.list(out)) {
+            assertEquals(3, s.count(), "users.csv, items.csv and the directory; no temporary file");
         }
     }
 }

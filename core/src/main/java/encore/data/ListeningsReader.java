@@ -141,6 +141,10 @@ public final class ListeningsReader {
         if (Files.isDirectory(file)) {
             throw new InputFormatException(file, 0, null, "is a directory, expected a CSV file");
         }
+        if (!Files.isRegularFile(file)) { // a pipe would block the open, a device has no size to plan chunks by
+            throw new InputFormatException(
+                    file, 0, null, "is not a regular file (a pipe, device or socket): save the data to a file first");
+        }
         if (!Files.isReadable(file)) {
             throw new InputFormatException(file, 0, null, "not readable (permission denied)");
         }

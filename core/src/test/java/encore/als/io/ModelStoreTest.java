@@ -219,6 +219,24 @@ class ModelStoreTest {
         }
     }
 
+    /**
+     * The root-proof half of the read-only test below: a non-empty directory holds the model's name, which no
+     * privilege lets a file replace. The save fails naming the path, the directory and its content stay, and no
+     * temporary file is left beside it.
+     */
+    @Test
+    void savingOverADirectoryFailsCleanlyWhateverThePrivileges() throws IOException {
+        Path f = dir.resolve("held.encore");
+        Path kept = Files.writeString(Files.createDirectories(f).resolve("kept.txt"), "kept");
+        IOException e = assertThrows(
+                IOException.class, () -> ModelStore.save(f, model(new SplittableRandom(23), 3, 3, 1), null, null));
+        assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+        assertEquals("kept", Files.readString(kept));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of(f), s.collect(Collectors.toList()));
+        }
+    }
+
     @Test
     void savingIntoAReadOnlyDirectoryFailsCleanly() throws IOException {
         Path ro = Files.createDirectory(dir.resolve("ro"));
