@@ -266,15 +266,27 @@ class EdgeCasesTest {
                 e.getMessage());
     }
 
-    @Test
-    void sameSeedGivesBitIdenticalFactorsAndListsAcrossRunsAndThreadCounts() {
+    /**
+     * Bit-identical factors and lists whatever the thread count, for each solver, with Encore's and Spark's
+     * initialisation ({@code --init spark} draws its factors per block) and with NNLS ({@code --nonnegative}).
+     */
+    @ParameterizedTest(name = "init {0}, nonnegative {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"encore,false", "spark,false", "encore,true", "spark,true"})
+    void sameSeedGivesBitIdenticalFactorsAndListsAcrossRunsAndThreadCounts(String init, boolean nonnegative) {
         SparkStyleData d = SparkStyleData.implicit(120, 90, 3, 0.1, 11);
+        int fits = 0;
         for (boolean implicit : new boolean[] {false, true}) {
             for (AlsParams.Solver solver : AlsParams.Solver.values()) {
-                if (solver == AlsParams.Solver.CG && !implicit) {
-                    continue;
+                if (solver == AlsParams.Solver.CG && (!implicit || nonnegative)) {
+                    continue; // CG is implicit-only; NNLS has its own solver
                 }
-                AlsParams base = params(implicit).rank(6).solver(solver).build();
+                AlsParams base = params(implicit)
+                        .rank(6)
+                        .solver(solver)
+                        .init(AlsParams.Init.parse(init))
+                        .nonnegative(nonnegative)
+                        .build();
+                fits++;
                 AlsModel ref = SparkStyleData.fit(d.train, base, 1);
                 Recommendations refRecs = ref.recommendForAllUsers(10, d.train.userItems());
                 for (int threads : new int[] {1, 2, 8}) {
@@ -292,5 +304,6 @@ class EdgeCasesTest {
                 }
             }
         }
+        assertEquals(nonnegative ? 2 : 3, fits, "fits compared");
     }
 }
