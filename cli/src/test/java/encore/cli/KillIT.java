@@ -1,6 +1,9 @@
 package encore.cli;
 
+import encore.als.AlsModel;
 import encore.als.io.ModelStore;
+import encore.cli.CrashTrials.AfterLine;
+import encore.cli.CrashTrials.Moment;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,261 +12,314 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Crash safety: {@code encore run} and {@code encore train} (the shaded jar) are killed with SIGKILL
- * ({@link Process#destroyForcibly()}) at random moments while they replace a previous result. After each kill the
- * output holds the complete previous result or the complete new one — every file byte-identical to one of the two
- * reference results, {@code metrics.json} present only beside files of its own run — and a re-run (after every other
- * trial and the last) succeeds, gives the reference result and removes the killed run's temporary files.
+ * Crash safety: {@code encore run}, {@code prepare}, {@code train} and {@code tune} (the shaded jar) are killed with
+ * SIGKILL ({@link ProcessHandle#destroyForcibly()}) while they replace a previous result (A) with a new one (B). After each
+ * kill every file is byte-identical to A's or B's (reports and models, which hold timings and dates, by content),
+ * a report is only beside files of its own run, and the directory is in exactly the state that the steps the process
+ * had reached allow (see {@link CrashTrials}); a re-run (after every third trial and the last) succeeds, gives B and
+ * removes the killed run's temporary files.
  *
- * <p>Defaults: 14 killed runs and 6 killed trains. {@code -Dencore.kill.trials=N} gives N runs and 6N/14 trains,
- * {@code -Dencore.kill.seed=S} other kill moments.
+ * <p>The kill moments are chosen, not left to timing: core's test-only commit hook ({@code encore.util.CommitPoints},
+ * {@code -Dencore.test.commitHook}) pauses the process at a named step of the write — a data file open, the data files
+ * fsynced before the report is written, the old report about to be removed, each rename, the commit done — and the
+ * test kills it there; a kill on a progress line hits the work. Random moments come on top: {@code
+ * -Dencore.kill.trials=N} per command (default 4), {@code -Dencore.kill.seed=S}. Every
+ * command must have been killed at least once during the work, once with its files written but nothing renamed, and
+ * once inside the rename sequence.
  */
 class KillIT {
-    static final List<String> RESULT = List.of("users.csv", "items.csv", "recommendations.csv", "metrics.json");
-
     @TempDir
     static Path dir;
 
     static Path dataA;
     static Path dataB;
-    static Map<String, byte[]> refA;
-    static Map<String, byte[]> refB;
-    /** Wall time of a complete run, to spread the kill moments over it. */
-    static long runMillis;
-
-    static Process start(String... args) throws IOException {
-        return start(false, args);
-    }
-
-    static Process start(boolean pipe, String... args) throws IOException {
-        ProcessBuilder pb = Jar.builder(dir, "512m-quick", args);
-        pb.redirectOutput(pipe ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.DISCARD);
-        pb.redirectError(dir.resolve("err.txt").toFile());
-        return pb.start();
-    }
 
     static void complete(String... args) throws Exception {
-        Process p = start(args);
-        assertTrue(p.waitFor(3, TimeUnit.MINUTES), "timed out: " + String.join(" ", args));
-        assertEquals(0, p.exitValue(), () -> read(dir.resolve("err.txt")));
+        KilledRun.start(dir, "announce", args).finish();
     }
 
-    static String read(Path p) {
-        try {
-            return Files.readString(p, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return e.toString();
-        }
-    }
-
-    static String[] runArgs(Path data, Path out) {
-        return new String[] {"run", "--data", data.toString(), "--out", out.toString(), "--rank", "8", "--top", "20"};
-    }
-
-    static Map<String, byte[]> snapshot(Path out) throws IOException {
-        Map<String, byte[]> m = new TreeMap<>();
-        for (String f : RESULT) {
-            if (Files.exists(out.resolve(f))) {
-                m.put(f, Files.readAllBytes(out.resolve(f)));
-            }
-        }
-        return m;
-    }
-
-    @BeforeAll
-    static void references() throws Exception {
-        dataA = dir.resolve("a.csv");
-        dataB = dir.resolve("b.csv");
-        complete("generate", "--rows", "10000", "--seed", "1", "--out", dataA.toString());
-        complete("generate", "--rows", "10000", "--seed", "2", "--out", dataB.toString());
-        complete(runArgs(dataA, dir.resolve("refA")));
+    static long timed(String... args) throws Exception {
         long t0 = System.nanoTime();
-        complete(runArgs(dataB, dir.resolve("refB")));
-        runMillis = (System.nanoTime() - t0) / 1_000_000;
-        refA = snapshot(dir.resolve("refA"));
-        refB = snapshot(dir.resolve("refB"));
-        assertEquals(RESULT.size(), refA.size());
-        // the same data and seed give byte-identical files (timings aside, in metrics.json)
-        complete(runArgs(dataB, dir.resolve("refB2")));
-        Map<String, byte[]> again = snapshot(dir.resolve("refB2"));
-        for (String f : List.of("users.csv", "items.csv", "recommendations.csv")) {
-            assertArrayEquals(refB.get(f), again.get(f), f);
-        }
+        complete(args);
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     static int trials(int dflt) {
         return Integer.getInteger("encore.kill.trials", dflt);
     }
 
-    /**
-     * Kills {@code p} at a random moment: half the time anywhere in a run's duration, half the time within
-     * {@code window} ms after it prints a line starting with {@code marker} (the last stage before the files are
-     * written), so that the writing and the commit are hit often. Returns a description, or null when the process
-     * had finished by then.
-     */
-    static String kill(Process p, SplittableRandom rnd, String marker, long window) throws Exception {
-        String what;
-        if (rnd.nextBoolean()) {
-            long ms = rnd.nextLong(runMillis + 1);
-            what = "killed " + ms + " ms after the start";
-            p.waitFor(ms, TimeUnit.MILLISECONDS);
-        } else {
-            try (var r = new java.io.BufferedReader(
-                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null && !line.stripLeading().startsWith(marker)) {
-                    // wait for the marker
-                }
-                long ms = rnd.nextLong(window + 1);
-                what = "killed " + ms + " ms after '" + marker + "'";
-                p.waitFor(ms, TimeUnit.MILLISECONDS);
-            }
+    static long seed(int offset) {
+        return Long.getLong("encore.kill.seed", 20261128L) + offset;
+    }
+
+    @BeforeAll
+    static void data() throws Exception {
+        dataA = dir.resolve("a.csv");
+        dataB = dir.resolve("b.csv");
+        complete("generate", "--rows", "10000", "--seed", "1", "--out", dataA.toString());
+        complete("generate", "--rows", "10000", "--seed", "2", "--out", dataB.toString());
+    }
+
+    static byte[] bytes(Path p) throws IOException {
+        return Files.readAllBytes(p);
+    }
+
+    /** A data file: byte-identical to the previous or the new reference. */
+    static char exact(Path p, Path refA, Path refB, String what) throws IOException {
+        byte[] b = bytes(p);
+        if (Arrays.equals(b, bytes(refA))) {
+            return 'A';
         }
-        if (!p.isAlive()) {
-            assertEquals(0, p.exitValue(), () -> read(dir.resolve("err.txt")));
-            return null;
+        assertArrayEquals(bytes(refB), b, what + ": " + p.getFileName() + " is neither the previous nor the new file");
+        return 'B';
+    }
+
+    /** A JSON report: the previous one byte for byte, or a complete one of the run on {@code dataB}. */
+    static char report(Path p, Path refA, String what) throws IOException {
+        byte[] b = bytes(p);
+        if (Arrays.equals(b, bytes(refA))) {
+            return 'A';
         }
-        p.destroyForcibly();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        return what;
+        String json = new String(b, StandardCharsets.UTF_8);
+        assertTrue(json.strip().endsWith("}"), what + ": " + p.getFileName() + " incomplete");
+        assertTrue(json.contains(dataB.toString()), what + ": " + p.getFileName() + " of another run");
+        return 'B';
+    }
+
+    /** A model file: the previous one byte for byte, or one that loads (checksums verified) with B's factors. */
+    static char model(Path p, Path refA, Path refB, String what) throws IOException {
+        if (Arrays.equals(bytes(p), bytes(refA))) {
+            return 'A';
+        }
+        AlsModel m = null;
+        try {
+            m = ModelStore.load(p).model();
+        } catch (IOException | RuntimeException e) {
+            fail(what + ": " + p.getFileName() + " is neither the previous nor a complete new model: " + e);
+        }
+        AlsModel b = ModelStore.load(refB).model();
+        assertEquals(b.rank(), m.rank(), what + ": rank");
+        assertArrayEquals(b.userFactors().data(), m.userFactors().data(), what + ": user factors");
+        assertArrayEquals(b.itemFactors().data(), m.itemFactors().data(), what + ": item factors");
+        return 'B';
+    }
+
+    static String[] runArgs(Path data, Path out) {
+        return new String[] {"run", "--data", data.toString(), "--out", out.toString(), "--rank", "8", "--top", "20"};
     }
 
     @Test
     void killedRunLeavesThePreviousOrTheNewResult() throws Exception {
-        SplittableRandom rnd = new SplittableRandom(Long.getLong("encore.kill.seed", 20261128L));
-        Path out = dir.resolve("out");
-        int[] outcomes = new int[3]; // previous, new, in the commit window (no metrics.json)
-        int n = trials(14);
-        for (int t = 0; t < n; t++) {
-            // the previous result: A, complete
-            copy(dir.resolve("refA"), out);
-            Process p = start(true, runArgs(dataB, out));
-            String what = kill(p, rnd, "evaluate", 300);
-            if (what == null) {
-                outcomes[1]++; // finished before the kill
-                check(out, "trial " + t + " not killed");
-            } else {
-                outcomes[check(out, "trial " + t + " " + what)]++;
-            }
-            if (t % 2 == 0 && t < n - 1) {
-                continue; // every other trial (and the last) checks the re-run: the time of a whole run each
-            }
-            // a re-run over whatever is left succeeds, gives B, and removes the killed run's temp files
-            complete(runArgs(dataB, out));
-            Map<String, byte[]> now = snapshot(out);
-            for (String f : List.of("users.csv", "items.csv", "recommendations.csv")) {
-                assertArrayEquals(refB.get(f), now.get(f), f);
-            }
-            assertEquals(List.of(), temps(out), "temp files left after a complete re-run");
+        Path refA = dir.resolve("run-A");
+        Path refB = dir.resolve("run-B");
+        complete(runArgs(dataA, refA));
+        long ms = timed(runArgs(dataB, refB));
+        // the same data and seed give byte-identical files (timings aside, in metrics.json)
+        complete(runArgs(dataB, dir.resolve("run-B2")));
+        for (String f : List.of("users.csv", "items.csv", "recommendations.csv")) {
+            assertArrayEquals(
+                    bytes(refB.resolve(f)), bytes(dir.resolve("run-B2").resolve(f)), f);
         }
-        System.out.println("KillIT run: " + n + " trials, " + runMillis + " ms per run; previous result " + outcomes[0]
-                + ", new result " + outcomes[1] + ", inside the commit " + outcomes[2]);
-        assertEquals(n, outcomes[0] + outcomes[1] + outcomes[2]);
+        List<String> files = List.of("users.csv", "items.csv", "recommendations.csv", "metrics.json");
+        KillSubject run = new KillSubject("run", dir.resolve("run-out"), files, true) {
+            @Override
+            void installPrevious() throws IOException {
+                replaceWith(refA);
+            }
+
+            @Override
+            String[] args() {
+                return runArgs(dataB, out);
+            }
+
+            @Override
+            char source(String file, Path p, String what) throws IOException {
+                return file.endsWith(".json")
+                        ? report(p, refA.resolve(file), what)
+                        : exact(p, refA.resolve(file), refB.resolve(file), what);
+            }
+        };
+        run.runMillis = ms;
+        List<String> points = List.of(
+                "open items.csv",
+                "data-staged metrics.json",
+                "unmark metrics.json",
+                "rename users.csv",
+                "rename items.csv",
+                "rename recommendations.csv",
+                "rename metrics.json",
+                "committed metrics.json");
+        CrashTrials t = new CrashTrials(dir, run);
+        t.run(points, List.<Moment>of(new AfterLine("ingest")), trials(4), "data-staged metrics.json", seed(0));
+        t.assertCoverage();
     }
 
-    /** 0: the complete previous result, 1: the complete new one, 2: killed between the renames (no metrics.json). */
-    static int check(Path out, String what) throws IOException {
-        List<String> visible = new ArrayList<>();
-        try (Stream<Path> s = Files.list(out)) {
-            s.map(p -> p.getFileName().toString())
-                    .filter(f -> !f.startsWith("."))
-                    .forEach(visible::add);
-        }
-        for (String f : visible) {
-            assertTrue(RESULT.contains(f), what + ": unexpected file " + f);
-        }
-        for (String f : temps(out)) {
-            assertTrue(
-                    f.matches("\\.(users|items|recommendations|metrics)\\.(csv|json)\\.\\d+\\.\\d+\\.tmp"),
-                    what + ": temp file " + f);
-        }
-        Map<String, byte[]> now = snapshot(out);
-        byte[] metrics = now.get("metrics.json");
-        if (metrics == null) {
-            for (String f : List.of("users.csv", "items.csv", "recommendations.csv")) {
-                assertTrue(
-                        Arrays.equals(refA.get(f), now.get(f)) || Arrays.equals(refB.get(f), now.get(f)),
-                        what + ": " + f + " is neither the previous nor the new file");
+    @Test
+    void killedPrepareLeavesThePreviousOrTheNewFiles() throws Exception {
+        Path refA = dir.resolve("prepare-A");
+        Path refB = dir.resolve("prepare-B");
+        complete("prepare", "--data", dataA.toString(), "--out", refA.toString(), "--split", "0.2", "--quiet");
+        long ms = timed("prepare", "--data", dataB.toString(), "--out", refB.toString(), "--split", "0.2", "--quiet");
+        List<String> files = List.of("users.csv", "items.csv", "train.tsv", "test.tsv", "prepare.json");
+        KillSubject prepare = new KillSubject("prepare", dir.resolve("prepare-out"), files, true) {
+            @Override
+            void installPrevious() throws IOException {
+                replaceWith(refA);
             }
-            return 2;
-        }
-        String json = new String(metrics, StandardCharsets.UTF_8);
-        assertTrue(json.strip().endsWith("}"), what + ": metrics.json incomplete");
-        boolean isNew = json.contains(dataB.toString());
-        assertTrue(isNew || json.contains(dataA.toString()), what + ": metrics.json of another run");
-        Map<String, byte[]> ref = isNew ? refB : refA;
-        for (String f : List.of("users.csv", "items.csv", "recommendations.csv")) {
-            assertArrayEquals(ref.get(f), now.get(f), what + ": " + f + " does not belong with metrics.json");
-        }
-        return isNew ? 1 : 0;
+
+            @Override
+            String[] args() {
+                return new String[] {
+                    "prepare", "--data", dataB.toString(), "--out", out.toString(), "--split", "0.2", "--quiet"
+                };
+            }
+
+            @Override
+            char source(String file, Path p, String what) throws IOException {
+                return file.endsWith(".json")
+                        ? report(p, refA.resolve(file), what)
+                        : exact(p, refA.resolve(file), refB.resolve(file), what);
+            }
+        };
+        prepare.runMillis = ms;
+        List<String> points = List.of(
+                "open train.tsv",
+                "data-staged prepare.json",
+                "unmark prepare.json",
+                "rename items.csv",
+                "rename test.tsv",
+                "rename prepare.json",
+                "committed prepare.json");
+        CrashTrials t = new CrashTrials(dir, prepare);
+        t.run(points, List.of(), trials(4), "data-staged prepare.json", seed(1));
+        t.assertCoverage();
     }
 
     @Test
     void killedTrainLeavesThePreviousOrTheNewModel() throws Exception {
-        SplittableRandom rnd = new SplittableRandom(Long.getLong("encore.kill.seed", 20261128L) + 1);
-        Path model = dir.resolve("models").resolve("m.encore");
-        Files.createDirectories(model.getParent());
-        complete("train", "--data", dataA.toString(), "--model", model.toString(), "--rank", "4", "--quiet");
-        int n = Math.max(1, trials(14) * 6 / 14);
-        int[] ranks = new int[9];
-        for (int t = 0; t < n; t++) {
-            Process p = start(true, "train", "--data", dataB.toString(), "--model", model.toString(), "--rank", "6");
-            kill(p, rnd, "iteration 5/5", 800);
-            // whatever happened, the model file is a complete one (checksums verified) of rank 4 or 6
-            int rank = ModelStore.load(model).model().params().rank();
-            assertTrue(rank == 4 || rank == 6, "rank " + rank);
-            ranks[rank]++;
-            try (Stream<Path> s = Files.list(model.getParent())) {
-                s.map(q -> q.getFileName().toString())
-                        .filter(f -> !f.startsWith("."))
-                        .forEach(f -> assertEquals("m.encore", f));
+        Path refA = dir.resolve("train-A");
+        Path refB = dir.resolve("train-B");
+        complete(
+                "train",
+                "--data",
+                dataA.toString(),
+                "--model",
+                refA.resolve("m.encore").toString(),
+                "--rank",
+                "4");
+        long ms = timed(
+                "train",
+                "--data",
+                dataB.toString(),
+                "--model",
+                refB.resolve("m.encore").toString(),
+                "--rank",
+                "6");
+        KillSubject train = new KillSubject("train", dir.resolve("models"), List.of("m.encore"), false) {
+            @Override
+            void installPrevious() throws IOException {
+                replaceWith(refA);
             }
-            if (t % 2 == 0 && t < n - 1) {
-                continue; // the next kill replaces this model (4 or 6) with a rank-6 one: either is fine
+
+            @Override
+            String[] args() {
+                return new String[] {
+                    "train",
+                    "--data",
+                    dataB.toString(),
+                    "--model",
+                    out.resolve("m.encore").toString(),
+                    "--rank",
+                    "6"
+                };
             }
-            complete("train", "--data", dataA.toString(), "--model", model.toString(), "--rank", "4", "--quiet");
-            assertEquals(4, ModelStore.load(model).model().params().rank());
-            assertEquals(List.of(), temps(model.getParent()));
-        }
-        System.out.println("KillIT train: " + n + " trials; previous model " + ranks[4] + ", new model " + ranks[6]);
+
+            @Override
+            char source(String file, Path p, String what) throws IOException {
+                return model(p, refA.resolve(file), refB.resolve(file), what);
+            }
+        };
+        train.runMillis = ms;
+        List<String> points = List.of("open m.encore", "staged m.encore", "rename m.encore", "committed m.encore");
+        CrashTrials t = new CrashTrials(dir, train);
+        t.run(points, List.<Moment>of(new AfterLine("  iteration 1/")), trials(4), "staged m.encore", seed(2));
+        t.assertCoverage();
     }
 
-    static List<String> temps(Path d) throws IOException {
-        try (Stream<Path> s = Files.list(d)) {
-            return s.map(p -> p.getFileName().toString())
-                    .filter(f -> f.startsWith(".") && f.endsWith(".tmp"))
-                    .sorted()
-                    .toList();
-        }
+    static String[] tuneArgs(Path data, Path out) {
+        return new String[] {
+            "tune",
+            "--data",
+            data.toString(),
+            "--out",
+            out.toString(),
+            "--rank",
+            "4,6",
+            "--reg",
+            "0.1",
+            "--max-iter",
+            "3"
+        };
     }
 
-    static void copy(Path from, Path to) throws IOException {
-        if (Files.exists(to)) {
-            try (Stream<Path> s = Files.list(to)) {
-                for (Path p : s.toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.createDirectories(to);
-        try (Stream<Path> s = Files.list(from)) {
-            for (Path p : s.toList()) {
-                Files.copy(p, to.resolve(p.getFileName()));
-            }
-        }
+    /** tuning.csv without its last column, the seconds per fit. */
+    static String withoutTimes(byte[] csv) {
+        return new String(csv, StandardCharsets.UTF_8)
+                .lines()
+                .map(l -> l.substring(0, l.lastIndexOf(',')))
+                .collect(Collectors.joining("\n"));
+    }
+
+    @Test
+    void killedTuneLeavesThePreviousOrTheNewGridAndModel() throws Exception {
+        Path refA = dir.resolve("tune-A");
+        Path refB = dir.resolve("tune-B");
+        complete(tuneArgs(dataA, refA));
+        long ms = timed(tuneArgs(dataB, refB));
+        KillSubject tune =
+                new KillSubject("tune", dir.resolve("tune-out"), List.of("tuning.csv", "best.encore"), false) {
+                    @Override
+                    void installPrevious() throws IOException {
+                        replaceWith(refA);
+                    }
+
+                    @Override
+                    String[] args() {
+                        return tuneArgs(dataB, out);
+                    }
+
+                    @Override
+                    char source(String file, Path p, String what) throws IOException {
+                        if (file.equals("best.encore")) {
+                            return model(p, refA.resolve(file), refB.resolve(file), what);
+                        }
+                        byte[] b = bytes(p);
+                        if (Arrays.equals(b, bytes(refA.resolve(file)))) {
+                            return 'A';
+                        }
+                        assertEquals(withoutTimes(bytes(refB.resolve(file))), withoutTimes(b), what + ": " + file);
+                        return 'B';
+                    }
+                };
+        tune.runMillis = ms;
+        List<String> points = List.of(
+                "open tuning.csv",
+                "staged tuning.csv",
+                "open best.encore",
+                "rename best.encore",
+                "committed best.encore");
+        CrashTrials t = new CrashTrials(dir, tune);
+        t.run(points, List.<Moment>of(new AfterLine("  [1/")), trials(4), "staged tuning.csv", seed(3));
+        t.assertCoverage();
     }
 }

@@ -88,6 +88,7 @@ public final class AtomicOutput implements AutoCloseable {
         }
         keepUsualPermissions(temp, abs);
         FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        CommitPoints.at("open", abs);
         return new AtomicOutput(abs, temp, channel, bufferSize);
     }
 
@@ -161,8 +162,10 @@ public final class AtomicOutput implements AutoCloseable {
     /** Flushes, fsyncs and renames the temporary file over the target. */
     public void commit() throws IOException {
         stage();
+        CommitPoints.at("staged", target);
         publish();
         syncDirectory(target.getParent());
+        CommitPoints.at("committed", target);
     }
 
     /** Flushes and fsyncs the temporary file and closes it for writing; {@link #publish()} renames it later. */
@@ -182,6 +185,7 @@ public final class AtomicOutput implements AutoCloseable {
     }
 
     private void publish() throws IOException {
+        CommitPoints.at("rename", target);
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -196,13 +200,17 @@ public final class AtomicOutput implements AutoCloseable {
      * marker is removed, the files are renamed over their targets, and the new marker is renamed last. An
      * interruption at any point leaves either the previous result (with its marker), or the new one (with its
      * marker), or, only inside the few renames of the commit itself, files without a marker, which no reader should
-     * take for a result. Files that are not committed are deleted on {@link #close()}, as usual.
+     * take for a result. Files that are not committed are deleted on {@link #close()}, as usual. (The test-only
+     * {@link CommitPoints} name each of these steps.)
      */
     public static void commitAll(List<AtomicOutput> files, AtomicOutput marker) throws IOException {
         for (AtomicOutput f : files) {
             f.stage();
         }
+        CommitPoints.at("data-staged", marker.target);
         marker.stage();
+        CommitPoints.at("staged", marker.target);
+        CommitPoints.at("unmark", marker.target);
         Files.deleteIfExists(marker.target);
         syncDirectory(marker.target.getParent());
         for (AtomicOutput f : files) {
@@ -211,6 +219,7 @@ public final class AtomicOutput implements AutoCloseable {
         syncDirectory(marker.target.getParent());
         marker.publish();
         syncDirectory(marker.target.getParent());
+        CommitPoints.at("committed", marker.target);
     }
 
     /**

@@ -74,6 +74,88 @@ class AtomicOutputTest {
         assertEquals(List.of("a.csv", "m.json"), names());
     }
 
+    /** Commits a.csv and b.csv ("2") with the marker m.json over version "1" of all three. */
+    void commitSetOfVersion2() throws IOException {
+        try (AtomicFileSet set = new AtomicFileSet()) {
+            set.open(dir.resolve("a.csv")).write('2');
+            set.open(dir.resolve("b.csv")).write('2');
+            set.commitWithMarker(dir.resolve("m.json"), new byte[] {'2'});
+        }
+    }
+
+    /** The contents of a.csv, b.csv and m.json, "-" for a missing file. */
+    String versions() throws IOException {
+        StringBuilder v = new StringBuilder();
+        for (String f : List.of("a.csv", "b.csv", "m.json")) {
+            Path p = dir.resolve(f);
+            v.append(Files.exists(p) ? Files.readString(p) : "-");
+        }
+        return v.toString();
+    }
+
+    /**
+     * The test-only hook (CommitPoints, used by cli's KillIT) names every step of a marked commit in order, pauses at
+     * the step it is given (with the files in the state that step implies) and prints nothing when it is off.
+     */
+    @Test
+    void theTestHookAnnouncesEachStepInOrderAndPausesWhereAsked() throws Exception {
+        for (String f : List.of("a.csv", "b.csv", "m.json")) {
+            AtomicOutput.write(dir.resolve(f), "1".getBytes(StandardCharsets.UTF_8));
+        }
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try {
+            System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            commitSetOfVersion2();
+            assertEquals("", captured.toString(StandardCharsets.UTF_8), "off: silent");
+            System.setProperty(CommitPoints.PROPERTY, "announce");
+            commitSetOfVersion2();
+            assertEquals(
+                    List.of(
+                            "open a.csv",
+                            "open b.csv",
+                            "open m.json",
+                            "data-staged m.json",
+                            "staged m.json",
+                            "unmark m.json",
+                            "rename a.csv",
+                            "rename b.csv",
+                            "rename m.json",
+                            "committed m.json"),
+                    captured.toString(StandardCharsets.UTF_8)
+                            .lines()
+                            .map(l -> l.replace("encore-commit: ", ""))
+                            .toList());
+            AtomicOutput.write(dir.resolve("m.json"), "1".getBytes(StandardCharsets.UTF_8));
+            AtomicOutput.write(dir.resolve("a.csv"), "1".getBytes(StandardCharsets.UTF_8));
+            AtomicOutput.write(dir.resolve("b.csv"), "1".getBytes(StandardCharsets.UTF_8));
+            captured.reset();
+            System.setProperty(CommitPoints.PROPERTY, "rename b.csv");
+            java.util.concurrent.atomic.AtomicReference<Throwable> failed =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    commitSetOfVersion2();
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            });
+            writer.start();
+            while (!captured.toString(StandardCharsets.UTF_8).contains("encore-commit: paused at rename b.csv\n")) {
+                assertTrue(writer.isAlive(), "finished without pausing");
+                Thread.sleep(1);
+            }
+            assertEquals("21-", versions(), "paused before b.csv's rename: a.csv renamed, the old marker removed");
+            writer.interrupt(); // ends the pause
+            writer.join(10_000);
+            assertEquals(null, failed.get());
+            assertEquals("222", versions());
+        } finally {
+            System.clearProperty(CommitPoints.PROPERTY);
+            System.setErr(err);
+        }
+    }
+
     @Test
     void anUnwritableTargetIsOneClearLine() throws Exception {
         Path file = Files.writeString(dir.resolve("plain"), "x");
