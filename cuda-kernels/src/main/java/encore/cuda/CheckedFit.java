@@ -11,7 +11,7 @@ import encore.matrix.Factors;
 /**
  * The fit handle of {@link GpuAlsBackend}: the engine's fit ({@link GpuAlsBackend.EngineFit}) keeps both factor
  * matrices on the device; after each half-iteration this handle takes a snapshot of the side just solved (the one
- * per-half-iteration copy, there only because of the check), spot-checks it against the last good state
+ * per-half-iteration copy, there only because of the check), checks it against the last good state
  * ({@link SpotCheck}: the fixed side is the last good one, CG's warm starts are the last good values of the side
  * solved) and, when it passes, makes it the last good state. On any fault the engine's fit is closed, the backend falls
  * back, a CPU fit starts from the last good state and re-runs that half-iteration — so the factors are, bit for bit,
@@ -78,7 +78,8 @@ final class CheckedFit implements AlsFit {
         Csr ratings = side == Side.ITEMS ? itemUsers : userItems;
         Factors src = side == Side.ITEMS ? good.users() : good.items();
         Factors before = side == Side.ITEMS ? good.items() : good.users();
-        int[] sample = SpotCheck.sample(ratings, checkSeed);
+        SpotCheck.CgSample cg =
+                warmStarts ? SpotCheck.CgSample.of(ratings, before.data(), params.rank(), checkSeed) : null;
         String failure;
         Factors after = null;
         try {
@@ -88,11 +89,9 @@ final class CheckedFit implements AlsFit {
                 onEngine.solveUsers();
             }
             after = onEngine.snapshot(side);
-            float[] warm = warmStarts ? SpotCheck.warmStarts(before.data(), sample, params.rank()) : null;
             failure = backend.check(
                     new SpotCheck.Solution(ratings, src.data(), after.data(), params, onEngine.lastGram()),
-                    sample,
-                    warm,
+                    cg,
                     checkSeed);
         } catch (SingularSystemException e) {
             failure = GpuAlsBackend.singular(e);

@@ -11,11 +11,12 @@ import encore.matrix.Factors;
 
 /**
  * The GPU backend (what {@link GpuBackendProvider} opens; always checked): every result of the raw {@link Engine} is
- * spot-checked on the CPU by {@link SpotCheck} before it is used. A fit runs as a {@link CheckedFit}; a stateless row
- * solve ({@link #solveRows}) is solved on the engine and checked the same way. A driver error, a sticky error, a
- * non-finite factor or a failed check ⇒ the engine is released, the same work is done again by the CPU engine from
- * the same (good) input, and everything later runs on the CPU; {@link #name()} then says "cpu" and
- * {@link #fallbackReason()} why. Without {@code fallbackAllowed} (backend {@code gpu}) the reason is thrown instead.
+ * checked on the CPU by {@link SpotCheck} before it is used (exact solves: every row's residual; CG: a sample of rows
+ * re-solved). A fit runs as a {@link CheckedFit}; a stateless row solve ({@link #solveRows}) is solved on the engine
+ * and checked the same way. A driver error, a sticky error, a non-finite factor or a failed check ⇒ the engine is
+ * released, the same work is done again by the CPU engine from the same (good) input, and everything later runs on
+ * the CPU; {@link #name()} then says "cpu" and {@link #fallbackReason()} why. Without {@code fallbackAllowed}
+ * (backend {@code gpu}) the reason is thrown instead.
  *
  * <p>A singular system reported by the GPU is confirmed on the CPU: if the CPU solves it, the GPU was wrong (and the
  * run falls back); if not, the CPU's exception reaches the caller as it would without a GPU. Not thread-safe.
@@ -57,6 +58,7 @@ final class GpuAlsBackend implements AlsBackend {
     private final String engineName;
     private final AlsBackend cpu;
     private final long seed;
+    private final int threads;
     private long calls;
     private long checkedRows;
 
@@ -64,13 +66,14 @@ final class GpuAlsBackend implements AlsBackend {
      * @param engine  the raw engine (null: start on the CPU with {@code reason})
      * @param reason  why there is no engine (with a null engine)
      * @param options CPU threads for the fallback, and whether to continue on the CPU (auto) or throw (gpu)
-     * @param seed    seeds the spot-check's row samples
+     * @param seed    seeds the check's CG row samples and Gram probes
      */
     GpuAlsBackend(Engine engine, String reason, EngineOptions options, long seed) {
         this.cpu = CpuBackendProvider.open(options.threads());
         this.engineName = engine == null ? "cpu" : engine.name();
         this.engine = new CheckedEngine<>(engine, reason, options.fallbackAllowed());
         this.seed = seed;
+        this.threads = options.threads();
     }
 
     @Override
@@ -115,12 +118,11 @@ final class GpuAlsBackend implements AlsBackend {
     private boolean solveChecked(Engine e, Csr ratings, float[] src, float[] dst, AlsParams p) {
         long call = nextCall();
         long checkSeed = checkSeed(call);
-        int[] sample = SpotCheck.sample(ratings, checkSeed);
-        float[] warm = e.warmStarts(p) ? SpotCheck.warmStarts(dst, sample, p.rank()) : null;
+        SpotCheck.CgSample cg = e.warmStarts(p) ? SpotCheck.CgSample.of(ratings, dst, p.rank(), checkSeed) : null;
         String failure;
         try {
             double[] gram = e.solveRows(ratings, src, dst, p);
-            failure = check(new SpotCheck.Solution(ratings, src, dst, p, gram), sample, warm, checkSeed);
+            failure = check(new SpotCheck.Solution(ratings, src, dst, p, gram), cg, checkSeed);
         } catch (SingularSystemException ex) {
             failure = singular(ex);
         } catch (GpuException | IllegalArgumentException | IllegalStateException ex) {
@@ -154,10 +156,14 @@ final class GpuAlsBackend implements AlsBackend {
         return seed * 31 + call;
     }
 
-    /** {@link SpotCheck#check} of a solution, counting the rows it re-checked. */
-    String check(SpotCheck.Solution s, int[] sample, float[] warm, long checkSeed) {
-        checkedRows += sample.length;
-        return SpotCheck.check(s, sample, warm, checkSeed);
+    /**
+     * {@link SpotCheck#check} of a solution on the fallback's threads, counting the rows it re-checked (every row with
+     * entries, or the CG sample).
+     */
+    String check(SpotCheck.Solution s, SpotCheck.CgSample cg, long checkSeed) {
+        checkedRows +=
+                cg != null ? cg.rows().length : s.ratings().nonEmptyRows().cardinality();
+        return SpotCheck.check(s, cg, threads, checkSeed);
     }
 
     static String singular(SingularSystemException e) {

@@ -5,21 +5,14 @@ import encore.als.TopKScorer;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 
-import java.util.Arrays;
-import java.util.BitSet;
-import java.util.Locale;
-import java.util.SplittableRandom;
-
 /**
  * The GPU scorer (what {@link GpuBackendProvider#openScorer} opens; always checked): each call runs on the raw
- * {@link Engine}, then {@link #check} recomputes the lists of a sample of query rows on the CPU in double and
- * compares. Any device error or failed check ⇒ the call is recomputed by the CPU scorer and every later call runs
- * there ({@link #name()} "cpu", {@link #fallbackReason()} why); without {@code fallbackAllowed} the reason is thrown
- * instead. Not thread-safe.
+ * {@link Engine}, then {@link #check} ({@link TopKCheck}) checks every list against scores recomputed on the CPU in
+ * double, and ranks a sample of query rows in full. Any device error or failed check ⇒ the call is recomputed by the
+ * CPU scorer and every later call runs there ({@link #name()} "cpu", {@link #fallbackReason()} why); without
+ * {@code fallbackAllowed} the reason is thrown instead. Not thread-safe.
  */
 final class GpuTopKScorer implements TopKScorer {
-    /** Query rows re-checked per call. */
-    static final int SAMPLE = 32;
     /** Tie tolerance: scores within TIE · ‖x‖ · max‖y‖ of each other may be ordered differently. */
     static final double TIE = 1e-5;
 
@@ -94,126 +87,9 @@ final class GpuTopKScorer implements TopKScorer {
         return cpu.topK(queries, candidates, k, exclude, rows);
     }
 
-    /**
-     * Null when the sampled rows (the first row with factors plus random ones) agree with a double-precision
-     * recomputation: the right number of entries, each a candidate with factors and not excluded, no duplicates, the
-     * reported score equal to the exact one within the tie tolerance, Spark's order on the reported scores, and the
-     * j-th score no lower than the exact j-th best minus twice the tolerance (nothing better was missed).
-     */
+    /** Null when {@code r} passes {@link TopKCheck} for call {@code c} ({@code seed} draws its samples). */
     static String check(Recommendations r, Call c, long seed) {
-        int nRows = c.resultRows();
-        if (r.rows() != nRows) {
-            return "returned " + r.rows() + " lists for " + nRows + " rows";
-        }
-        Factors cand = c.candidates();
-        double maxNorm = 0;
-        for (int j = cand.nextPresent(0); j >= 0; j = cand.nextPresent(j + 1)) {
-            maxNorm = Math.max(maxNorm, norm(cand, j));
-        }
-        int first = -1;
-        for (int i = 0; i < nRows && first < 0; i++) {
-            if (c.queries().has(c.query(i))) {
-                first = i;
-            }
-        }
-        if (first < 0) {
-            for (int i = 0; i < nRows; i++) {
-                if (r.count(i) != 0) {
-                    return "a list for query row " + i + ", which has no factors";
-                }
-            }
-            return null;
-        }
-        SplittableRandom rng = new SplittableRandom(seed);
-        double[] exact = new double[cand.rows()];
-        for (int s = 0, samples = Math.min(SAMPLE, nRows); s < samples; s++) {
-            int row = s == 0 ? first : rng.nextInt(nRows);
-            int query = c.query(row);
-            if (!c.queries().has(query)) {
-                if (r.count(row) != 0) {
-                    return "a list for query " + query + ", which has no factors";
-                }
-                continue;
-            }
-            String f = checkRow(r, c, row, TIE * norm(c.queries(), query) * maxNorm, exact);
-            if (f != null) {
-                return f;
-            }
-        }
-        return null;
-    }
-
-    private static String checkRow(Recommendations r, Call c, int row, double tol, double[] exact) {
-        int query = c.query(row);
-        Factors cand = c.candidates();
-        int nc = cand.rows();
-        BitSet excluded = new BitSet(nc);
-        if (c.exclude() != null) {
-            for (int e = c.exclude().rowStart(query); e < c.exclude().rowEnd(query); e++) {
-                excluded.set(c.exclude().colIdx()[e]);
-            }
-        }
-        int eligible = 0;
-        for (int j = cand.nextPresent(0); j >= 0; j = cand.nextPresent(j + 1)) {
-            if (!excluded.get(j)) {
-                exact[eligible++] = dot(c.queries(), query, cand, j);
-            }
-        }
-        Arrays.sort(exact, 0, eligible);
-        int want = Math.min(r.k(), eligible);
-        int n = r.count(row);
-        if (n != want) {
-            return String.format(Locale.ROOT, "query %d got %d items, expected %d", query, n, want);
-        }
-        BitSet seen = new BitSet(nc);
-        float prevScore = Float.POSITIVE_INFINITY;
-        int prevId = Integer.MAX_VALUE;
-        for (int j = 0; j < n; j++) {
-            int id = r.id(row, j);
-            float score = r.score(row, j);
-            if (!cand.has(id) || excluded.get(id) || seen.get(id)) {
-                return "query " + query + " got item " + id + ", which is cold, excluded or repeated";
-            }
-            seen.set(id);
-            if (score > prevScore || (score == prevScore && id > prevId)) {
-                return "query " + query + "'s list breaks the order (score desc, id desc) at position " + j;
-            }
-            prevScore = score;
-            prevId = id;
-            double s = dot(c.queries(), query, cand, id);
-            if (Math.abs(s - score) > tol) {
-                return String.format(Locale.ROOT, "query %d item %d: score %.7g, exact %.7g", query, id, score, s);
-            }
-            double best = exact[eligible - 1 - j];
-            if (s < best - 2 * tol) {
-                return String.format(
-                        Locale.ROOT,
-                        "query %d position %d: item %d scores %.7g, but the exact %d-th " + "best is %.7g",
-                        query,
-                        j,
-                        id,
-                        s,
-                        j + 1,
-                        best);
-            }
-        }
-        return null;
-    }
-
-    private static double dot(Factors a, int i, Factors b, int j) {
-        float[] x = a.data();
-        float[] y = b.data();
-        int xo = a.offset(i);
-        int yo = b.offset(j);
-        double s = 0;
-        for (int d = 0; d < a.rank(); d++) {
-            s += (double) x[xo + d] * y[yo + d];
-        }
-        return s;
-    }
-
-    private static double norm(Factors f, int row) {
-        return Math.sqrt(dot(f, row, f, row));
+        return TopKCheck.check(r, c, seed);
     }
 
     @Override

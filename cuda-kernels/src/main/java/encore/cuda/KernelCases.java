@@ -104,6 +104,9 @@ final class KernelCases {
         int f = s.params().rank();
         double worst = 0;
         double worstResidual = 0;
+        RowResiduals residuals = new RowResiduals(s);
+        double[] ax = new double[f];
+        double[] b = new double[f];
         for (int r = 0; r < m.rows(); r++) {
             if (m.rowLength(r) == 0) {
                 for (int d = 0; d < f; d++) {
@@ -121,7 +124,7 @@ final class KernelCases {
                 den += (double) cpu[r * f + d] * cpu[r * f + d];
             }
             worst = Math.max(worst, Math.sqrt(num / Math.max(den, 1e-300)));
-            worstResidual = Math.max(worstResidual, SpotCheck.relativeResidual(s, r, new double[f]));
+            worstResidual = Math.max(worstResidual, residuals.of(r, ax, b));
         }
         if (s.params().implicitPrefs()) {
             double ge = gramError(s.src(), m.cols(), f, s.gram());

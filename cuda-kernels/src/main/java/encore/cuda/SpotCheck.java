@@ -4,32 +4,37 @@ import encore.als.AlsParams;
 import encore.cpu.ReferenceRowSolver;
 import encore.matrix.Csr;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
  * Checks an engine's half-iteration on the CPU in double, independently of how either engine builds or solves the
- * normal equations (the row math is on {@link encore.als.AlsBackend}). For a sample of rows solved exactly (on the
- * CPU: {@code CholeskyRow}, {@code DualRow} or {@code WoodburyRow}; on the GPU: {@code solve_rows}, a Cholesky for
- * every row) it evaluates the residual of the row's normal equations at the returned factor, without forming the
- * matrix,
+ * normal equations (the row math is on {@link encore.als.AlsBackend}). Every row with entries is scanned for
+ * non-finite values. For an exact solve (on the CPU: {@code CholeskyRow}, {@code DualRow} or {@code WoodburyRow}; on
+ * the GPU: {@code solve_rows}, a Cholesky for every row) <em>every</em> row with entries then has the residual of its
+ * normal equations evaluated at the returned factor, without forming the matrix ({@link RowResiduals}: O(nnz·k +
+ * rows·k²), about one evaluation of the training loss),
  * <pre>
  *   A x − b = [G x] + Σ_i w_i (y_i·x) y_i + λ n x − Σ_i t_i y_i       (w, t, n: explicit 1, r, n; implicit α|r|,
  *                                                                       (1 + αr)[r &gt; 0], n⁺; G only if implicit)
  *   relative residual = ‖A x − b‖ / (‖G‖_F ‖x‖ + Σ_i w_i ‖y_i‖² ‖x‖ + λ n ‖x‖ + ‖b‖)
  * </pre>
  * and fails it above {@link #TOLERANCE}. A correct solve rounded to float scores 1e-9 … 1e-8; a wrong row scores
- * orders of magnitude more. CG (an approximate solve: the CPU's {@code CgRow}, the GPU's {@code cg_rows}) is checked
- * instead by re-solving the sampled rows with the CPU engine's own CG from the same warm starts (through
- * {@code encore.cpu.ReferenceRowSolver}). G (implicit) is the engine's own YᵀY, itself checked first with a random probe
- * vector (Freivalds): ‖G v − Yᵀ(Y v)‖ against ‖Y‖²_F ‖v‖, which costs two passes over Y instead of |Y|·k². The sample
- * is the longest row plus {@link #SAMPLE} − 1 random non-empty rows (seeded, so a run is reproducible); every row with
- * entries is also scanned for non-finite values. (NNLS, the CPU's {@code NnlsRow}, has no GPU kernel: the GPU backend
- * never runs it.)
+ * orders of magnitude more. So any row whose residual exceeds the tolerance is found, wherever it is (an earlier
+ * version checked 64 sampled rows and missed a single wrong row of a large matrix almost always). CG (an approximate
+ * solve: the CPU's {@code CgRow}, the GPU's {@code cg_rows}) has no residual to test; it is checked instead by
+ * re-solving a sample of rows ({@link #CG_SAMPLE}, drawn without replacement, the longest always among them; every row
+ * when there are no more) with the CPU engine's own CG from the same warm starts (through
+ * {@code encore.cpu.ReferenceRowSolver}): re-solving every row would be the CPU solve itself. G (implicit) is the
+ * engine's own YᵀY, itself checked first with a random probe vector (Freivalds): ‖G v − Yᵀ(Y v)‖ against ‖Y‖²_F ‖v‖,
+ * which costs two passes over Y instead of |Y|·k². Samples and probes are seeded, so a run is reproducible. (NNLS, the
+ * CPU's {@code NnlsRow}, has no GPU kernel: the GPU backend never runs it.) Measured detection rates:
+ * {@code docs/reliability.md}, "Checked GPU fallback: detection power".
  */
 final class SpotCheck {
-    /** Rows re-checked per half-iteration. */
-    static final int SAMPLE = 64;
+    /** Rows re-solved by the CPU's CG per CG half-iteration (every row when there are no more). */
+    static final int CG_SAMPLE = 256;
     /** Largest relative residual accepted (float rounding of a correct solve gives 1e-9 … 1e-8). */
     static final double TOLERANCE = 1e-6;
     /** Largest relative difference from the CPU engine's CG (both double; only the summation order differs). */
@@ -47,35 +52,53 @@ final class SpotCheck {
      */
     record Solution(Csr ratings, float[] src, float[] dst, AlsParams params, double[] gram) {}
 
+    /**
+     * The rows a CG half-iteration is re-solved on, and their factors before the solve (the warm starts), taken
+     * before the engine overwrites them.
+     */
+    record CgSample(int[] rows, float[] warm) {
+        /** The sample of {@code ratings}' rows for {@code seed}, with their current factors in {@code dst}. */
+        static CgSample of(Csr ratings, float[] dst, int k, long seed) {
+            int[] rows = sample(ratings, seed);
+            return new CgSample(rows, warmStarts(dst, rows, k));
+        }
+    }
+
     private SpotCheck() {}
 
-    /** The rows to check: the longest non-empty row, then random non-empty rows (seeded), SAMPLE in all. */
+    /**
+     * The rows to re-solve (CG): the longest non-empty row, then distinct random non-empty rows (seeded),
+     * {@link #CG_SAMPLE} in all, or every non-empty row when there are no more.
+     */
     static int[] sample(Csr ratings, long seed) {
+        int[] rows = new int[ratings.rows()];
+        int n = 0;
         int longest = -1;
-        int nonEmpty = 0;
         for (int r = 0; r < ratings.rows(); r++) {
             int len = ratings.rowLength(r);
             if (len > 0) {
-                nonEmpty++;
-                if (longest < 0 || len > ratings.rowLength(longest)) {
-                    longest = r;
+                if (longest < 0 || len > ratings.rowLength(rows[longest])) {
+                    longest = n;
                 }
+                rows[n++] = r;
             }
         }
-        if (longest < 0) {
+        if (n == 0) {
             return new int[0];
         }
+        swap(rows, 0, longest);
+        int size = Math.min(CG_SAMPLE, n);
         SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        int[] rows = new int[Math.min(SAMPLE, nonEmpty)];
-        rows[0] = longest;
-        for (int s = 1; s < rows.length; s++) {
-            int r;
-            do {
-                r = rng.nextInt(ratings.rows());
-            } while (ratings.rowLength(r) == 0);
-            rows[s] = r;
+        for (int s = 1; s < size; s++) {
+            swap(rows, s, s + rng.nextInt(n - s)); // a partial Fisher–Yates shuffle: distinct rows
         }
-        return rows;
+        return Arrays.copyOf(rows, size);
+    }
+
+    private static void swap(int[] a, int i, int j) {
+        int t = a[i];
+        a[i] = a[j];
+        a[j] = t;
     }
 
     /** The warm starts of {@code rows} (their current factors), for checking CG afterwards. */
@@ -87,17 +110,17 @@ final class SpotCheck {
         return w;
     }
 
-    /** Null when the half-iteration passes on a fresh sample, else what failed (exact solves). */
+    /** Null when an exact solve's half-iteration passes, else what failed (single-threaded). */
     static String check(Solution s, long seed) {
-        return check(s, sample(s.ratings(), seed), null, seed);
+        return check(s, null, 1, seed);
     }
 
     /**
-     * Null when the half-iteration passes, else what failed. With {@code warm} (CG: the sampled rows' factors before
-     * the solve) the sampled rows are re-solved by the CPU engine's own CG from the same warm starts and compared
-     * within {@link #CG_TOLERANCE}; otherwise (exact solves) their normal-equation residual is checked.
+     * Null when the half-iteration passes, else what failed. With {@code cg} (a CG solve) the sampled rows are
+     * re-solved by the CPU engine's own CG from their warm starts and compared within {@link #CG_TOLERANCE};
+     * otherwise (exact solves) every row's normal-equation residual is checked, on {@code threads} threads.
      */
-    static String check(Solution s, int[] rows, float[] warm, long seed) {
+    static String check(Solution s, CgSample cg, int threads, long seed) {
         Csr ratings = s.ratings();
         int k = s.params().rank();
         for (int r = 0; r < ratings.rows(); r++) {
@@ -118,23 +141,19 @@ final class SpotCheck {
                 return g;
             }
         }
-        if (warm != null) {
-            return checkAgainstCpu(s, rows, warm);
+        if (cg != null) {
+            return checkAgainstCpu(s, cg.rows(), cg.warm());
         }
-        double[] ax = new double[k];
-        for (int row : rows) {
-            double rel = relativeResidual(s, row, ax);
-            if (!(rel <= TOLERANCE)) {
-                return String.format(
+        RowResiduals.Failure f = new RowResiduals(s).firstAbove(TOLERANCE, threads);
+        return f == null
+                ? null
+                : String.format(
                         Locale.ROOT,
-                        "row %d (%d entries) fails the CPU check: relative residual %.3g " + "> %.0e",
-                        row,
-                        ratings.rowLength(row),
-                        rel,
+                        "row %d (%d entries) fails the CPU check: relative residual %.3g > %.0e",
+                        f.row(),
+                        ratings.rowLength(f.row()),
+                        f.residual(),
                         TOLERANCE);
-            }
-        }
-        return null;
     }
 
     /** The sampled rows re-solved by the CPU engine from their warm starts, compared with the engine's result. */
@@ -183,81 +202,7 @@ final class SpotCheck {
 
     /** The relative residual of row {@code row}'s normal equations at its factor in {@code sol.dst()}. */
     static double relativeResidual(Solution sol, int row, double[] ax) {
-        int k = sol.params().rank();
-        float[] dst = sol.dst();
-        int xo = row * k;
-        double xNorm = 0;
-        for (int d = 0; d < k; d++) {
-            xNorm += (double) dst[xo + d] * dst[xo + d];
-        }
-        xNorm = Math.sqrt(xNorm);
-        java.util.Arrays.fill(ax, 0);
-        double scale = 0;
-        if (sol.params().implicitPrefs()) {
-            double[] gram = sol.gram();
-            double gNorm = 0;
-            for (int a = 0; a < k; a++) {
-                double s = 0;
-                for (int c = 0; c < k; c++) {
-                    s += gram[a * k + c] * dst[xo + c];
-                    gNorm += gram[a * k + c] * gram[a * k + c];
-                }
-                ax[a] = s;
-            }
-            scale += Math.sqrt(gNorm) * xNorm;
-        }
-        double[] b = new double[k];
-        double[] entryScale = {scale};
-        int n = addEntries(sol, row, xNorm, ax, b, entryScale);
-        scale = entryScale[0];
-        double lambdaN = sol.params().regParam() * n;
-        double res = 0;
-        double bNorm = 0;
-        for (int d = 0; d < k; d++) {
-            double e = ax[d] + lambdaN * dst[xo + d] - b[d];
-            res += e * e;
-            bNorm += b[d] * b[d];
-        }
-        scale += lambdaN * xNorm + Math.sqrt(bNorm);
-        return scale == 0 ? 0 : Math.sqrt(res) / scale;
-    }
-
-    /**
-     * Adds the row's entries to A x ({@code ax}) and b, and each w_i ‖y_i‖² ‖x‖ to {@code scale[0]}; returns n
-     * (explicit: the entries; implicit: those with r &gt; 0).
-     */
-    private static int addEntries(Solution sol, int row, double xNorm, double[] ax, double[] b, double[] scale) {
-        Csr m = sol.ratings();
-        AlsParams p = sol.params();
-        float[] src = sol.src();
-        float[] dst = sol.dst();
-        int k = p.rank();
-        int xo = row * k;
-        boolean implicit = p.implicitPrefs();
-        int[] col = m.colIdx();
-        float[] val = m.values();
-        int n = 0;
-        for (int q = m.rowStart(row); q < m.rowEnd(row); q++) {
-            int yo = col[q] * k;
-            double r = val[q];
-            double w = implicit ? p.alpha() * Math.abs(r) : 1;
-            double t = implicit ? (r > 0 ? 1 + p.alpha() * r : 0) : r;
-            if (!implicit || r > 0) {
-                n++;
-            }
-            double dot = 0;
-            double yy = 0;
-            for (int d = 0; d < k; d++) {
-                dot += (double) src[yo + d] * dst[xo + d];
-                yy += (double) src[yo + d] * src[yo + d];
-            }
-            for (int d = 0; d < k; d++) {
-                ax[d] += w * dot * src[yo + d];
-                b[d] += t * src[yo + d];
-            }
-            scale[0] += w * yy * xNorm;
-        }
-        return n;
+        return new RowResiduals(sol).of(row, ax, new double[ax.length]);
     }
 
     /** Freivalds' check of G = YᵀY with one random ±1 vector; null when it holds. */

@@ -8,7 +8,7 @@
  * GpuBackendProvider ── SharedDevice (one GpuDevice per provider, leases) ─┬─ GpuAlsBackend ── CheckedFit ── GpuFit
  *                                                                         └─ GpuTopKScorer ── GpuTopKEngine
  * GpuDevice (owner thread, modules) ── AlsKernels / TopKKernels (one typed method per kernel) ── Kernel (launch)
- * SpotCheck (ALS rows), GpuTopKScorer.check (lists), CheckedEngine (the shared fallback skeleton)
+ * SpotCheck + RowResiduals (ALS rows), TopKCheck (lists), CheckedEngine (the shared fallback skeleton)
  * </pre>
  */
 package encore.cuda;

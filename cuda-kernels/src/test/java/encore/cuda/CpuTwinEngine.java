@@ -8,11 +8,13 @@ import encore.cpu.CpuHalfIteration;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 
+import java.util.SplittableRandom;
 import java.util.function.IntPredicate;
 
 /**
  * A stand-in for the GPU engine in tests on machines without a GPU: solves with the CPU engine's half-iteration and
- * reports the Gram in double, and can be told to fail (throw, perturb a row, perturb the Gram, refuse to start) on a
+ * reports the Gram in double (so its correct results are the CPU engine's, bit for bit: it tests the checked wrapper,
+ * not the GPU), and can be told to fail (throw, perturb a row, perturb the Gram, refuse to start) on a
  * chosen call (half-iterations and row solves counted together from 0) — the fault-injection hook of the checked
  * backend's tests. It counts what the checked fit asks of its fit handle.
  */
@@ -21,6 +23,8 @@ final class CpuTwinEngine implements GpuAlsBackend.Engine {
         NONE,
         THROW_STICKY,
         PERTURB_LONGEST_ROW,
+        /** A row drawn at random (seeded by the call), never the longest: not one a sample is sure to hold. */
+        PERTURB_RANDOM_ROW,
         PERTURB_GRAM,
         NAN_ROW,
         REPORT_SINGULAR,
@@ -97,12 +101,12 @@ final class CpuTwinEngine implements GpuAlsBackend.Engine {
             }
         }
         if (hit) {
-            perturb(ratings, dst, gram, k);
+            perturb(ratings, dst, gram, k, call);
         }
         return gram;
     }
 
-    private void perturb(Csr ratings, float[] dst, double[] gram, int k) {
+    private void perturb(Csr ratings, float[] dst, double[] gram, int k, int call) {
         int longest = 0;
         for (int r = 1; r < ratings.rows(); r++) {
             if (ratings.rowLength(r) > ratings.rowLength(longest)) {
@@ -113,6 +117,16 @@ final class CpuTwinEngine implements GpuAlsBackend.Engine {
             case PERTURB_LONGEST_ROW -> {
                 for (int d = longest * k; d < (longest + 1) * k; d++) {
                     dst[d] *= 1.01f; // a 1 % error in one row
+                }
+            }
+            case PERTURB_RANDOM_ROW -> {
+                SplittableRandom rng = new SplittableRandom(call);
+                int r;
+                do {
+                    r = rng.nextInt(ratings.rows());
+                } while (r == longest || ratings.rowLength(r) == 0);
+                for (int d = r * k; d < (r + 1) * k; d++) {
+                    dst[d] *= 1.01f;
                 }
             }
             case PERTURB_GRAM -> gram[0] *= 1.001;

@@ -95,6 +95,22 @@ class GpuProbeTest {
     }
 
     @Test
+    void withAGpuAutoAndGpuChooseIt() {
+        String reason = new GpuBackendProvider().unavailableReason();
+        assumeTrue(reason == null, () -> "no usable GPU here (" + reason + ")");
+        AlsParams p = AlsParams.builder().rank(4).build();
+        for (String name : new String[] {"auto", "gpu"}) {
+            try (Backends.Choice choice = Backends.choose(name);
+                    AlsBackend b = choice.open(p, 1);
+                    TopKScorer s = choice.openScorer(1)) {
+                assertEquals("gpu", choice.name(), name);
+                assertEquals("gpu", b.name(), b.fallbackReason());
+                assertEquals("gpu", s.name(), s.fallbackReason());
+            }
+        }
+    }
+
+    @Test
     void unsupportedParametersAreNamed() {
         AlsParams nn = AlsParams.builder().nonnegative(true).build();
         assertEquals("nonnegative=true (NNLS) is not implemented on the GPU", GpuBackendProvider.unsupported(nn));

@@ -138,8 +138,8 @@ class SharedDeviceTest {
     void aRunThroughOneProviderProbesTrainsAndRecommendsOnOneDeviceOpen() {
         SharedDevice<FakeDevice> s = share();
         GpuBackendProvider provider = provider(s);
-        Interactions t = GpuAlsBackendTest.randomTrain(21, 70, 50, 12, false);
-        AlsParams p = GpuAlsBackendTest.params(5, false);
+        Interactions t = TrainingSets.randomTrain(21, 70, 50, 12, false);
+        AlsParams p = TrainingSets.params(5, false);
         EngineOptions options = new EngineOptions(2, true);
         assertNull(provider.unavailableReason());
         AlsFit.State fitted;

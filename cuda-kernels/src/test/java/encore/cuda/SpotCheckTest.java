@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -100,5 +101,77 @@ class SpotCheckTest {
             gram[k + 1] += 1e-4 * gram[k + 1];
             assertNotNull(SpotCheck.checkGram(src, cols, k, gram, new SplittableRandom(1)));
         }
+    }
+
+    /** A solved half-iteration of {@code rows} rows (every 7th long), explicit, rank 6. */
+    private static SpotCheck.Solution solved(int rows, long seed) {
+        Csr m = SyntheticMatrix.random(rows, 500, rows * 8L, 2, seed);
+        AlsParams p = AlsParams.builder().rank(6).regParam(0.05).build();
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] src = new float[m.cols() * 6];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = (float) rng.nextGaussian() * 0.3f;
+        }
+        float[] dst = new float[m.rows() * 6];
+        CpuHalfIteration.solve(m, src, dst, p, 1);
+        return new SpotCheck.Solution(m, src, dst, p, null);
+    }
+
+    @Test
+    void aWrongRowIsFoundWhereverItIs() {
+        SpotCheck.Solution s = solved(300, 4);
+        assertNull(SpotCheck.check(s, 1));
+        int tried = 0;
+        for (int r = 0; r < s.ratings().rows(); r++) {
+            if (s.ratings().rowLength(r) > 0) {
+                float before = s.dst()[r * 6 + 2];
+                s.dst()[r * 6 + 2] = before + 0.01f * (1 + Math.abs(before));
+                String f = SpotCheck.check(s, r);
+                assertTrue(f != null && f.startsWith("row " + r + " ("), r + ": " + f);
+                s.dst()[r * 6 + 2] = before;
+                tried++;
+            }
+        }
+        assertEquals(s.ratings().nonEmptyRows().cardinality(), tried);
+    }
+
+    @Test
+    void theFirstWrongRowIsReportedWhateverTheThreadCount() {
+        SpotCheck.Solution s = solved(9000, 6);
+        int[] wrong = {8500, 4100, 2300};
+        for (int r : wrong) {
+            assertTrue(s.ratings().rowLength(r) > 0);
+            s.dst()[r * 6] += 0.5f;
+        }
+        for (int threads : new int[] {1, 2, 5}) {
+            String f = SpotCheck.check(s, null, threads, 1);
+            assertTrue(f.startsWith("row 2300 ("), threads + " threads: " + f);
+        }
+    }
+
+    @Test
+    void theCgSampleIsDistinctRowsWithEntriesTheLongestFirst() {
+        Csr big = SyntheticMatrix.random(3000, 400, 20_000, 2, 8);
+        int longest = 0;
+        for (int r = 0; r < big.rows(); r++) {
+            if (big.rowLength(r) > big.rowLength(longest)) {
+                longest = r;
+            }
+        }
+        int[] rows = SpotCheck.sample(big, 5);
+        assertEquals(SpotCheck.CG_SAMPLE, rows.length);
+        assertEquals(longest, rows[0]);
+        java.util.BitSet seen = new java.util.BitSet();
+        for (int r : rows) {
+            assertTrue(big.rowLength(r) > 0, "row " + r + " has no entries");
+            assertTrue(!seen.get(r), "row " + r + " twice");
+            seen.set(r);
+        }
+        // a small matrix is re-solved in full: every row with entries, once
+        Csr small = new Csr(5, 2, new int[] {0, 1, 1, 3, 3, 4}, new int[] {0, 0, 1, 1}, new float[] {1, 2, 3, 4});
+        int[] all = SpotCheck.sample(small, 5);
+        java.util.Arrays.sort(all);
+        assertArrayEquals(new int[] {0, 2, 4}, all);
+        assertEquals(2, SpotCheck.sample(small, 9)[0], "the longest first");
     }
 }

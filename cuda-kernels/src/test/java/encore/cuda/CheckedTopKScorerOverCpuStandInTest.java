@@ -20,8 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The (checked) GPU top-k scorer with a CPU stand-in for the GPU kernel whose results can be damaged on purpose. */
-class GpuTopKScorerTest {
+/**
+ * The checked wrapper of the top-k scorer ({@link GpuTopKScorer}) over a CPU stand-in for the GPU engine (the CPU
+ * scorer, whose lists are damaged on purpose): what the wrapper does — passes correct lists through unchanged, refuses
+ * damaged ones with a reason, recomputes the call on the CPU — not how the GPU scores. A correct stand-in's lists are
+ * the CPU's by construction; the real GPU scorer against the CPU is {@code GpuEngineOnDeviceTest}, on a machine with a
+ * GPU. How often damage to a random query is found is {@code TopKCheckDetectionTest}.
+ */
+class CheckedTopKScorerOverCpuStandInTest {
     static final int NQ = 60;
     static final int NC = 700;
     static final int RANK = 12;
@@ -31,7 +37,7 @@ class GpuTopKScorerTest {
     final BitSet cHas = new BitSet();
     final Csr exclude;
 
-    GpuTopKScorerTest() {
+    CheckedTopKScorerOverCpuStandInTest() {
         SplittableRandom rng = new SplittableRandom(3);
         for (int i = 0; i < q.length; i++) {
             q[i] = (float) rng.nextGaussian();
@@ -106,7 +112,7 @@ class GpuTopKScorerTest {
 
     @ParameterizedTest
     @CsvSource({"1", "10", "100", "700", "5000"})
-    void aCorrectEnginePasses(int k) {
+    void theWrapperPassesACorrectStandInsListsThroughUnchanged(int k) {
         TopKScorer s = new GpuTopKScorer(engine(r -> r), null, new CpuTopKScorer(1), true, 1);
         for (Csr ex : new Csr[] {null, exclude}) {
             Recommendations r = run(s, k, ex);
@@ -138,7 +144,7 @@ class GpuTopKScorerTest {
         "short, got 9 items, expected 10",
         "throw, GPU error: launch topk_users failed"
     })
-    void aDamagedResultFallsBackToTheCpuResult(String damage, String expected) {
+    void aDamagedListOfQueryZeroFallsBackToTheCpuResult(String damage, String expected) {
         Csr ex = exclude;
         int excludedId = ex.colIdx()[ex.rowStart(0)];
         UnaryOperator<Recommendations> d = switch (damage) {
@@ -196,16 +202,5 @@ class GpuTopKScorerTest {
                 engine(r -> edit(r, 0, (ids, sc) -> ids[0] = ids[1])), null, new CpuTopKScorer(1), false, 1);
         AlsException e = assertThrows(AlsException.class, () -> run(s, 10, null));
         assertTrue(e.getMessage().startsWith("backend gpu failed: GPU top-k call 1: "), e.getMessage());
-    }
-
-    @Test
-    void launchGeometryFitsSharedMemory() {
-        assertEquals(32, GpuTopKEngine.usersPerBlock(10, 80 * 1024));
-        assertEquals(16, GpuTopKEngine.usersPerBlock(10, 48 * 1024), "without the opt-in");
-        assertEquals(16, GpuTopKEngine.usersPerBlock(1000, 227 * 1024), "k = 1000 on an H100");
-        assertEquals(0, GpuTopKEngine.usersPerBlock(100_000, 227 * 1024));
-        // the layout in topk.cu: two tiles of floats, k slots and 192 candidates of 8 bytes, 4 counters per user
-        assertEquals(
-                4L * (32 * 32 + 32 * 132) + 8L * 32 * 10 + 8L * 32 * 192 + 16L * 32, GpuTopKEngine.sharedBytes(32, 10));
     }
 }
