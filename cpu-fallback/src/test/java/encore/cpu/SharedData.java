@@ -30,7 +30,10 @@ final class SharedData {
 
     private SharedData() {}
 
-    /** The shared folders to look in, in order (existing or not), for the environment {@code env}. */
+    /**
+     * The shared folders to look in, in order (existing or not), for the environment {@code env}; {@link
+     * #MACHINE_SHARED} last, unless the walk up from the working directory already passed it.
+     */
     static List<Path> candidates(Map<String, String> env) {
         List<Path> out = new ArrayList<>();
         String shared = env.get("ENCORE_SHARED");
@@ -40,7 +43,9 @@ final class SharedData {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             out.add(p.resolve("shared"));
         }
-        out.add(MACHINE_SHARED);
+        if (!out.contains(MACHINE_SHARED)) {
+            out.add(MACHINE_SHARED);
+        }
         return out;
     }
 
