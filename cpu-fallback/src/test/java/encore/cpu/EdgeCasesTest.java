@@ -291,7 +291,8 @@ class EdgeCasesTest {
                 Recommendations refRecs = ref.recommendForAllUsers(10, d.train.userItems());
                 for (int threads : new int[] {1, 2, 8}) {
                     AlsModel m = SparkStyleData.fit(d.train, base, threads);
-                    String what = "implicit " + implicit + ", " + solver + ", " + threads + " threads";
+                    String what = "init " + init + ", nonnegative " + nonnegative + ", implicit " + implicit + ", "
+                            + solver + ", " + threads + " threads";
                     assertArrayEquals(ref.userFactors().data(), m.userFactors().data(), what);
                     assertArrayEquals(ref.itemFactors().data(), m.itemFactors().data(), what);
                     assertEquals(ref.userFactors(), m.userFactors(), what);
