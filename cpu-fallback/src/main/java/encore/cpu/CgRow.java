@@ -10,22 +10,47 @@ import encore.als.SingularSystemException;
  * r = b − A x;  d = r
  * repeat cgSteps: a = rᵀr / dᵀAd;  x += a d;  r −= a Ad;  d = r + (r'ᵀr' / rᵀr) d   (stop when rᵀr &lt; 1e-20)
  * </pre>
+ *
+ * <p>Memory traffic: each step reads the row's factors y_i again. A row of up to {@link #GATHER_LIMIT} values is
+ * gathered once (widened to double, with its weights) into a buffer that stays in cache for the 1 + cgSteps passes,
+ * instead of re-reading the y_i scattered over the fixed side's matrix (which does not fit in cache at Last.fm scale);
+ * longer rows read them in place. YᵀY is mirrored into a full matrix once per half-iteration so G·v reads rows, not
+ * columns. Every product and sum is the one the plain loops compute, in the same order: the results are bit-identical.
  */
 final class CgRow implements RowSolver {
+    /** The most factor values (entries × k) a row gathers: 512 KB of doubles, within a core's L2. */
+    static final int GATHER_LIMIT = 1 << 16;
+
     private final int k;
+    private final int gatherLimit;
     private final double[] x;
     private final double[] r;
     private final double[] dir;
     private final double[] ap;
     private final double[] yv;
+    /** YᵀY as a full symmetric matrix, mirrored from {@link #mirroredFrom}'s upper triangle. */
+    private final double[] gram;
+
+    private double[] mirroredFrom;
+    /** The gathered row: y_i widened to double, entry after entry, and c_i = α|r_i|. */
+    private double[] ys = new double[0];
+
+    private double[] cs = new double[0];
 
     CgRow(int k) {
+        this(k, GATHER_LIMIT);
+    }
+
+    /** With another gather limit (0: never gather), for tests of the in-place path. */
+    CgRow(int k, int gatherLimit) {
         this.k = k;
+        this.gatherLimit = gatherLimit;
         this.x = new double[k];
         this.r = new double[k];
         this.dir = new double[k];
         this.ap = new double[k];
         this.yv = new double[k];
+        this.gram = new double[k * k];
     }
 
     @Override
@@ -45,11 +70,22 @@ final class CgRow implements RowSolver {
         for (int d = 0; d < k; d++) {
             x[d] = dst[o + d];
         }
-        residual(s, e, lambda, step);
+        mirror(step.gram());
+        boolean gathered = (long) (e - s) * k <= gatherLimit;
+        if (gathered) {
+            gather(s, e, step);
+            residualGathered(s, e, lambda, step);
+        } else {
+            residual(s, e, lambda, step);
+        }
         double rsOld = dot(r, r);
         System.arraycopy(r, 0, dir, 0, k);
         for (int it = 0; it < step.params().cgSteps() && rsOld >= 1e-20; it++) {
-            timesA(s, e, lambda, step);
+            if (gathered) {
+                timesAGathered(e - s, lambda);
+            } else {
+                timesA(s, e, lambda, step);
+            }
             double dAd = dot(dir, ap);
             if (!(dAd > 0)) {
                 throw new SingularSystemException(row, e - s);
@@ -71,13 +107,94 @@ final class CgRow implements RowSolver {
         }
     }
 
-    /** r = b − A x for the row slice [s, e). */
+    /** {@link #gram} = the full symmetric YᵀY of {@code upper} (upper triangle read), once per half-iteration. */
+    private void mirror(double[] upper) {
+        if (upper == mirroredFrom) {
+            return;
+        }
+        for (int i = 0; i < k; i++) {
+            for (int j = i; j < k; j++) {
+                double v = upper[i * k + j];
+                gram[i * k + j] = v;
+                gram[j * k + i] = v;
+            }
+        }
+        mirroredFrom = upper;
+    }
+
+    /** Copies the row's factors (as doubles) and weights α|r| into {@link #ys} and {@link #cs}. */
+    private void gather(int s, int e, HalfStep step) {
+        int n = e - s;
+        if (ys.length < n * k) {
+            ys = new double[Math.max(n * k, Math.min(gatherLimit, 2 * ys.length))];
+            cs = new double[ys.length / k];
+        }
+        int[] col = step.ratings().colIdx();
+        float[] val = step.ratings().values();
+        float[] src = step.src();
+        double alpha = step.params().alpha();
+        for (int t = 0; t < n; t++) {
+            int so = col[s + t] * k;
+            int yo = t * k;
+            for (int d = 0; d < k; d++) {
+                ys[yo + d] = src[so + d];
+            }
+            cs[t] = alpha * Math.abs(val[s + t]);
+        }
+    }
+
+    /** {@link #residual} over the gathered row. */
+    private void residualGathered(int s, int e, double lambda, HalfStep step) {
+        float[] val = step.ratings().values();
+        symmetricTimes(x, r);
+        for (int d = 0; d < k; d++) {
+            r[d] = -r[d] - lambda * x[d];
+        }
+        for (int t = 0, n = e - s; t < n; t++) {
+            int yo = t * k;
+            double v = val[s + t];
+            double c1 = cs[t];
+            double yx = 0;
+            for (int d = 0; d < k; d++) {
+                yx += ys[yo + d] * x[d];
+            }
+            double coef = (v > 0 ? 1 + c1 : 0) - c1 * yx;
+            for (int d = 0; d < k; d++) {
+                r[d] += coef * ys[yo + d];
+            }
+        }
+    }
+
+    /** {@link #timesA} over the n gathered entries. */
+    private void timesAGathered(int n, double lambda) {
+        symmetricTimes(dir, ap);
+        for (int d = 0; d < k; d++) {
+            ap[d] += lambda * dir[d];
+        }
+        for (int t = 0; t < n; t++) {
+            double c1 = cs[t];
+            if (c1 == 0) {
+                continue;
+            }
+            int yo = t * k;
+            double yd = 0;
+            for (int d = 0; d < k; d++) {
+                yd += ys[yo + d] * dir[d];
+            }
+            double w = c1 * yd;
+            for (int d = 0; d < k; d++) {
+                ap[d] += w * ys[yo + d];
+            }
+        }
+    }
+
+    /** r = b − A x for the row slice [s, e), reading the factors in place (rows too long to gather). */
     private void residual(int s, int e, double lambda, HalfStep step) {
         int[] col = step.ratings().colIdx();
         float[] val = step.ratings().values();
         float[] src = step.src();
         double alpha = step.params().alpha();
-        symmetricTimes(step.gram(), x, r);
+        symmetricTimes(x, r);
         for (int d = 0; d < k; d++) {
             r[d] = -r[d] - lambda * x[d];
         }
@@ -103,7 +220,7 @@ final class CgRow implements RowSolver {
         float[] val = step.ratings().values();
         float[] src = step.src();
         double alpha = step.params().alpha();
-        symmetricTimes(step.gram(), dir, ap);
+        symmetricTimes(dir, ap);
         for (int d = 0; d < k; d++) {
             ap[d] += lambda * dir[d];
         }
@@ -124,15 +241,14 @@ final class CgRow implements RowSolver {
         }
     }
 
-    /** out = G v for G symmetric given by its upper triangle (row-major k×k). */
-    private void symmetricTimes(double[] g, double[] v, double[] out) {
+    /** out = G v, G = YᵀY mirrored ({@link #mirror}): each out[i] sums G[i][j]·v[j] over j in order. */
+    private void symmetricTimes(double[] v, double[] out) {
+        final double[] g = gram;
         for (int i = 0; i < k; i++) {
             double sum = 0;
-            for (int j = 0; j < i; j++) {
-                sum += g[j * k + i] * v[j];
-            }
-            for (int j = i; j < k; j++) {
-                sum += g[i * k + j] * v[j];
+            final int row = i * k;
+            for (int j = 0; j < k; j++) {
+                sum += g[row + j] * v[j];
             }
             out[i] = sum;
         }
