@@ -2,6 +2,8 @@ package encore.cpu;
 
 import encore.als.SingularSystemException;
 
+import java.util.Arrays;
+
 /**
  * {@link RowStrategy#CG}: implicit-feedback conjugate gradient (as benfred/implicit's CPU solver), warm-started from
  * the row's current factor and never forming A:
@@ -36,6 +38,10 @@ final class CgRow implements RowSolver {
     private double[] ys = new double[0];
 
     private double[] cs = new double[0];
+    /** The gathered row transposed (value d of entry t at d·n + t), so the n dot products y_t·v run as k axpys. */
+    private double[] yt = new double[0];
+    /** The n dot products y_t·v of the current pass. */
+    private double[] dots = new double[0];
 
     CgRow(int k) {
         this(k, GATHER_LIMIT);
@@ -127,7 +133,9 @@ final class CgRow implements RowSolver {
         int n = e - s;
         if (ys.length < n * k) {
             ys = new double[Math.max(n * k, Math.min(gatherLimit, 2 * ys.length))];
+            yt = new double[ys.length];
             cs = new double[ys.length / k];
+            dots = new double[ys.length / k];
         }
         int[] col = step.ratings().colIdx();
         float[] val = step.ratings().values();
@@ -137,9 +145,28 @@ final class CgRow implements RowSolver {
             int so = col[s + t] * k;
             int yo = t * k;
             for (int d = 0; d < k; d++) {
-                ys[yo + d] = src[so + d];
+                double y = src[so + d];
+                ys[yo + d] = y;
+                yt[d * n + t] = y;
             }
             cs[t] = alpha * Math.abs(val[s + t]);
+        }
+    }
+
+    /**
+     * dots[t] = y_t·v for the n gathered entries, as k axpys over the transposed row: each dots[t] still sums
+     * y_t[d]·v[d] over d in order (bit-identical to a dot product per entry), but the inner loop runs over t and
+     * vectorises.
+     */
+    private void dotsWith(double[] v, int n) {
+        final double[] out = dots;
+        Arrays.fill(out, 0, n, 0.0);
+        for (int d = 0; d < k; d++) {
+            final double vd = v[d];
+            final int o = d * n;
+            for (int t = 0; t < n; t++) {
+                out[t] += yt[o + t] * vd;
+            }
         }
     }
 
@@ -150,15 +177,13 @@ final class CgRow implements RowSolver {
         for (int d = 0; d < k; d++) {
             r[d] = -r[d] - lambda * x[d];
         }
-        for (int t = 0, n = e - s; t < n; t++) {
+        int n = e - s;
+        dotsWith(x, n);
+        for (int t = 0; t < n; t++) {
             int yo = t * k;
             double v = val[s + t];
             double c1 = cs[t];
-            double yx = 0;
-            for (int d = 0; d < k; d++) {
-                yx += ys[yo + d] * x[d];
-            }
-            double coef = (v > 0 ? 1 + c1 : 0) - c1 * yx;
+            double coef = (v > 0 ? 1 + c1 : 0) - c1 * dots[t];
             for (int d = 0; d < k; d++) {
                 r[d] += coef * ys[yo + d];
             }
@@ -171,17 +196,14 @@ final class CgRow implements RowSolver {
         for (int d = 0; d < k; d++) {
             ap[d] += lambda * dir[d];
         }
+        dotsWith(dir, n);
         for (int t = 0; t < n; t++) {
             double c1 = cs[t];
             if (c1 == 0) {
                 continue;
             }
             int yo = t * k;
-            double yd = 0;
-            for (int d = 0; d < k; d++) {
-                yd += ys[yo + d] * dir[d];
-            }
-            double w = c1 * yd;
+            double w = c1 * dots[t];
             for (int d = 0; d < k; d++) {
                 ap[d] += w * ys[yo + d];
             }
@@ -241,16 +263,19 @@ final class CgRow implements RowSolver {
         }
     }
 
-    /** out = G v, G = YᵀY mirrored ({@link #mirror}): each out[i] sums G[i][j]·v[j] over j in order. */
+    /**
+     * out = G v, G = YᵀY mirrored ({@link #mirror}), as k axpys out += G[j][·]·v[j]: G is symmetric, so each out[i]
+     * sums G[i][j]·v[j] over j in order, as the dot product of row i would, and the inner loop vectorises.
+     */
     private void symmetricTimes(double[] v, double[] out) {
         final double[] g = gram;
-        for (int i = 0; i < k; i++) {
-            double sum = 0;
-            final int row = i * k;
-            for (int j = 0; j < k; j++) {
-                sum += g[row + j] * v[j];
+        Arrays.fill(out, 0, k, 0.0);
+        for (int j = 0; j < k; j++) {
+            final double vj = v[j];
+            final int row = j * k;
+            for (int i = 0; i < k; i++) {
+                out[i] += g[row + i] * vj;
             }
-            out[i] = sum;
         }
     }
 
