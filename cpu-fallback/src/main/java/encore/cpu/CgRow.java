@@ -154,20 +154,11 @@ final class CgRow implements RowSolver {
     }
 
     /**
-     * dots[t] = y_t·v for the n gathered entries, as k axpys over the transposed row: each dots[t] still sums
-     * y_t[d]·v[d] over d in order (bit-identical to a dot product per entry), but the inner loop runs over t and
-     * vectorises.
+     * dots[t] = y_t·v for the n gathered entries: {@link #timesColumns} of the transposed row, so each dots[t] still
+     * sums y_t[d]·v[d] over d in order (bit-identical to a dot product per entry) while the inner loop vectorises.
      */
     private void dotsWith(double[] v, int n) {
-        final double[] out = dots;
-        Arrays.fill(out, 0, n, 0.0);
-        for (int d = 0; d < k; d++) {
-            final double vd = v[d];
-            final int o = d * n;
-            for (int t = 0; t < n; t++) {
-                out[t] += yt[o + t] * vd;
-            }
-        }
+        timesColumns(yt, n, v, dots);
     }
 
     /** {@link #residual} over the gathered row. */
@@ -264,17 +255,24 @@ final class CgRow implements RowSolver {
     }
 
     /**
-     * out = G v, G = YᵀY mirrored ({@link #mirror}), as k axpys out += G[j][·]·v[j]: G is symmetric, so each out[i]
-     * sums G[i][j]·v[j] over j in order, as the dot product of row i would, and the inner loop vectorises.
+     * out = G v, G = YᵀY mirrored ({@link #mirror}): {@link #timesColumns} of G, which is symmetric, so each out[i]
+     * sums G[i][j]·v[j] over j in order, as the dot product of row i would.
      */
     private void symmetricTimes(double[] v, double[] out) {
-        final double[] g = gram;
-        Arrays.fill(out, 0, k, 0.0);
-        for (int j = 0; j < k; j++) {
-            final double vj = v[j];
-            final int row = j * k;
-            for (int i = 0; i < k; i++) {
-                out[i] += g[row + i] * vj;
+        timesColumns(gram, k, v, out);
+    }
+
+    /**
+     * out[0..n) = Σ_{d<k} m[d·n + ·] · v[d] for the k × n row-major m, as k axpys: out[t] sums m[d][t]·v[d] over d in
+     * order, and the inner loop runs over t (contiguous, no reduction), so it vectorises.
+     */
+    private void timesColumns(double[] m, int n, double[] v, double[] out) {
+        Arrays.fill(out, 0, n, 0.0);
+        for (int d = 0; d < k; d++) {
+            final double vd = v[d];
+            final int o = d * n;
+            for (int t = 0; t < n; t++) {
+                out[t] += m[o + t] * vd;
             }
         }
     }
