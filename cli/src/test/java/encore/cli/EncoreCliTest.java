@@ -20,6 +20,13 @@ class EncoreCliTest {
 
     record Result(int code, String out, String err) {}
 
+    /** {@code a} followed by {@code b}: a command line from its parts. */
+    static String[] concat(String[] a, String[] b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
     static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -131,24 +131,8 @@ class KillIT {
                     bytes(refB.resolve(f)), bytes(dir.resolve("run-B2").resolve(f)), f);
         }
         List<String> files = List.of("users.csv", "items.csv", "recommendations.csv", "metrics.json");
-        KillSubject run = new KillSubject("run", dir.resolve("run-out"), files, true) {
-            @Override
-            void installPrevious() throws IOException {
-                replaceWith(refA);
-            }
-
-            @Override
-            String[] args() {
-                return runArgs(dataB, out);
-            }
-
-            @Override
-            char source(String file, Path p, String what) throws IOException {
-                return file.endsWith(".json")
-                        ? report(p, refA.resolve(file), what)
-                        : exact(p, refA.resolve(file), refB.resolve(file), what);
-            }
-        };
+        KillSubject run =
+                KillSubject.reportedSet("run", dir.resolve("run-out"), files, refA, refB, out -> runArgs(dataB, out));
         run.runMillis = ms;
         List<String> points = List.of(
                 "open items.csv",
@@ -171,26 +155,10 @@ class KillIT {
         complete("prepare", "--data", dataA.toString(), "--out", refA.toString(), "--split", "0.2", "--quiet");
         long ms = timed("prepare", "--data", dataB.toString(), "--out", refB.toString(), "--split", "0.2", "--quiet");
         List<String> files = List.of("users.csv", "items.csv", "train.tsv", "test.tsv", "prepare.json");
-        KillSubject prepare = new KillSubject("prepare", dir.resolve("prepare-out"), files, true) {
-            @Override
-            void installPrevious() throws IOException {
-                replaceWith(refA);
-            }
-
-            @Override
-            String[] args() {
-                return new String[] {
+        KillSubject prepare =
+                KillSubject.reportedSet("prepare", dir.resolve("prepare-out"), files, refA, refB, out -> new String[] {
                     "prepare", "--data", dataB.toString(), "--out", out.toString(), "--split", "0.2", "--quiet"
-                };
-            }
-
-            @Override
-            char source(String file, Path p, String what) throws IOException {
-                return file.endsWith(".json")
-                        ? report(p, refA.resolve(file), what)
-                        : exact(p, refA.resolve(file), refB.resolve(file), what);
-            }
-        };
+                });
         prepare.runMillis = ms;
         List<String> points = List.of(
                 "open train.tsv",

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,6 +69,35 @@ abstract class KillSubject {
     /** The hook point after which the whole new result is in place. */
     String finalPoint() {
         return "committed " + files.get(files.size() - 1);
+    }
+
+    /**
+     * A command whose result is a marked set of data files and a JSON report ({@code run}, {@code prepare}): the
+     * previous result is {@code refA}'s files, the new one {@code refB}'s; data files must match one byte for byte,
+     * the report is compared by content ({@link #report}).
+     *
+     * @param args the command line, given the output directory
+     */
+    static KillSubject reportedSet(
+            String name, Path out, List<String> files, Path refA, Path refB, Function<Path, String[]> args) {
+        return new KillSubject(name, out, files, true) {
+            @Override
+            void installPrevious() throws IOException {
+                replaceWith(refA);
+            }
+
+            @Override
+            String[] args() {
+                return args.apply(out);
+            }
+
+            @Override
+            char source(String file, Path p, String what) throws IOException {
+                return file.endsWith(".json")
+                        ? KillIT.report(p, refA.resolve(file), what)
+                        : KillIT.exact(p, refA.resolve(file), refB.resolve(file), what);
+            }
+        };
     }
 
     /** Puts the complete previous result (A) in place, replacing whatever is there. */

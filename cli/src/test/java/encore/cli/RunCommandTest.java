@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static encore.cli.EncoreCliTest.concat;
 import static encore.cli.EncoreCliTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -257,11 +258,5 @@ class RunCommandTest {
         double gpuRmse = JsonNumbers.inRange(g.out(), "rmse", 1e-6, 10);
         double cpuRmse = JsonNumbers.inRange(c.out(), "rmse", 1e-6, 10);
         assertEquals(cpuRmse, gpuRmse, 1e-3 * cpuRmse, "GPU vs CPU held-out RMSE");
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
     }
 }

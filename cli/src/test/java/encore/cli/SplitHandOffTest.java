@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static encore.cli.EncoreCliTest.concat;
 import static encore.cli.EncoreCliTest.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -119,11 +120,5 @@ class SplitHandOffTest {
                 Files.readString(direct.resolve("users.csv"), StandardCharsets.UTF_8)
                         .contains("fan\t3\\"),
                 "the odd users are in the model, unescaped");
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
     }
 }

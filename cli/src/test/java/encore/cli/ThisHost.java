@@ -10,10 +10,19 @@ import encore.cuda.GpuBackendProvider;
 final class ThisHost {
     private ThisHost() {}
 
-    /** Null when a usable GPU is present, else the one-line reason the GPU backend gives. */
+    /** Null when a usable GPU is present, else the one-line reason the GPU backend gives (probed once). */
     static String gpuUnavailableReason() {
-        try (GpuBackendProvider provider = new GpuBackendProvider()) {
-            return provider.unavailableReason();
+        return Probe.REASON;
+    }
+
+    /** The probe, run on first use (it opens the device where there is one). */
+    private static final class Probe {
+        static final String REASON = probe();
+
+        private static String probe() {
+            try (GpuBackendProvider provider = new GpuBackendProvider()) {
+                return provider.unavailableReason();
+            }
         }
     }
 
