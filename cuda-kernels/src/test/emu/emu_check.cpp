@@ -68,7 +68,7 @@ std::vector<double> gramRef(const std::vector<float>& y, int rows, int k) {
     return g;
 }
 
-// relative residual of row r's normal equations at x (as SpotCheck.relativeResidual)
+// relative residual of row r's normal equations at x (as RowResiduals.of)
 double residual(const Csr& m, int r, const std::vector<float>& src, const float* x, int k, double lambda,
                 bool implicit, double alpha, const std::vector<double>& gram) {
     std::vector<double> ax(k, 0), b(k, 0);

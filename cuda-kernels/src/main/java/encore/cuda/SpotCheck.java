@@ -200,11 +200,6 @@ final class SpotCheck {
         return null;
     }
 
-    /** The relative residual of row {@code row}'s normal equations at its factor in {@code sol.dst()}. */
-    static double relativeResidual(Solution sol, int row, double[] ax) {
-        return new RowResiduals(sol).of(row, ax, new double[ax.length]);
-    }
-
     /** Freivalds' check of G = YᵀY with one random ±1 vector; null when it holds. */
     static String checkGram(float[] y, int rows, int k, double[] gram, SplittableRandom rng) {
         double[] v = new double[k];

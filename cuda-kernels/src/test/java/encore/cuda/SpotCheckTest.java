@@ -27,7 +27,7 @@ class SpotCheckTest {
 
     @Test
     void theExactSolutionHasNoResidual() {
-        assertEquals(0.0, SpotCheck.relativeResidual(solution(new float[] {1, 2}), 0, new double[2]));
+        assertEquals(0.0, new RowResiduals(solution(new float[] {1, 2})).of(0, new double[2], new double[2]));
         assertNull(SpotCheck.check(solution(new float[] {1, 2}), 1));
     }
 
@@ -36,7 +36,8 @@ class SpotCheckTest {
         // x = (1, 2.5): A x − b = (0, 1); scale = Σ w‖y‖²‖x‖ + λn‖x‖ + ‖b‖ = 3‖x‖ + ‖b‖
         double x = Math.sqrt(1 + 2.5 * 2.5);
         double expected = 1 / (3 * x + Math.sqrt(20));
-        assertEquals(expected, SpotCheck.relativeResidual(solution(new float[] {1, 2.5f}), 0, new double[2]), 1e-15);
+        assertEquals(
+                expected, new RowResiduals(solution(new float[] {1, 2.5f})).of(0, new double[2], new double[2]), 1e-15);
         assertTrue(SpotCheck.check(solution(new float[] {1, 2.5f}), 1).startsWith("row 0 (2 entries) fails"));
         assertTrue(SpotCheck.check(solution(new float[] {1, Float.NaN}), 1).contains("non-finite"));
     }
@@ -90,10 +91,9 @@ class SpotCheckTest {
             }
         }
         double worst = 0;
+        RowResiduals residuals = new RowResiduals(new SpotCheck.Solution(m, src, dst, p, gram));
         for (int row = 0; row < rows; row++) {
-            worst = Math.max(
-                    worst,
-                    SpotCheck.relativeResidual(new SpotCheck.Solution(m, src, dst, p, gram), row, new double[k]));
+            worst = Math.max(worst, residuals.of(row, new double[k], new double[k]));
         }
         assertTrue(worst < SpotCheck.TOLERANCE / 10, "worst relative residual " + worst);
         assertNull(SpotCheck.check(new SpotCheck.Solution(m, src, dst, p, gram), 3));
