@@ -39,7 +39,7 @@ for m in "${modules[@]}"; do
   done
   (IFS=:; echo "${cp[*]}") > ".device/suite/$m/classpath"
 done
-jlink --add-modules java.base,jdk.unsupported,java.logging,java.management,jdk.management,java.xml \
+jlink --add-modules java.base,jdk.unsupported,java.logging,java.management,jdk.management,java.xml,jdk.incubator.vector \
   --strip-debug --no-header-files --no-man-pages --compress=2 --output .device/jre 2>/dev/null
 cp cli/target/encore.jar cuda-kernels/device-check.sh .device/
 cp bench/target/encore-bench-all.jar .device/encore-bench.jar

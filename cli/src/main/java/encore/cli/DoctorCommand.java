@@ -1,6 +1,7 @@
 package encore.cli;
 
 import encore.als.Backends;
+import encore.cpu.SimdKernels;
 import encore.cuda.GpuProbe;
 import encore.cuda.GpuSelfTest;
 import picocli.CommandLine;
@@ -49,6 +50,7 @@ final class DoctorCommand implements Callable<Integer> {
                 System.getProperty("os.version"),
                 System.getProperty("os.arch"));
         w.printf(Locale.ROOT, "cores     %d%n", rt.availableProcessors());
+        w.printf(Locale.ROOT, "cpu simd  %s%n", SimdKernels.describe());
         w.printf(Locale.ROOT, "heap      max %s (set ENCORE_HEAP to change it)%n", Format.bytes(rt.maxMemory()));
         w.printf(Locale.ROOT, "cache     %s%n", DemoCommand.home());
         Map<String, String> status = Backends.status();

@@ -42,6 +42,8 @@ final class CgRow implements RowSolver {
     private double[] yt = new double[0];
     /** The n dot products y_t·v of the current pass. */
     private double[] dots = new double[0];
+    /** What {@link FactorTouch#lines} read, kept so that its loads stay. */
+    float touched;
 
     CgRow(int k) {
         this(k, GATHER_LIMIT);
@@ -141,6 +143,7 @@ final class CgRow implements RowSolver {
         float[] val = step.ratings().values();
         float[] src = step.src();
         double alpha = step.params().alpha();
+        touched += FactorTouch.lines(src, col, s, e, k);
         for (int t = 0; t < n; t++) {
             int so = col[s + t] * k;
             int yo = t * k;

@@ -27,9 +27,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CpuAlsBackend implements AlsBackend {
     private static final int GRAM_BLOCK = 4096;
     private final int threads;
+    private final boolean simd;
 
+    /** The engine on {@code threads} threads, with the vector kernels where {@link SimdKernels#available()}. */
     CpuAlsBackend(int threads) {
+        this(threads, SimdKernels.available());
+    }
+
+    /**
+     * @param simd the vector kernels (true only when {@link SimdKernels#available()}) or the scalar ones; both
+     *             solve the same systems and agree to rounding
+     */
+    CpuAlsBackend(int threads, boolean simd) {
+        if (simd && !SimdKernels.available()) {
+            throw new IllegalStateException("the vector kernels are not available: " + SimdKernels.describe());
+        }
         this.threads = threads;
+        this.simd = simd;
     }
 
     @Override
@@ -78,7 +92,7 @@ final class CpuAlsBackend implements AlsBackend {
         AtomicInteger next = new AtomicInteger();
         int workers = Math.min(threads, nChunks);
         Parallel.forEachUnchecked(workers, workers, w -> {
-            RowSolvers rs = new RowSolvers(k);
+            RowSolvers rs = new RowSolvers(k, simd);
             for (int c = next.getAndIncrement(); c < nChunks; c = next.getAndIncrement()) {
                 for (int r = chunks[c]; r < chunks[c + 1]; r++) {
                     if (ratings.rowLength(r) > 0) {

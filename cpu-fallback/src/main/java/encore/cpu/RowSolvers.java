@@ -7,14 +7,20 @@ package encore.cpu;
  */
 final class RowSolvers {
     private final int k;
-    private CholeskyRow cholesky;
-    private DualRow dual;
+    private final boolean simd;
+    private RowSolver cholesky;
+    private RowSolver dual;
     private WoodburyRow woodbury;
     private NnlsRow nnls;
     private CgRow cg;
 
-    RowSolvers(int k) {
+    /**
+     * @param simd whether CHOLESKY and DUAL rows take the vector solvers ({@link VectorCholeskyRow},
+     *             {@link VectorDualRow}); only when {@link SimdKernels#available()}
+     */
+    RowSolvers(int k, boolean simd) {
         this.k = k;
+        this.simd = simd;
     }
 
     /**
@@ -32,16 +38,16 @@ final class RowSolvers {
         }
     }
 
-    private CholeskyRow cholesky() {
+    private RowSolver cholesky() {
         if (cholesky == null) {
-            cholesky = new CholeskyRow(k);
+            cholesky = simd ? new VectorCholeskyRow(k) : new CholeskyRow(k);
         }
         return cholesky;
     }
 
-    private DualRow dual() {
+    private RowSolver dual() {
         if (dual == null) {
-            dual = new DualRow(k);
+            dual = simd ? new VectorDualRow(k) : new DualRow(k);
         }
         return dual;
     }

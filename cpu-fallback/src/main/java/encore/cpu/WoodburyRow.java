@@ -11,11 +11,11 @@ package encore.cpu;
  * x = R⁻¹ (W M⁻¹ C⁻¹ w)  (one backward solve)
  * </pre>
  * about m·k²/2 + m²·k/2 work instead of m·k² / 2 + k³ / 6 (the k×k factorisation dominates at rank 64–128). A row
- * whose B has no factor (not positive definite) or whose M is not positive definite is solved by {@link CholeskyRow}.
+ * whose B has no factor (not positive definite) or whose M is not positive definite is solved by the CHOLESKY solver ({@link CholeskyRow} or {@link VectorCholeskyRow}).
  */
 final class WoodburyRow implements RowSolver {
     private final int k;
-    private final CholeskyRow fallback;
+    private final RowSolver fallback;
     /** W, m × k row-major: row j = R⁻ᵀ u_j. */
     private final double[] w;
     /** M = C⁻¹ + WᵀW, m × m row-major (upper triangle). */
@@ -28,7 +28,7 @@ final class WoodburyRow implements RowSolver {
     private final double[] r;
 
     /** @param fallback solves the rows this strategy declines */
-    WoodburyRow(int k, CholeskyRow fallback) {
+    WoodburyRow(int k, RowSolver fallback) {
         int limit = RowStrategy.woodburyLimit(k);
         this.k = k;
         this.fallback = fallback;

@@ -1,0 +1,250 @@
+package encore.cpu;
+
+import encore.als.AlsParams;
+import encore.als.SingularSystemException;
+import encore.matrix.Csr;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The vector kernels ({@link VectorCholeskyRow}) and the scalar ones ({@link CholeskyRow}): both against the double
+ * reference with the engine's tolerance, against each other to rounding, deterministic across thread counts, and the
+ * scalar path taken, cleanly, by a JVM without the incubator module.
+ */
+class VectorKernelsTest {
+
+    @Test
+    void theTestJvmRunsTheVectorKernels() {
+        // The build passes --add-modules jdk.incubator.vector to every test JVM (as the launchers do); without it the
+        // tests below would only exercise the scalar path.
+        assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), SimdKernels.describe());
+        assertTrue(SimdKernels.available(), SimdKernels.describe());
+        assertTrue(SimdKernels.describe().startsWith("vector ("), SimdKernels.describe());
+    }
+
+    /** Ranks around the tile sizes (8 rows × 2 vectors) and row lengths around the gather chunk (128). */
+    @ParameterizedTest(name = "rank {0}, {1} ratings, implicit {2}")
+    @CsvSource({
+        "1, 1, false",
+        "3, 5, true",
+        "8, 8, false",
+        "10, 40, true",
+        "16, 16, false",
+        "17, 60, true",
+        "33, 127, false",
+        "64, 128, true",
+        "64, 129, false",
+        "64, 300, true",
+        "100, 257, false",
+        "128, 200, true",
+        "130, 140, false"
+    })
+    void vectorAndScalarRowsSolveTheSameSystem(int k, int n, boolean implicit) {
+        Random rnd = new Random(31L * k + n);
+        int cols = Math.max(2 * n, 8);
+        Csr ratings = oneRow(n, cols, rnd, implicit);
+        float[] src = new float[cols * k];
+        for (int q = 0; q < src.length; q++) {
+            src[q] = (float) (rnd.nextGaussian() * 0.3);
+        }
+        AlsParams p = AlsParams.builder()
+                .rank(k)
+                .regParam(0.05)
+                .implicitPrefs(implicit)
+                .alpha(2)
+                .build();
+        double[] gram = implicit ? CpuAlsBackend.gram(src, null, cols, k, 1) : null;
+        float[] scalar = solve(new CholeskyRow(k), ratings, src, gram, p);
+        float[] vector = solve(new VectorCholeskyRow(k), ratings, src, gram, p);
+        double[] ref = ReferenceSolve.row(ratings, 0, src, cols, k, p);
+        double norm = 0;
+        for (double v : ref) {
+            norm = Math.max(norm, Math.abs(v));
+        }
+        for (int d = 0; d < k; d++) {
+            // each against the reference with the engine's tolerance, and the two within a few float roundings
+            assertEquals(ref[d], scalar[d], 1e-5 * Math.max(1e-3, Math.abs(ref[d])) + 1e-6 * norm, "scalar dim " + d);
+            assertEquals(ref[d], vector[d], 1e-5 * Math.max(1e-3, Math.abs(ref[d])) + 1e-6 * norm, "vector dim " + d);
+            assertEquals(
+                    scalar[d], vector[d], 4 * Math.ulp(Math.abs(scalar[d])) + 1e-6 * norm, "vector vs scalar " + d);
+        }
+    }
+
+    @Test
+    void theVectorBuildIsTheNormalEquationUpToRounding() {
+        int k = 37;
+        Random rnd = new Random(3);
+        int cols = 400;
+        Csr ratings = oneRow(300, cols, rnd, true);
+        float[] src = new float[cols * k];
+        for (int q = 0; q < src.length; q++) {
+            src[q] = (float) rnd.nextGaussian();
+        }
+        AlsParams p = AlsParams.builder()
+                .rank(k)
+                .regParam(0.1)
+                .implicitPrefs(true)
+                .alpha(3)
+                .build();
+        double[] gram = CpuAlsBackend.gram(src, null, cols, k, 2);
+        HalfStep step = new HalfStep(ratings, src, new float[k], gram, null, p);
+        NormalEquation ne = new NormalEquation(k);
+        step.buildNormalEquation(0, ne);
+        VectorCholeskyRow v = new VectorCholeskyRow(k);
+        v.build(0, step);
+        int kp = v.kp();
+        for (int i = 0; i < kp; i++) {
+            for (int j = i; j < kp; j++) {
+                double got = v.paddedA()[i * kp + j];
+                if (i >= k || j >= k) {
+                    assertEquals(0.0, got, "padding (" + i + ", " + j + ")");
+                } else {
+                    double want = ne.a()[i * k + j];
+                    assertEquals(want, got, 1e-12 * Math.abs(want) + 1e-12, "A(" + i + ", " + j + ")");
+                }
+            }
+            if (i < k) {
+                assertEquals(ne.b()[i], v.paddedB()[i], 1e-12 * Math.abs(ne.b()[i]) + 1e-12, "b " + i);
+            } else {
+                assertEquals(0.0, v.paddedB()[i], "b padding " + i);
+            }
+        }
+    }
+
+    @Test
+    void aSingularRowIsTheSameClearErrorOnBothPaths() {
+        int k = 4;
+        Csr ratings = new Csr(1, 1, new int[] {0, 1}, new int[] {0}, new float[] {1f});
+        float[] src = {1f, 0f, 0f, 0f};
+        AlsParams p = AlsParams.builder().rank(k).regParam(0).build();
+        for (RowSolver s : new RowSolver[] {new CholeskyRow(k), new VectorCholeskyRow(k)}) {
+            HalfStep step = new HalfStep(ratings, src, new float[k], null, null, p);
+            SingularSystemException e = assertThrows(SingularSystemException.class, () -> s.solve(0, step));
+            assertTrue(e.getMessage().contains("0"), e.getMessage());
+        }
+    }
+
+    /** A whole half-iteration (every strategy the parameters allow) on both kernels: reference, then determinism. */
+    @ParameterizedTest(name = "rank {0}, implicit {1}")
+    @CsvSource({"17, false", "17, true", "64, false", "64, true"})
+    void bothKernelsMatchTheReferenceAndTheThreadCountChangesNothing(int k, boolean implicit) {
+        Random rnd = new Random(k * 7L + (implicit ? 1 : 0));
+        int users = 70;
+        int items = 150;
+        SparkStyleData.IntFloatTriples t = new SparkStyleData.IntFloatTriples();
+        for (int u = 0; u < users; u++) {
+            double density = u % 4 == 0 ? 0.05 : 0.6; // short rows take DUAL / WOODBURY, long ones CHOLESKY
+            for (int i = 0; i < items; i++) {
+                if (rnd.nextDouble() < density) {
+                    t.add(u, i, 1 + rnd.nextInt(5));
+                }
+            }
+        }
+        Csr ui = encore.data.Interactions.fromCoordinates(
+                        SparkStyleData.labels(users), SparkStyleData.labels(items), t.u(), t.i(), t.v())
+                .userItems();
+        float[] itemF = new float[items * k];
+        for (int q = 0; q < itemF.length; q++) {
+            itemF[q] = (float) (rnd.nextGaussian() * 0.3);
+        }
+        AlsParams p = AlsParams.builder()
+                .rank(k)
+                .regParam(0.05)
+                .implicitPrefs(implicit)
+                .alpha(3)
+                .build();
+        float[][] byKernel = new float[2][];
+        for (boolean simd : new boolean[] {false, true}) {
+            float[] one = new float[users * k];
+            new CpuAlsBackend(1, simd).solve(ui, itemF, null, one, p);
+            for (int threads : new int[] {2, 8}) {
+                float[] many = new float[users * k];
+                new CpuAlsBackend(threads, simd).solve(ui, itemF, null, many, p);
+                assertArrayEquals(one, many, "simd " + simd + ": 1 vs " + threads + " threads");
+            }
+            for (int u = 0; u < users; u++) {
+                double[] ref = ReferenceSolve.row(ui, u, itemF, items, k, p);
+                for (int d = 0; d < k; d++) {
+                    double rel = Math.abs(one[u * k + d] - ref[d]) / Math.max(1e-3, Math.abs(ref[d]));
+                    assertTrue(
+                            rel < 1e-5,
+                            "simd " + simd + " user " + u + " dim " + d + ": " + one[u * k + d] + " vs " + ref[d]);
+                }
+            }
+            byKernel[simd ? 1 : 0] = one;
+        }
+        for (int q = 0; q < byKernel[0].length; q++) {
+            // both round a double solution to float: they differ, if at all, in the last place
+            float sc = byKernel[0][q];
+            assertEquals(sc, byKernel[1][q], 2 * Math.ulp(sc), "vector vs scalar at " + q);
+        }
+    }
+
+    @Test
+    void aJvmWithoutTheIncubatorModuleRunsTheScalarKernels() throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        cmd.add(ScalarOnlyMain.class.getName());
+        Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, proc.waitFor(), out);
+        assertTrue(out.startsWith("scalar (start Java with --add-modules jdk.incubator.vector"), out);
+        assertTrue(out.contains("solved"), out);
+    }
+
+    /** Run without the incubator module: says which kernels it has and fits a small model with them. */
+    static final class ScalarOnlyMain {
+        public static void main(String[] args) {
+            System.out.println(SimdKernels.describe());
+            int k = 16;
+            Random rnd = new Random(1);
+            Csr ratings = oneRow(40, 80, rnd, false);
+            float[] src = new float[80 * k];
+            for (int q = 0; q < src.length; q++) {
+                src[q] = (float) rnd.nextGaussian();
+            }
+            float[] dst = new float[k];
+            new CpuAlsBackend(2)
+                    .solve(ratings, src, null, dst, AlsParams.builder().rank(k).build());
+            System.out.println(Float.isFinite(dst[0]) ? "solved" : "not finite");
+        }
+    }
+
+    /** One row of {@code n} distinct columns out of {@code cols}; implicit rows include zeros and negatives. */
+    static Csr oneRow(int n, int cols, Random rnd, boolean implicit) {
+        int[] col = new int[n];
+        float[] val = new float[n];
+        boolean[] used = new boolean[cols];
+        for (int q = 0; q < n; q++) {
+            int c;
+            do {
+                c = rnd.nextInt(cols);
+            } while (used[c]);
+            used[c] = true;
+            col[q] = c;
+            int kind = rnd.nextInt(8);
+            val[q] = implicit && kind == 0 ? 0f : implicit && kind == 1 ? -2f : 1 + rnd.nextInt(5);
+        }
+        java.util.Arrays.sort(col);
+        return new Csr(1, cols, new int[] {0, n}, col, val);
+    }
+
+    private static float[] solve(RowSolver s, Csr ratings, float[] src, double[] gram, AlsParams p) {
+        float[] dst = new float[p.rank()];
+        s.solve(0, new HalfStep(ratings, src, dst, gram, null, p));
+        return dst;
+    }
+}
