@@ -12,11 +12,11 @@ final class RowSolvers {
     private RowSolver dual;
     private WoodburyRow woodbury;
     private NnlsRow nnls;
-    private CgRow cg;
+    private RowSolver cg;
 
     /**
-     * @param simd whether CHOLESKY and DUAL rows take the vector solvers ({@link VectorCholeskyRow},
-     *             {@link VectorDualRow}); only when {@link SimdKernels#available()}
+     * @param simd whether CHOLESKY, DUAL and CG rows take the vector solvers ({@link VectorCholeskyRow},
+     *             {@link VectorDualRow}, {@link VectorCgRow}); only when {@link SimdKernels#available()}
      */
     RowSolvers(int k, boolean simd) {
         this.k = k;
@@ -66,9 +66,9 @@ final class RowSolvers {
         return nnls;
     }
 
-    private CgRow cg() {
+    private RowSolver cg() {
         if (cg == null) {
-            cg = new CgRow(k);
+            cg = simd ? new VectorCgRow(k) : new CgRow(k);
         }
         return cg;
     }

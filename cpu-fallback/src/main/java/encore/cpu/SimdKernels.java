@@ -1,7 +1,8 @@
 package encore.cpu;
 
 /**
- * Whether the CPU engine's vector kernels ({@link VectorCholeskyRow}) run in this JVM.
+ * Whether the CPU engine's vector kernels ({@link VectorCholeskyRow}, {@link VectorDualRow}, {@link VectorCgRow}, over
+ * {@link VectorDense}) run in this JVM.
  *
  * <p>They use the Java Vector API, an incubator module in Java 17: the JVM must be started with
  * {@code --add-modules jdk.incubator.vector} (Encore's launchers do). Without it, or on hardware whose preferred

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The vector kernels ({@link VectorCholeskyRow}) and the scalar ones ({@link CholeskyRow}): both against the double
+ * The vector kernels ({@link VectorCholeskyRow}, {@link VectorDualRow}, {@link VectorCgRow}) and the scalar ones: both against the double
  * reference with the engine's tolerance, against each other to rounding, deterministic across thread counts, and the
  * scalar path taken, cleanly, by a JVM without the incubator module.
  */
@@ -122,6 +122,46 @@ class VectorKernelsTest {
                 assertEquals(0.0, v.paddedB()[i], "b padding " + i);
             }
         }
+    }
+
+    /** CG rows, one gather and (1,500 entries at rank 64: more than a chunk of 1,024) chunk by chunk. */
+    @ParameterizedTest(name = "rank {0}, {1} ratings")
+    @CsvSource({"1, 3", "10, 40", "17, 100", "64, 300", "64, 1500", "100, 60"})
+    void vectorAndScalarConjugateGradientAgree(int k, int n) {
+        Random rnd = new Random(7L * k + n);
+        int cols = 2 * n + 8;
+        Csr ratings = oneRow(n, cols, rnd, true);
+        float[] src = new float[cols * k];
+        for (int q = 0; q < src.length; q++) {
+            src[q] = (float) (rnd.nextGaussian() * 0.3);
+        }
+        AlsParams p = AlsParams.builder()
+                .rank(k)
+                .regParam(0.05)
+                .implicitPrefs(true)
+                .alpha(2)
+                .solver(AlsParams.Solver.CG)
+                .cgSteps(3)
+                .build();
+        double[] gram = CpuAlsBackend.gram(src, null, cols, k, 1);
+        float[] start = new float[k];
+        for (int d = 0; d < k; d++) {
+            start[d] = (float) (rnd.nextGaussian() * 0.1);
+        }
+        float[] scalar = start.clone();
+        float[] vector = start.clone();
+        new CgRow(k).solve(0, new HalfStep(ratings, src, scalar, gram, null, p));
+        new VectorCgRow(k).solve(0, new HalfStep(ratings, src, vector, gram, null, p));
+        double norm = 0;
+        for (float v : scalar) {
+            norm = Math.max(norm, Math.abs(v));
+        }
+        boolean moved = false;
+        for (int d = 0; d < k; d++) {
+            assertEquals(scalar[d], vector[d], 4 * Math.ulp(Math.abs(scalar[d])) + 1e-6 * norm, "dim " + d);
+            moved |= scalar[d] != start[d];
+        }
+        assertTrue(moved, "CG left the warm start unchanged");
     }
 
     @Test
