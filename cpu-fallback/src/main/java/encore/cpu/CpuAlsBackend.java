@@ -85,7 +85,9 @@ final class CpuAlsBackend implements AlsBackend {
                     + ratings.cols() + " ratings at rank " + k);
         }
         double[] gram = p.implicitPrefs() ? gram(src, srcPresent, ratings.cols(), k, threads) : null;
-        double[][] base = RowStrategy.WOODBURY.possibleWith(p) ? WoodburyRow.baseFactors(gram, k, p.regParam()) : null;
+        double[][] base = RowStrategy.WOODBURY.possibleWith(p) && RowSolvers.solvesWoodbury(simd)
+                ? WoodburyRow.baseFactors(gram, k, p.regParam())
+                : null;
         HalfStep step = new HalfStep(ratings, src, dst, gram, base, p);
         int[] chunks = balancedChunks(ratings, k, threads * 8);
         int nChunks = chunks.length - 1;

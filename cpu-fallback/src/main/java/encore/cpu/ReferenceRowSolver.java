@@ -31,7 +31,8 @@ public final class ReferenceRowSolver {
                     + ratings.cols() + " ratings at rank " + k);
         }
         double[][] base = null;
-        if (RowStrategy.WOODBURY.possibleWith(p)) {
+        boolean simd = SimdKernels.available();
+        if (RowStrategy.WOODBURY.possibleWith(p) && RowSolvers.solvesWoodbury(simd)) {
             for (int r : rows) {
                 if (ratings.rowLength(r) > 0 && RowStrategy.of(ratings, r, p) == RowStrategy.WOODBURY) {
                     base = WoodburyRow.baseFactors(gram, k, p.regParam());
@@ -40,7 +41,7 @@ public final class ReferenceRowSolver {
             }
         }
         HalfStep step = new HalfStep(ratings, src, dst, gram, base, p);
-        RowSolvers rs = new RowSolvers(k, SimdKernels.available());
+        RowSolvers rs = new RowSolvers(k, simd);
         for (int r : rows) {
             if (ratings.rowLength(r) > 0) {
                 rs.solve(r, step);

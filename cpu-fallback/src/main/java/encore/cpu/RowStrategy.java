@@ -23,6 +23,8 @@ import encore.matrix.Csr;
  *     <td>yes</td></tr>
  * </table>
  * A Woodbury row falls back to CHOLESKY when its shared factor or its small system is not positive definite.
+ * With the vector kernels ({@link SimdKernels}) a WOODBURY row is solved by the vector Cholesky instead, which is
+ * cheaper there (see {@code RowSolvers}); the strategy of a row does not change.
  */
 public enum RowStrategy {
     /** The k × k normal equations, built in double and solved by Cholesky. */

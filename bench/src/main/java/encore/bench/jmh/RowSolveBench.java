@@ -79,9 +79,10 @@ public class RowSolveBench {
         return solve();
     }
 
-    /** The scalar kernels (a JVM without the incubator module). */
+    /** The scalar kernels (what a JVM without the incubator module runs; switched off explicitly, as forks inherit
+     * the host JVM's flags). */
     @Benchmark
-    @Fork(1)
+    @Fork(value = 1, jvmArgsAppend = "-Dencore.cpu.simd=false")
     public float scalar() {
         return solve();
     }
