@@ -86,7 +86,7 @@ final class CgRow implements RowSolver {
         } else {
             residual(s, e, lambda, step);
         }
-        double rsOld = dot(r, r);
+        double rsOld = dot(r, r, k);
         System.arraycopy(r, 0, dir, 0, k);
         for (int it = 0; it < step.params().cgSteps() && rsOld >= 1e-20; it++) {
             if (gathered) {
@@ -94,21 +94,7 @@ final class CgRow implements RowSolver {
             } else {
                 timesA(s, e, lambda, step);
             }
-            double dAd = dot(dir, ap);
-            if (!(dAd > 0)) {
-                throw new SingularSystemException(row, e - s);
-            }
-            double a = rsOld / dAd;
-            for (int d = 0; d < k; d++) {
-                x[d] += a * dir[d];
-                r[d] -= a * ap[d];
-            }
-            double rsNew = dot(r, r);
-            double beta = rsNew / rsOld;
-            for (int d = 0; d < k; d++) {
-                dir[d] = r[d] + beta * dir[d];
-            }
-            rsOld = rsNew;
+            rsOld = update(x, r, dir, ap, k, rsOld, row, e - s);
         }
         for (int d = 0; d < k; d++) {
             dst[o + d] = (float) x[d];
@@ -120,13 +106,7 @@ final class CgRow implements RowSolver {
         if (upper == mirroredFrom) {
             return;
         }
-        for (int i = 0; i < k; i++) {
-            for (int j = i; j < k; j++) {
-                double v = upper[i * k + j];
-                gram[i * k + j] = v;
-                gram[j * k + i] = v;
-            }
-        }
+        mirror(upper, k, gram, k);
         mirroredFrom = upper;
     }
 
@@ -280,11 +260,51 @@ final class CgRow implements RowSolver {
         }
     }
 
-    private static double dot(double[] a, double[] b) {
+    /**
+     * One CG step after ap = A·dir, over the first k values (shared with {@link VectorCgRow}):
+     * <pre>
+     *   a = rᵀr / dirᵀap;  x += a·dir;  r −= a·ap;  dir = r + (r'ᵀr' / rᵀr)·dir
+     * </pre>
+     *
+     * @param rsOld rᵀr before the step
+     * @return r'ᵀr' after it
+     * @throws SingularSystemException when dirᵀap ≤ 0 (A not positive definite along dir)
+     */
+    static double update(double[] x, double[] r, double[] dir, double[] ap, int k, double rsOld, int row, int n) {
+        double dAd = dot(dir, ap, k);
+        if (!(dAd > 0)) {
+            throw new SingularSystemException(row, n);
+        }
+        double a = rsOld / dAd;
+        for (int d = 0; d < k; d++) {
+            x[d] += a * dir[d];
+            r[d] -= a * ap[d];
+        }
+        double rsNew = dot(r, r, k);
+        double beta = rsNew / rsOld;
+        for (int d = 0; d < k; d++) {
+            dir[d] = r[d] + beta * dir[d];
+        }
+        return rsNew;
+    }
+
+    /** Σ_{i&lt;k} a_i b_i, in order. */
+    static double dot(double[] a, double[] b, int k) {
         double s = 0;
-        for (int i = 0; i < a.length; i++) {
+        for (int i = 0; i < k; i++) {
             s += a[i] * b[i];
         }
         return s;
+    }
+
+    /** out (stride {@code stride}) = the full symmetric k × k matrix whose upper triangle is {@code upper}'s. */
+    static void mirror(double[] upper, int k, double[] out, int stride) {
+        for (int i = 0; i < k; i++) {
+            for (int j = i; j < k; j++) {
+                double v = upper[i * k + j];
+                out[i * stride + j] = v;
+                out[j * stride + i] = v;
+            }
+        }
     }
 }

@@ -1,6 +1,5 @@
 package encore.cpu;
 
-import encore.als.SingularSystemException;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -100,7 +99,7 @@ final class VectorCgRow implements RowSolver {
             }
             accumulate(dots, m, r);
         }
-        double rsOld = dot(r, r);
+        double rsOld = CgRow.dot(r, r, k);
         System.arraycopy(r, 0, dir, 0, kp);
         for (int it = 0; it < step.params().cgSteps() && rsOld >= 1e-20; it++) {
             // ap = A · dir
@@ -120,21 +119,7 @@ final class VectorCgRow implements RowSolver {
                 }
                 accumulate(dots, m, ap);
             }
-            double dAd = dot(dir, ap);
-            if (!(dAd > 0)) {
-                throw new SingularSystemException(row, e - s);
-            }
-            double a = rsOld / dAd;
-            for (int d = 0; d < k; d++) {
-                x[d] += a * dir[d];
-                r[d] -= a * ap[d];
-            }
-            double rsNew = dot(r, r);
-            double beta = rsNew / rsOld;
-            for (int d = 0; d < k; d++) {
-                dir[d] = r[d] + beta * dir[d];
-            }
-            rsOld = rsNew;
+            rsOld = CgRow.update(x, r, dir, ap, k, rsOld, row, e - s);
         }
         for (int d = 0; d < k; d++) {
             dst[o + d] = (float) x[d];
@@ -146,13 +131,7 @@ final class VectorCgRow implements RowSolver {
         if (upper == mirroredFrom) {
             return;
         }
-        for (int i = 0; i < k; i++) {
-            for (int j = i; j < k; j++) {
-                double v = upper[i * k + j];
-                gram[i * kp + j] = v;
-                gram[j * kp + i] = v;
-            }
-        }
+        CgRow.mirror(upper, k, gram, kp);
         mirroredFrom = upper;
     }
 
@@ -250,13 +229,5 @@ final class VectorCgRow implements RowSolver {
             }
             s0.intoArray(out, c);
         }
-    }
-
-    private double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < k; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 }
