@@ -20,6 +20,9 @@ import java.util.Arrays;
  * columns. Every product and sum is the one the plain loops compute, in the same order: the results are bit-identical.
  */
 final class CgRow implements RowSolver {
+    /** What {@link #update} returns when A is not positive definite along the direction (r'ᵀr' is never negative). */
+    static final double NOT_POSITIVE_DEFINITE = -1;
+
     /** The most factor values (entries × k) a row gathers: 512 KB of doubles, within a core's L2. */
     static final int GATHER_LIMIT = 1 << 16;
 
@@ -94,7 +97,10 @@ final class CgRow implements RowSolver {
             } else {
                 timesA(s, e, lambda, step);
             }
-            rsOld = update(x, r, dir, ap, k, rsOld, row, e - s);
+            rsOld = update(x, r, dir, ap, k, rsOld);
+            if (rsOld == NOT_POSITIVE_DEFINITE) {
+                throw new SingularSystemException(row, e - s);
+            }
         }
         for (int d = 0; d < k; d++) {
             dst[o + d] = (float) x[d];
@@ -267,13 +273,12 @@ final class CgRow implements RowSolver {
      * </pre>
      *
      * @param rsOld rᵀr before the step
-     * @return r'ᵀr' after it
-     * @throws SingularSystemException when dirᵀap ≤ 0 (A not positive definite along dir)
+     * @return r'ᵀr' after it, or {@link #NOT_POSITIVE_DEFINITE} (nothing changed) when dirᵀap is not &gt; 0
      */
-    static double update(double[] x, double[] r, double[] dir, double[] ap, int k, double rsOld, int row, int n) {
+    static double update(double[] x, double[] r, double[] dir, double[] ap, int k, double rsOld) {
         double dAd = dot(dir, ap, k);
         if (!(dAd > 0)) {
-            throw new SingularSystemException(row, n);
+            return NOT_POSITIVE_DEFINITE;
         }
         double a = rsOld / dAd;
         for (int d = 0; d < k; d++) {

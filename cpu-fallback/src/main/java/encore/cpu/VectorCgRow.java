@@ -1,5 +1,6 @@
 package encore.cpu;
 
+import encore.als.SingularSystemException;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -119,7 +120,10 @@ final class VectorCgRow implements RowSolver {
                 }
                 accumulate(dots, m, ap);
             }
-            rsOld = CgRow.update(x, r, dir, ap, k, rsOld, row, e - s);
+            rsOld = CgRow.update(x, r, dir, ap, k, rsOld);
+            if (rsOld == CgRow.NOT_POSITIVE_DEFINITE) {
+                throw new SingularSystemException(row, e - s);
+            }
         }
         for (int d = 0; d < k; d++) {
             dst[o + d] = (float) x[d];
