@@ -45,8 +45,8 @@ final class CgRow implements RowSolver {
     private double[] yt = new double[0];
     /** The n dot products y_t·v of the current pass. */
     private double[] dots = new double[0];
-    /** What {@link FactorTouch#lines} read, kept so that its loads stay. */
-    float touched;
+
+    private final FactorTouch touch = new FactorTouch();
 
     CgRow(int k) {
         this(k, GATHER_LIMIT);
@@ -129,7 +129,7 @@ final class CgRow implements RowSolver {
         float[] val = step.ratings().values();
         float[] src = step.src();
         double alpha = step.params().alpha();
-        touched += FactorTouch.lines(src, col, s, e, k);
+        touch.lines(src, col, s, e, k);
         for (int t = 0; t < n; t++) {
             int so = col[s + t] * k;
             int yo = t * k;

@@ -6,19 +6,22 @@ package encore.cpu;
  * way, so the out-of-order window holds about one factor row and the misses come one row after another. Reading first
  * one float per cache line of every row of a chunk — a short loop of independent loads — keeps dozens of misses in
  * flight; the gather then finds the lines in cache. No result depends on it.
+ *
+ * <p>One instance per row solver (not thread-safe): it keeps what it read, so the loads are not optimised away.
  */
 final class FactorTouch {
     /** Floats per 64-byte cache line. */
     private static final int LINE = 16;
 
-    private FactorTouch() {}
+    /** The sum of every value read: kept in a field so that the JIT cannot drop the loads. */
+    private float sink;
 
     /**
      * Loads one float of each cache line of the factor rows {@code cols[from .. to)} (rank k, row-major in
-     * {@code src}); returns their sum, which callers keep (a field) so the loads are not optimised away.
+     * {@code src}).
      */
-    static float lines(float[] src, int[] cols, int from, int to, int k) {
-        float s = 0;
+    void lines(float[] src, int[] cols, int from, int to, int k) {
+        float s = sink;
         for (int q = from; q < to; q++) {
             int o = cols[q] * k;
             for (int d = 0; d < k; d += LINE) {
@@ -26,6 +29,6 @@ final class FactorTouch {
             }
             s += src[o + k - 1];
         }
-        return s;
+        sink = s;
     }
 }

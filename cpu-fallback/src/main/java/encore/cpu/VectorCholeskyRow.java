@@ -48,8 +48,7 @@ final class VectorCholeskyRow implements RowSolver {
     private double[] gram;
 
     private double[] gramOf;
-    /** What {@link FactorTouch#lines} read, kept so that its loads stay. */
-    float touched;
+    private final FactorTouch touch = new FactorTouch();
 
     VectorCholeskyRow(int k) {
         this.k = k;
@@ -99,7 +98,7 @@ final class VectorCholeskyRow implements RowSolver {
         int n = implicit ? 0 : e - s;
         for (int q0 = s; q0 < e; q0 += CHUNK) {
             int m = Math.min(CHUNK, e - q0);
-            touched += FactorTouch.lines(src, cols, q0, q0 + m, k);
+            touch.lines(src, cols, q0, q0 + m, k);
             for (int t = 0; t < m; t++) {
                 float r = vals[q0 + t];
                 double c = implicit ? alpha * Math.abs(r) : 1.0;

@@ -4,7 +4,7 @@ import encore.als.SingularSystemException;
 
 /**
  * {@link RowStrategy#DUAL} with the Java Vector API: the same n × n dual system as {@link DualRow} (see there), its
- * Gram matrix YYᵀ as vector dot products, its Cholesky by {@link VectorDense#choleskySolve} and x = Yᵀt as axpys.
+ * Gram matrix YYᵀ as vector dot products, its Cholesky by {@link VectorDense#choleskySolve} and x = Yᵀt by {@link VectorDense#timesColumns}.
  * Loaded only when {@link SimdKernels#available()}; agrees with {@link DualRow} to rounding.
  */
 final class VectorDualRow implements RowSolver {
@@ -20,8 +20,7 @@ final class VectorDualRow implements RowSolver {
     private final double[] x;
 
     private final double[] inv;
-    /** What {@link FactorTouch#lines} read, kept so that its loads stay. */
-    float touched;
+    private final FactorTouch touch = new FactorTouch();
 
     VectorDualRow(int k) {
         this.k = k;
@@ -44,7 +43,7 @@ final class VectorDualRow implements RowSolver {
         int[] col = step.ratings().colIdx();
         float[] val = step.ratings().values();
         float[] src = step.src();
-        touched += FactorTouch.lines(src, col, s, s + n, k);
+        touch.lines(src, col, s, s + n, k);
         for (int i = 0; i < n; i++) {
             int so = col[s + i] * k;
             java.util.Objects.checkFromIndexSize(so, k, src.length);
@@ -71,10 +70,7 @@ final class VectorDualRow implements RowSolver {
         if (!VectorDense.choleskySolve(g, t, n, np, inv)) {
             throw new SingularSystemException(row, n);
         }
-        java.util.Arrays.fill(x, 0.0);
-        for (int i = 0; i < n; i++) {
-            VectorDense.axpy(t[i], y, i * kp, x, 0, kp);
-        }
+        VectorDense.timesColumns(y, n, kp, t, x, false);
         float[] dst = step.dst();
         int o = row * k;
         for (int d = 0; d < k; d++) {
