@@ -68,16 +68,9 @@ final class CgRow implements RowSolver {
     public void solve(int row, HalfStep step) {
         int s = step.ratings().rowStart(row);
         int e = step.ratings().rowEnd(row);
-        float[] val = step.ratings().values();
         float[] dst = step.dst();
         int o = row * k;
-        int npos = 0;
-        for (int q = s; q < e; q++) {
-            if (val[q] > 0) {
-                npos++;
-            }
-        }
-        double lambda = step.params().regParam() * npos;
+        double lambda = step.lambda(row);
         for (int d = 0; d < k; d++) {
             x[d] = dst[o + d];
         }

@@ -28,25 +28,38 @@ final class DualRow implements RowSolver {
         this.t = new double[k];
     }
 
-    @Override
-    public void solve(int row, HalfStep step) {
+    /**
+     * The row's λ = regParam · n, its n rated factors into y (row i at i · stride) and its ratings into t; shared with
+     * {@link VectorDualRow}.
+     *
+     * @throws SingularSystemException when λ is not &gt; 0 (the dual system is then singular)
+     */
+    static double load(int row, HalfStep step, double[] y, int stride, double[] t) {
         int s = step.ratings().rowStart(row);
         int n = step.ratings().rowLength(row);
-        double lambda = step.params().regParam() * n;
+        double lambda = step.lambda(row);
         if (!(lambda > 0)) {
             throw new SingularSystemException(row, n);
         }
+        int k = step.params().rank();
         int[] col = step.ratings().colIdx();
         float[] val = step.ratings().values();
         float[] src = step.src();
         for (int i = 0; i < n; i++) {
             int so = col[s + i] * k;
-            int yo = i * k;
+            int yo = i * stride;
             for (int d = 0; d < k; d++) {
                 y[yo + d] = src[so + d];
             }
             t[i] = val[s + i];
         }
+        return lambda;
+    }
+
+    @Override
+    public void solve(int row, HalfStep step) {
+        int n = step.ratings().rowLength(row);
+        double lambda = load(row, step, y, k, t);
         for (int i = 0; i < n; i++) {
             for (int j = i; j < n; j++) {
                 double dot = 0;

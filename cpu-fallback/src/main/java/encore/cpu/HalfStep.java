@@ -17,6 +17,24 @@ import encore.matrix.Csr;
  */
 record HalfStep(Csr ratings, float[] src, float[] dst, double[] gram, double[][] woodburyBase, AlsParams params) {
     /**
+     * The regularisation λ of row {@code row} (ALS-WR scaling): regParam · n, with n the row's entries (explicit)
+     * or its entries with r &gt; 0 (implicit).
+     */
+    double lambda(int row) {
+        int n = ratings.rowLength(row);
+        if (params.implicitPrefs()) {
+            float[] val = ratings.values();
+            n = 0;
+            for (int q = ratings.rowStart(row), e = ratings.rowEnd(row); q < e; q++) {
+                if (val[q] > 0) {
+                    n++;
+                }
+            }
+        }
+        return params.regParam() * n;
+    }
+
+    /**
      * Builds row {@code row}'s k × k normal equations into {@code ne} (upper triangle), the λ term included: explicit
      * {@code Σ y yᵀ + λ·n·I}, implicit {@code YᵀY + Σ α|r| y yᵀ + λ·n⁺·I}, and the right-hand side.
      */

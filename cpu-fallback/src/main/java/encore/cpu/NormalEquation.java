@@ -147,12 +147,12 @@ public final class NormalEquation {
     }
 
     /** The weight c of a rating in A: 1 (explicit, {@code alpha < 0}) or α|r| (implicit). */
-    private static double confidence(float r, double alpha) {
+    static double confidence(float r, double alpha) {
         return alpha < 0 ? 1 : alpha * Math.abs(r);
     }
 
     /** The weight of a rating in b: r (explicit, {@code alpha < 0}) or [r &gt; 0]·(1 + α|r|) (implicit). */
-    private static double target(float r, double alpha) {
+    static double target(float r, double alpha) {
         return alpha < 0 ? r : r > 0 ? 1 + alpha * r : 0;
     }
 

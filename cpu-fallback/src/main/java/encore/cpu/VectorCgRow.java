@@ -61,16 +61,9 @@ final class VectorCgRow implements RowSolver {
     public void solve(int row, HalfStep step) {
         int s = step.ratings().rowStart(row);
         int e = step.ratings().rowEnd(row);
-        float[] val = step.ratings().values();
         float[] dst = step.dst();
         int o = row * k;
-        int npos = 0;
-        for (int q = s; q < e; q++) {
-            if (val[q] > 0) {
-                npos++;
-            }
-        }
-        double lambda = step.params().regParam() * npos;
+        double lambda = step.lambda(row);
         for (int d = 0; d < k; d++) {
             x[d] = dst[o + d];
         }
@@ -153,10 +146,8 @@ final class VectorCgRow implements RowSolver {
                 ys[yo + d] = y;
                 yt[d * np + t] = y;
             }
-            float v = val[s + t];
-            double c1 = alpha * Math.abs(v);
-            cs[t] = c1;
-            targets[t] = v > 0 ? 1 + c1 : 0;
+            cs[t] = NormalEquation.confidence(val[s + t], alpha);
+            targets[t] = NormalEquation.target(val[s + t], alpha);
         }
         for (int d = 0; d < k; d++) {
             Arrays.fill(yt, d * np + m, d * np + np, 0.0);

@@ -83,7 +83,6 @@ final class VectorCholeskyRow implements RowSolver {
         AlsParams p = step.params();
         Csr ratings = step.ratings();
         boolean implicit = p.implicitPrefs();
-        double alpha = p.alpha();
         if (implicit) {
             System.arraycopy(paddedGram(step.gram()), 0, a, 0, a.length);
         } else {
@@ -95,25 +94,21 @@ final class VectorCholeskyRow implements RowSolver {
         float[] src = step.src();
         int s = ratings.rowStart(row);
         int e = ratings.rowEnd(row);
-        int n = implicit ? 0 : e - s;
+        double weights = implicit ? p.alpha() : -1; // NormalEquation's convention: explicit is alpha < 0
         for (int q0 = s; q0 < e; q0 += CHUNK) {
             int m = Math.min(CHUNK, e - q0);
             touch.lines(src, cols, q0, q0 + m, k);
             for (int t = 0; t < m; t++) {
                 float r = vals[q0 + t];
-                double c = implicit ? alpha * Math.abs(r) : 1.0;
-                double target = implicit ? (r > 0 ? 1 + alpha * r : 0) : r;
+                double c = NormalEquation.confidence(r, weights);
                 if (!(c >= 0.0)) {
                     throw new IllegalArgumentException("Encountered a negative (or NaN) weight c = " + c);
                 }
-                if (implicit && r > 0) {
-                    n++;
-                }
-                gather(src, cols[q0 + t] * k, t * kp, c, target);
+                gather(src, cols[q0 + t] * k, t * kp, c, NormalEquation.target(r, weights));
             }
             rankUpdate(m);
         }
-        double lambda = p.regParam() * n;
+        double lambda = step.lambda(row);
         for (int d = 0; d < k; d++) {
             a[d * kp + d] += lambda;
         }

@@ -36,23 +36,8 @@ final class VectorDualRow implements RowSolver {
     public void solve(int row, HalfStep step) {
         int s = step.ratings().rowStart(row);
         int n = step.ratings().rowLength(row);
-        double lambda = step.params().regParam() * n;
-        if (!(lambda > 0)) {
-            throw new SingularSystemException(row, n);
-        }
-        int[] col = step.ratings().colIdx();
-        float[] val = step.ratings().values();
-        float[] src = step.src();
-        touch.lines(src, col, s, s + n, k);
-        for (int i = 0; i < n; i++) {
-            int so = col[s + i] * k;
-            java.util.Objects.checkFromIndexSize(so, k, src.length);
-            int yo = i * kp;
-            for (int d = 0; d < k; d++) {
-                y[yo + d] = src[so + d];
-            }
-            t[i] = val[s + i];
-        }
+        touch.lines(step.src(), step.ratings().colIdx(), s, s + n, k);
+        double lambda = DualRow.load(row, step, y, kp, t);
         int np = VectorDense.stride(n);
         for (int i = n; i < np; i++) {
             t[i] = 0;
