@@ -105,7 +105,7 @@ final class CgRow implements RowSolver {
         if (upper == mirroredFrom) {
             return;
         }
-        mirror(upper, k, gram, k);
+        DenseSolvers.symmetricCopy(upper, k, gram, k);
         mirroredFrom = upper;
     }
 
@@ -293,16 +293,5 @@ final class CgRow implements RowSolver {
             s += a[i] * b[i];
         }
         return s;
-    }
-
-    /** out (stride {@code stride}) = the full symmetric k × k matrix whose upper triangle is {@code upper}'s. */
-    static void mirror(double[] upper, int k, double[] out, int stride) {
-        for (int i = 0; i < k; i++) {
-            for (int j = i; j < k; j++) {
-                double v = upper[i * k + j];
-                out[i * stride + j] = v;
-                out[j * stride + i] = v;
-            }
-        }
     }
 }

@@ -332,6 +332,20 @@ public final class DenseSolvers {
         }
     }
 
+    /**
+     * out = the full symmetric k × k matrix whose upper triangle is {@code upper}'s (row-major, stride k), written
+     * row-major with stride {@code stride} ≥ k; out's columns and rows past k are not touched.
+     */
+    static void symmetricCopy(double[] upper, int k, double[] out, int stride) {
+        for (int i = 0; i < k; i++) {
+            for (int j = i; j < k; j++) {
+                double v = upper[i * k + j];
+                out[i * stride + j] = v;
+                out[j * stride + i] = v;
+            }
+        }
+    }
+
     /** Solves Uᵀ y = b in place, for a factor {@link #mirrorFactor mirrored} into its lower triangle. */
     public static void forwardSolveMirrored(double[] u, double[] b, int k) {
         for (int i = 0; i < k; i++) {

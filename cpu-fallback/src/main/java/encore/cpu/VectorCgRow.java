@@ -124,7 +124,7 @@ final class VectorCgRow implements RowSolver {
         if (upper == mirroredFrom) {
             return;
         }
-        CgRow.mirror(upper, k, gram, kp);
+        DenseSolvers.symmetricCopy(upper, k, gram, kp);
         mirroredFrom = upper;
     }
 

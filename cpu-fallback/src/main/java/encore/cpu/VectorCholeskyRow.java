@@ -44,7 +44,7 @@ final class VectorCholeskyRow implements RowSolver {
     private final double[] xc;
     /** 1 / u_ii, for the two triangular solves. */
     private final double[] inv;
-    /** The step's YᵀY padded to kp × kp, and the array it was copied from. */
+    /** The step's YᵀY, full and padded to kp × kp, and the array it was copied from. */
     private double[] gram;
 
     private double[] gramOf;
@@ -204,16 +204,13 @@ final class VectorCholeskyRow implements RowSolver {
         return VectorDense.choleskySolve(a, b, k, kp, inv);
     }
 
-    /** The step's YᵀY (upper triangle, stride k) copied into a zero-padded kp × kp array, once per half-iteration. */
+    /** The step's YᵀY as a full symmetric kp × kp matrix, zero-padded, copied once per half-iteration. */
     private double[] paddedGram(double[] g) {
         if (gramOf != g) {
             if (gram == null) {
                 gram = new double[kp * kp];
             }
-            Arrays.fill(gram, 0.0);
-            for (int i = 0; i < k; i++) {
-                System.arraycopy(g, i * k + i, gram, i * kp + i, k - i);
-            }
+            DenseSolvers.symmetricCopy(g, k, gram, kp); // the padding is never written: it stays zero
             gramOf = g;
         }
         return gram;
