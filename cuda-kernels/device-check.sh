@@ -62,8 +62,9 @@ note "gpu: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>
 if [[ -z "$java" || -z "$jar" ]]; then
   note "java or encore.jar missing: nothing else can run"; printf '%s\n' "${summary[@]}"; failed+=(setup); finish
 fi
-# --add-modules: the CPU engine's vector kernels (encore.cpu.SimdKernels), as every launcher starts them
-J=("$java" -Xmx${DC_HEAP:-48g} -XX:+UseParallelGC --add-modules=jdk.incubator.vector -Djava.io.tmpdir="$work")
+# the CPU engine's vector kernels (encore.cpu.SimdKernels), as every launcher starts them
+simd=--add-modules=jdk.incubator.vector
+J=("$java" -Xmx${DC_HEAP:-48g} -XX:+UseParallelGC "$simd" -Djava.io.tmpdir="$work")
 
 # 0. the default build's unit tests, per module, on this host (GPU tests run here instead of skipping)
 repo=$(cd "$here/.." && pwd)
@@ -71,7 +72,7 @@ if [[ -d "$here/suite" && "${DC_SUITE:-1}" != 0 ]]; then
   for m in core cpu-fallback cuda-kernels cli; do
     cp=$(sed "s#\([^:]*\)#$here/suite/\1#g" "$here/suite/$m/classpath")
     (cd "$repo/$m" && ENCORE_HOME="$work/encore-home" ENCORE_NO_TTY=1 timeout "$DC_SUITE_TIME" "$java" -Xmx8g \
-      --add-modules=jdk.incubator.vector -Djava.io.tmpdir="$work" -cp "$here/suite/launcher:$here/suite/launcher/*:$cp" \
+      "$simd" -Djava.io.tmpdir="$work" -cp "$here/suite/launcher:$here/suite/launcher/*:$cp" \
       DeviceSuite "$here/suite/$m/test-classes" "$m" $DC_SUITE_EXCLUDE) > "$out/suite-$m.txt" 2>&1
     rc=$?
     check "suite $m" $rc

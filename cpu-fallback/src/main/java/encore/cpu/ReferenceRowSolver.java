@@ -15,8 +15,9 @@ public final class ReferenceRowSolver {
      * Solves {@code rows} of {@code ratings} into {@code dst} single-threaded, each by the strategy and with the
      * arithmetic of the CPU engine's half-iteration ({@link RowStrategy#of}; the Cholesky factors that
      * {@link RowStrategy#WOODBURY} rows share are computed from {@code gram} when a row needs them; CG warm-starts from
-     * {@code dst}; the vector kernels where {@link SimdKernels#available()}, as the engine). Given the engine's own YᵀY the rows come out bit-identical to {@link CpuHalfIteration#solve}'s;
-     * rows without entries are left untouched.
+     * {@code dst}; the vector kernels where {@link SimdKernels#available()}, as the engine). Given the engine's own
+     * YᵀY the rows come out bit-identical to {@link CpuHalfIteration#solve}'s; rows without entries are left
+     * untouched.
      *
      * @param gram YᵀY of {@code src} (k × k, row-major, at least the upper triangle), required in implicit mode
      * @throws encore.als.SingularSystemException when a row's system is not positive definite

@@ -17,7 +17,7 @@ public final class SimdKernels {
 
     /** True when the vector kernels are used by default. */
     public static boolean available() {
-        return Holder.LANES >= 4 && !"false".equalsIgnoreCase(System.getProperty(SWITCH));
+        return Holder.AVAILABLE;
     }
 
     /**
@@ -25,7 +25,7 @@ public final class SimdKernels {
      * {@code "scalar (…why…)"}.
      */
     public static String describe() {
-        if (available()) {
+        if (Holder.AVAILABLE) {
             return "vector (" + Holder.LANES * 64 + "-bit, " + MODULE + ")";
         }
         if (Holder.LANES < 0) {
@@ -40,6 +40,7 @@ public final class SimdKernels {
     /** Lanes of the preferred double vector, or −1 when the module is not in the boot layer. */
     private static final class Holder {
         static final int LANES = lanes();
+        static final boolean AVAILABLE = LANES >= 4 && !"false".equalsIgnoreCase(System.getProperty(SWITCH));
 
         private static int lanes() {
             if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
