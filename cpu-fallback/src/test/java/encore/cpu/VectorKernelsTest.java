@@ -56,10 +56,7 @@ class VectorKernelsTest {
         Random rnd = new Random(31L * k + n);
         int cols = Math.max(2 * n, 8);
         Csr ratings = oneRow(n, cols, rnd, implicit);
-        float[] src = new float[cols * k];
-        for (int q = 0; q < src.length; q++) {
-            src[q] = (float) (rnd.nextGaussian() * 0.3);
-        }
+        float[] src = gaussian(cols * k, 0.3, rnd);
         AlsParams p = AlsParams.builder()
                 .rank(k)
                 .regParam(0.05)
@@ -89,10 +86,7 @@ class VectorKernelsTest {
         Random rnd = new Random(3);
         int cols = 400;
         Csr ratings = oneRow(300, cols, rnd, true);
-        float[] src = new float[cols * k];
-        for (int q = 0; q < src.length; q++) {
-            src[q] = (float) rnd.nextGaussian();
-        }
+        float[] src = gaussian(cols * k, 1, rnd);
         AlsParams p = AlsParams.builder()
                 .rank(k)
                 .regParam(0.1)
@@ -131,10 +125,7 @@ class VectorKernelsTest {
         Random rnd = new Random(7L * k + n);
         int cols = 2 * n + 8;
         Csr ratings = oneRow(n, cols, rnd, true);
-        float[] src = new float[cols * k];
-        for (int q = 0; q < src.length; q++) {
-            src[q] = (float) (rnd.nextGaussian() * 0.3);
-        }
+        float[] src = gaussian(cols * k, 0.3, rnd);
         AlsParams p = AlsParams.builder()
                 .rank(k)
                 .regParam(0.05)
@@ -144,10 +135,7 @@ class VectorKernelsTest {
                 .cgSteps(3)
                 .build();
         double[] gram = CpuAlsBackend.gram(src, null, cols, k, 1);
-        float[] start = new float[k];
-        for (int d = 0; d < k; d++) {
-            start[d] = (float) (rnd.nextGaussian() * 0.1);
-        }
+        float[] start = gaussian(k, 0.1, rnd);
         float[] scalar = start.clone();
         float[] vector = start.clone();
         new CgRow(k).solve(0, new HalfStep(ratings, src, scalar, gram, null, p));
@@ -196,10 +184,7 @@ class VectorKernelsTest {
         Csr ui = encore.data.Interactions.fromCoordinates(
                         SparkStyleData.labels(users), SparkStyleData.labels(items), t.u(), t.i(), t.v())
                 .userItems();
-        float[] itemF = new float[items * k];
-        for (int q = 0; q < itemF.length; q++) {
-            itemF[q] = (float) (rnd.nextGaussian() * 0.3);
-        }
+        float[] itemF = gaussian(items * k, 0.3, rnd);
         AlsParams p = AlsParams.builder()
                 .rank(k)
                 .regParam(0.05)
@@ -252,15 +237,21 @@ class VectorKernelsTest {
             int k = 16;
             Random rnd = new Random(1);
             Csr ratings = oneRow(40, 80, rnd, false);
-            float[] src = new float[80 * k];
-            for (int q = 0; q < src.length; q++) {
-                src[q] = (float) rnd.nextGaussian();
-            }
+            float[] src = gaussian(80 * k, 1, rnd);
             float[] dst = new float[k];
             new CpuAlsBackend(2)
                     .solve(ratings, src, null, dst, AlsParams.builder().rank(k).build());
             System.out.println(Float.isFinite(dst[0]) ? "solved" : "not finite");
         }
+    }
+
+    /** {@code n} floats drawn as N(0, scale²). */
+    static float[] gaussian(int n, double scale, Random rnd) {
+        float[] f = new float[n];
+        for (int q = 0; q < n; q++) {
+            f[q] = (float) (rnd.nextGaussian() * scale);
+        }
+        return f;
     }
 
     /** One row of {@code n} distinct columns out of {@code cols}; implicit rows include zeros and negatives. */
