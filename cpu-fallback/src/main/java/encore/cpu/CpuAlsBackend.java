@@ -84,7 +84,7 @@ final class CpuAlsBackend implements AlsBackend {
             throw new IllegalArgumentException("factor arrays do not match the " + ratings.rows() + " × "
                     + ratings.cols() + " ratings at rank " + k);
         }
-        double[] gram = p.implicitPrefs() ? gram(src, srcPresent, ratings.cols(), k, threads) : null;
+        double[] gram = p.implicitPrefs() ? gram(src, srcPresent, ratings.cols(), k, threads, simd) : null;
         double[][] base = RowStrategy.WOODBURY.possibleWith(p) && RowSolvers.solvesWoodbury(simd)
                 ? WoodburyRow.baseFactors(gram, k, p.regParam())
                 : null;
@@ -107,12 +107,17 @@ final class CpuAlsBackend implements AlsBackend {
 
     /**
      * YᵀY of the first {@code n} rows of the row-major factors {@code y} at rank k (upper triangle, k × k row-major),
-     * over the rows in {@code present} (null: all), summed per fixed block then in block order, on {@code threads}.
+     * over the rows in {@code present} (null: all), summed per fixed block then in block order, on {@code threads};
+     * with {@code simd}, each block by {@link VectorGram}.
      */
-    static double[] gram(float[] y, BitSet present, int n, int k, int threads) {
+    static double[] gram(float[] y, BitSet present, int n, int k, int threads, boolean simd) {
         int blocks = (n + GRAM_BLOCK - 1) / GRAM_BLOCK;
         double[][] partial = new double[blocks][];
         Parallel.forEachUnchecked(threads, blocks, b -> {
+            if (simd) {
+                partial[b] = VectorGram.block(y, present, b * GRAM_BLOCK, Math.min(n, b * GRAM_BLOCK + GRAM_BLOCK), k);
+                return;
+            }
             double[] g = new double[k * k];
             double[] v = new double[k];
             for (int r = b * GRAM_BLOCK, e = Math.min(n, r + GRAM_BLOCK); r < e; r++) {

@@ -106,7 +106,7 @@ final class VectorCholeskyRow implements RowSolver {
                 }
                 gather(src, cols[q0 + t] * k, t * kp, c, NormalEquation.target(r, weights));
             }
-            rankUpdate(m);
+            rankUpdate(a, kp, x, xc, m);
         }
         double lambda = step.lambda(row);
         for (int d = 0; d < k; d++) {
@@ -125,12 +125,11 @@ final class VectorCholeskyRow implements RowSolver {
         }
     }
 
-    /** A += Σ_{r&lt;m} X_r (X_c)_rᵀ over the upper tiles, 8 rows × 2 vectors at a time. */
-    private void rankUpdate(int m) {
-        final int kp = this.kp;
-        final double[] a = this.a;
-        final double[] x = this.x;
-        final double[] xc = this.xc;
+    /**
+     * A += Σ_{r&lt;m} X_r (X_c)_rᵀ over the upper tiles, 8 rows × 2 vectors at a time (A kp × kp, X and X_c m × kp,
+     * row-major; kp = {@link #stride}): each element sums its m terms in order, one fused multiply-add each.
+     */
+    static void rankUpdate(double[] a, int kp, double[] x, double[] xc, int m) {
         for (int ib = 0; ib < kp; ib += 8) {
             for (int jb = ib / TILE_COLS * TILE_COLS; jb < kp; jb += TILE_COLS) {
                 int p0 = ib * kp + jb;

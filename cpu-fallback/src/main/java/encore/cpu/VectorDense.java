@@ -1,7 +1,9 @@
 package encore.cpu;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,8 +16,16 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorDense {
     static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
     static final int LANES = SPECIES.length();
+    /** Floats with as many lanes as {@link #SPECIES} (half its width), widened to it by {@link #widen}. */
+    static final VectorSpecies<Float> FLOATS =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 2));
 
     private VectorDense() {}
+
+    /** {@link #LANES} floats of {@code a} from {@code offset}, widened to double (exactly). */
+    static DoubleVector widen(float[] a, int offset) {
+        return (DoubleVector) FloatVector.fromArray(FLOATS, a, offset).convertShape(VectorOperators.F2D, SPECIES, 0);
+    }
 
     /** n rounded up to a whole number of vectors. */
     static int stride(int n) {

@@ -55,7 +55,7 @@ class CgRowTest {
                 .solver(AlsParams.Solver.CG)
                 .cgSteps(3)
                 .build();
-        double[] gram = CpuAlsBackend.gram(src, null, cols, k, 1);
+        double[] gram = CpuAlsBackend.gram(src, null, cols, k, 1, false);
         float[] gathered = warm.clone();
         float[] inPlace = warm.clone();
         float[] mixed = warm.clone(); // a limit between the row lengths: both paths in one pass

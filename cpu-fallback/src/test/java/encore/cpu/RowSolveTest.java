@@ -264,7 +264,7 @@ class RowSolveTest {
         float[] warm = randomFactors(ui, 7).data();
         float[] half = warm.clone();
         CpuHalfIteration.solve(ui, items.data(), half, p, 3);
-        double[] gram = p.implicitPrefs() ? CpuAlsBackend.gram(items.data(), null, 70, K, 1) : null;
+        double[] gram = p.implicitPrefs() ? CpuAlsBackend.gram(items.data(), null, 70, K, 1, false) : null;
         int[] rows = someUsers();
         float[] ref = warm.clone();
         ReferenceRowSolver.solveRows(ui, rows, items.data(), ref, gram, p);

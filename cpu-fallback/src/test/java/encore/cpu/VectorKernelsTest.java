@@ -63,7 +63,7 @@ class VectorKernelsTest {
                 .implicitPrefs(implicit)
                 .alpha(2)
                 .build();
-        double[] gram = implicit ? CpuAlsBackend.gram(src, null, cols, k, 1) : null;
+        double[] gram = implicit ? CpuAlsBackend.gram(src, null, cols, k, 1, false) : null;
         float[] scalar = solve(new CholeskyRow(k), ratings, src, gram, p);
         float[] vector = solve(new VectorCholeskyRow(k), ratings, src, gram, p);
         double[] ref = ReferenceSolve.row(ratings, 0, src, cols, k, p);
@@ -80,6 +80,49 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * YᵀY by the vector blocks and by the scalar sum: equal to rounding, the strict lower triangle zero in both, absent
+     * rows left out, at ranks that are and are not whole tiles, over several blocks and a partial last chunk.
+     */
+    @ParameterizedTest(name = "rank {0}, {1} rows")
+    @CsvSource({"1, 5", "7, 130", "16, 4096", "37, 9000", "64, 4097", "130, 300"})
+    void vectorAndScalarGramAgree(int k, int n) {
+        Random rnd = new Random(13L * k + n);
+        float[] y = gaussian(n * k, 1, rnd);
+        java.util.BitSet present = new java.util.BitSet(n);
+        for (int r = 0; r < n; r++) {
+            present.set(r, rnd.nextInt(5) != 0);
+        }
+        for (java.util.BitSet which : new java.util.BitSet[] {null, present}) {
+            double[] scalar = CpuAlsBackend.gram(y, which, n, k, 2, false);
+            double[] vector = CpuAlsBackend.gram(y, which, n, k, 2, true);
+            double[] exact = new double[k * k];
+            for (int r = 0; r < n; r++) {
+                if (which == null || which.get(r)) {
+                    for (int i = 0; i < k; i++) {
+                        for (int j = i; j < k; j++) {
+                            exact[i * k + j] += (double) y[r * k + i] * y[r * k + j];
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    String at = "(" + i + ", " + j + ")" + (which == null ? "" : " present rows");
+                    if (j < i) {
+                        assertEquals(0.0, scalar[i * k + j], "scalar lower " + at);
+                        assertEquals(0.0, vector[i * k + j], "vector lower " + at);
+                    } else {
+                        double tol = 1e-12 * (n + Math.abs(exact[i * k + j]));
+                        assertEquals(exact[i * k + j], scalar[i * k + j], tol, "scalar " + at);
+                        assertEquals(exact[i * k + j], vector[i * k + j], tol, "vector " + at);
+                    }
+                }
+            }
+            assertArrayEquals(vector, CpuAlsBackend.gram(y, which, n, k, 1, true), "vector gram on 1 thread");
+        }
+    }
+
     @Test
     void theVectorBuildIsTheNormalEquationUpToRounding() {
         int k = 37;
@@ -93,7 +136,7 @@ class VectorKernelsTest {
                 .implicitPrefs(true)
                 .alpha(3)
                 .build();
-        double[] gram = CpuAlsBackend.gram(src, null, cols, k, 2);
+        double[] gram = CpuAlsBackend.gram(src, null, cols, k, 2, false);
         HalfStep step = new HalfStep(ratings, src, new float[k], gram, null, p);
         NormalEquation ne = new NormalEquation(k);
         step.buildNormalEquation(0, ne);
@@ -118,7 +161,7 @@ class VectorKernelsTest {
         }
     }
 
-    /** CG rows, one gather and (1,500 entries at rank 64: more than a chunk of 1,024) chunk by chunk. */
+    /** CG rows from one entry to a hot row (1,500 entries), zero and negative ratings among them, at ranks that are and are not whole vectors. */
     @ParameterizedTest(name = "rank {0}, {1} ratings")
     @CsvSource({"1, 3", "10, 40", "17, 100", "64, 300", "64, 1500", "100, 60"})
     void vectorAndScalarConjugateGradientAgree(int k, int n) {
@@ -134,7 +177,7 @@ class VectorKernelsTest {
                 .solver(AlsParams.Solver.CG)
                 .cgSteps(3)
                 .build();
-        double[] gram = CpuAlsBackend.gram(src, null, cols, k, 1);
+        double[] gram = CpuAlsBackend.gram(src, null, cols, k, 1, false);
         float[] start = gaussian(k, 0.1, rnd);
         float[] scalar = start.clone();
         float[] vector = start.clone();
