@@ -63,7 +63,27 @@ public interface AlsBackend extends AutoCloseable {
      *                  solvers ignore it
      * @throws SingularSystemException when a row's system is not positive definite
      */
-    Factors solveRows(Csr ratings, Factors src, Factors warmStart, AlsParams params);
+    default Factors solveRows(Csr ratings, Factors src, Factors warmStart, AlsParams params) {
+        return solveRows(ratings, src, null, warmStart, params);
+    }
+
+    /**
+     * The stateless row solve with YᵀY given, for a caller that holds only the src rows its ratings reference (a
+     * distributed executor): as {@link #solveRows(Csr, Factors, Factors, AlsParams)}, with {@code gram} (implicit
+     * feedback) standing for YᵀY over the whole fixed side, of which {@code src} may be a part.
+     *
+     * @param gram YᵀY (k × k row-major, upper triangle read), as {@link #gram} computes it and summed over the fixed
+     *             side's parts; null: YᵀY of {@code src}'s present rows. Ignored for explicit feedback.
+     * @throws SingularSystemException when a row's system is not positive definite
+     */
+    Factors solveRows(Csr ratings, Factors src, double[] gram, Factors warmStart, AlsParams params);
+
+    /**
+     * YᵀY of the present rows of {@code src} (k × k row-major, the upper triangle set, the strict lower triangle zero),
+     * summed as the row solve sums it. The YᵀY of a side held in parts is the sum of its parts' (to rounding: the
+     * order of the sums differs).
+     */
+    double[] gram(Factors src);
 
     @Override
     void close();
@@ -85,6 +105,15 @@ public interface AlsBackend extends AutoCloseable {
         return warmStart == null
                 ? new float[ratings.rows() * k]
                 : warmStart.data().clone();
+    }
+
+    /** Checks that a given YᵀY (or null) has the parameters' k × k shape. */
+    static void checkGram(double[] gram, AlsParams params) {
+        int k = params.rank();
+        if (gram != null && gram.length != k * k) {
+            throw new IllegalArgumentException(
+                    "gram has " + gram.length + " values, expected " + k + " × " + k + " at rank " + k);
+        }
     }
 
     /**

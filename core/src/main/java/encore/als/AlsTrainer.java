@@ -136,19 +136,23 @@ final class AlsTrainer {
      */
     static void initialise(float[] f, BitSet has, int k, long seed, int side) {
         for (int r = has.nextSetBit(0); r >= 0; r = has.nextSetBit(r + 1)) {
-            SplittableRandom rng =
-                    new SplittableRandom(Hashing.mix64(seed * 0x9E3779B97F4A7C15L + side) ^ Hashing.mix64(r + 1L));
-            double norm = 0;
-            int o = r * k;
-            for (int d = 0; d < k; d++) {
-                float g = (float) rng.nextGaussian();
-                f[o + d] = g;
-                norm += (double) g * g;
-            }
-            float inv = (float) (1 / Math.sqrt(norm));
-            for (int d = 0; d < k; d++) {
-                f[o + d] *= inv;
-            }
+            draw(f, r * k, k, seed, side, r);
+        }
+    }
+
+    /** The vector of entity {@code id} of a side into {@code f[o .. o+k)} (see {@link #initialise}). */
+    static void draw(float[] f, int o, int k, long seed, int side, long id) {
+        SplittableRandom rng =
+                new SplittableRandom(Hashing.mix64(seed * 0x9E3779B97F4A7C15L + side) ^ Hashing.mix64(id + 1L));
+        double norm = 0;
+        for (int d = 0; d < k; d++) {
+            float g = (float) rng.nextGaussian();
+            f[o + d] = g;
+            norm += (double) g * g;
+        }
+        float inv = (float) (1 / Math.sqrt(norm));
+        for (int d = 0; d < k; d++) {
+            f[o + d] *= inv;
         }
     }
 }

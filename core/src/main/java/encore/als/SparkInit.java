@@ -26,27 +26,40 @@ final class SparkInit {
 
     /** Fills the rows of {@code has} (user side when {@code side == 0}, item side when 1) with Spark's vectors. */
     static void initialise(float[] f, BitSet has, int k, long seed, int numBlocks, int side) {
-        XorShiftRandom seedGen = new XorShiftRandom(seed);
-        long userSeed = seedGen.nextLong();
-        long itemSeed = seedGen.nextLong();
-        long sideSeed = side == 0 ? userSeed : itemSeed;
+        long sideSeed = sideSeed(seed, side);
         float[] v = new float[k];
         int end = has.length();
         for (int b = 0; b < numBlocks; b++) {
-            XorShiftRandom rng = new XorShiftRandom(byteswap64(sideSeed ^ b));
+            XorShiftRandom rng = blockRandom(sideSeed, b);
             for (int id = b; id < end; id += numBlocks) {
-                if (!has.get(id)) {
-                    continue;
-                }
-                for (int d = 0; d < k; d++) {
-                    v[d] = (float) rng.nextGaussian();
-                }
-                float scale = 1.0f / snrm2(v, k);
-                int o = id * k;
-                for (int d = 0; d < k; d++) {
-                    f[o + d] = v[d] * scale;
+                if (has.get(id)) {
+                    draw(rng, v, f, id * k, k);
                 }
             }
+        }
+    }
+
+    /** The seed of a side's blocks: the first (users, side 0) or second (items) long of XORShiftRandom(seed). */
+    static long sideSeed(long seed, int side) {
+        XorShiftRandom seedGen = new XorShiftRandom(seed);
+        long userSeed = seedGen.nextLong();
+        long itemSeed = seedGen.nextLong();
+        return side == 0 ? userSeed : itemSeed;
+    }
+
+    /** The stream of block {@code b}. */
+    static XorShiftRandom blockRandom(long sideSeed, int b) {
+        return new XorShiftRandom(byteswap64(sideSeed ^ b));
+    }
+
+    /** The next vector of {@code rng} (k Gaussians, normalised as Spark does) into {@code f[o .. o+k)}. */
+    static void draw(XorShiftRandom rng, float[] v, float[] f, int o, int k) {
+        for (int d = 0; d < k; d++) {
+            v[d] = (float) rng.nextGaussian();
+        }
+        float scale = 1.0f / snrm2(v, k);
+        for (int d = 0; d < k; d++) {
+            f[o + d] = v[d] * scale;
         }
     }
 

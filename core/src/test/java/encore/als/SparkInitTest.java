@@ -126,8 +126,13 @@ class SparkInitTest {
             }
 
             @Override
-            public Factors solveRows(Csr ratings, Factors src, Factors warmStart, AlsParams params) {
+            public Factors solveRows(Csr ratings, Factors src, double[] gram, Factors warmStart, AlsParams params) {
                 throw new AssertionError("the trainer never solves single rows");
+            }
+
+            @Override
+            public double[] gram(Factors src) {
+                throw new AssertionError("the trainer never asks for YᵀY");
             }
 
             @Override

@@ -66,10 +66,16 @@ final class CpuAlsBackend implements AlsBackend {
      * row's values (zeros, by the {@link Factors} contract): it adds nothing to A or b but counts in n.
      */
     @Override
-    public Factors solveRows(Csr ratings, Factors src, Factors warmStart, AlsParams params) {
+    public Factors solveRows(Csr ratings, Factors src, double[] gram, Factors warmStart, AlsParams params) {
         float[] dst = AlsBackend.rowSolveStart(ratings, src, warmStart, params);
-        solve(ratings, src.data(), src.present(), dst, params);
+        AlsBackend.checkGram(gram, params);
+        solve(ratings, src.data(), src.present(), gram, dst, params);
         return AlsBackend.rowSolveResult(ratings, dst, params.rank());
+    }
+
+    @Override
+    public double[] gram(Factors src) {
+        return gram(src.data(), src.present(), src.rows(), src.rank(), threads, simd);
     }
 
     /**
@@ -79,12 +85,19 @@ final class CpuAlsBackend implements AlsBackend {
      * @param srcPresent the src rows YᵀY sums over, or null for all of them
      */
     void solve(Csr ratings, float[] src, BitSet srcPresent, float[] dst, AlsParams p) {
+        solve(ratings, src, srcPresent, null, dst, p);
+    }
+
+    /** {@link #solve(Csr, float[], BitSet, float[], AlsParams)} with YᵀY given (implicit), or null to compute it. */
+    void solve(Csr ratings, float[] src, BitSet srcPresent, double[] givenGram, float[] dst, AlsParams p) {
         int k = p.rank();
         if (src.length != (long) ratings.cols() * k || dst.length != (long) ratings.rows() * k) {
             throw new IllegalArgumentException("factor arrays do not match the " + ratings.rows() + " × "
                     + ratings.cols() + " ratings at rank " + k);
         }
-        double[] gram = p.implicitPrefs() ? gram(src, srcPresent, ratings.cols(), k, threads, simd) : null;
+        double[] gram = !p.implicitPrefs()
+                ? null
+                : givenGram != null ? givenGram : gram(src, srcPresent, ratings.cols(), k, threads, simd);
         double[][] base = RowStrategy.WOODBURY.possibleWith(p) && RowSolvers.solvesWoodbury(simd)
                 ? WoodburyRow.baseFactors(gram, k, p.regParam())
                 : null;

@@ -17,6 +17,14 @@ public final class CpuHalfIteration {
      * @throws encore.als.SingularSystemException when a row's system is not positive definite
      */
     public static void solve(Csr ratings, float[] src, float[] dst, AlsParams p, int threads) {
-        new CpuAlsBackend(threads).solve(ratings, src, null, dst, p);
+        solve(ratings, src, null, dst, p, threads);
+    }
+
+    /**
+     * {@link #solve(Csr, float[], float[], AlsParams, int)} with YᵀY given (implicit; k × k, upper triangle read), or
+     * null to compute it from {@code src}.
+     */
+    public static void solve(Csr ratings, float[] src, double[] gram, float[] dst, AlsParams p, int threads) {
+        new CpuAlsBackend(threads).solve(ratings, src, null, gram, dst, p);
     }
 }

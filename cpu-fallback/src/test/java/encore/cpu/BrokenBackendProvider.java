@@ -52,7 +52,12 @@ public final class BrokenBackendProvider implements AlsBackendProvider {
             }
 
             @Override
-            public Factors solveRows(Csr ratings, Factors src, Factors warmStart, AlsParams p) {
+            public Factors solveRows(Csr ratings, Factors src, double[] gram, Factors warmStart, AlsParams p) {
+                throw new UnsupportedOperationException("not needed by the tests");
+            }
+
+            @Override
+            public double[] gram(Factors src) {
                 throw new UnsupportedOperationException("not needed by the tests");
             }
 

@@ -20,6 +20,8 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -235,6 +237,65 @@ class RowSolveTest {
             float[] half = new float[ui.rows() * K];
             CpuHalfIteration.solve(ui, clean.data(), half, p, 2); // YᵀY over every row: the absent ones are zero
             assertArrayEquals(half, got.data());
+        }
+    }
+
+    /**
+     * A caller holding only the src rows its ratings reference (a distributed executor) passes the whole side's YᵀY,
+     * summed from parts: the rows come out as the whole-side solve's, bit for bit (each row reads the same values;
+     * the columns are only renamed), and YᵀY summed from two parts equals the whole one to rounding.
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aPartOfTheSourceSideWithItsWholeYtyGivenSolvesAsTheWholeSide(Mode mode) {
+        Interactions train = data();
+        AlsParams p = mode.params;
+        Csr ui = train.userItems();
+        Factors items = randomFactors(train.itemUsers(), 8);
+        Factors warm = randomFactors(ui, 9);
+        // short rows (a few items each, so the block rates only part of the item side) and a few long ones
+        int[] rows = java.util.stream.IntStream.range(0, ui.rows())
+                .filter(u -> ui.rowLength(u) > 0 && (ui.rowLength(u) <= 3 || u == 5))
+                .limit(8)
+                .toArray();
+        Csr block = block(ui, rows);
+        // the items the block rates, ascending, and the block's ratings over them
+        java.util.TreeSet<Integer> rated = new java.util.TreeSet<>();
+        for (int q = 0; q < block.nnz(); q++) {
+            rated.add(block.colIdx()[q]);
+        }
+        int[] ids = rated.stream().mapToInt(Integer::intValue).toArray();
+        int[] col = new int[block.nnz()];
+        for (int q = 0; q < col.length; q++) {
+            col[q] = Arrays.binarySearch(ids, block.colIdx()[q]);
+        }
+        Csr local = new Csr(block.rows(), ids.length, block.rowPtr(), col, block.values());
+        Factors part = gather(items, ids);
+        assertTrue(ids.length < items.presentCount(), ids.length + " of " + items.presentCount() + " items rated");
+        try (AlsBackend cpu = CpuBackendProvider.open(2)) {
+            double[] whole = p.implicitPrefs() ? cpu.gram(items) : null;
+            Factors want = cpu.solveRows(block, items, gather(warm, rows), p);
+            Factors got = cpu.solveRows(local, part, whole, gather(warm, rows), p);
+            assertEquals(want, got, mode + ": the part with the whole side's YᵀY");
+            if (p.implicitPrefs()) {
+                BitSet low = new BitSet();
+                BitSet high = new BitSet();
+                for (int i = items.nextPresent(0); i >= 0; i = items.nextPresent(i + 1)) {
+                    (i < 35 ? low : high).set(i);
+                }
+                double[] a = cpu.gram(items.restrictTo(low));
+                double[] b = cpu.gram(items.restrictTo(high));
+                for (int q = 0; q < whole.length; q++) {
+                    assertEquals(whole[q], a[q] + b[q], 1e-12 * (1 + Math.abs(whole[q])), "YᵀY entry " + q);
+                }
+                assertEquals(0.0, whole[K], "the strict lower triangle is zero");
+                Factors without = cpu.solveRows(local, part, null, gather(warm, rows), p);
+                assertNotEquals(want, without, "YᵀY of the part alone is another system");
+            }
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> cpu.solveRows(local, part, new double[K], null, p),
+                    "a gram of the wrong shape");
         }
     }
 

@@ -40,9 +40,10 @@ final class GpuAlsBackend implements AlsBackend {
          * The stateless row solve on host arrays: every row of {@code ratings} with entries solved from {@code src}
          * into {@code dst} in place (other rows untouched; CG warm-starts from {@code dst}).
          *
+         * @param gram YᵀY to use (implicit; k × k, upper triangle read), or null to compute it from {@code src}
          * @return the YᵀY it used (k × k, row-major; implicit), or null
          */
-        double[] solveRows(Csr ratings, float[] src, float[] dst, AlsParams p);
+        double[] solveRows(Csr ratings, float[] src, double[] gram, float[] dst, AlsParams p);
     }
 
     /** The raw engine's fit handle, plus what a check needs of it. */
@@ -105,24 +106,31 @@ final class GpuAlsBackend implements AlsBackend {
      * there). Rows without entries are absent (zeros) in the result, as on the CPU.
      */
     @Override
-    public Factors solveRows(Csr ratings, Factors src, Factors warmStart, AlsParams params) {
+    public Factors solveRows(Csr ratings, Factors src, double[] gram, Factors warmStart, AlsParams params) {
         float[] dst = AlsBackend.rowSolveStart(ratings, src, warmStart, params);
+        AlsBackend.checkGram(gram, params);
         Engine e = engine.engine();
-        if (e != null && solveChecked(e, ratings, src.data(), dst, params)) {
+        if (e != null && solveChecked(e, ratings, src.data(), gram, dst, params)) {
             return AlsBackend.rowSolveResult(ratings, dst, params.rank());
         }
-        return cpu.solveRows(ratings, src, warmStart, params);
+        return cpu.solveRows(ratings, src, gram, warmStart, params);
+    }
+
+    /** YᵀY on the CPU engine (a k × k sum over host factors: no device round trip is cheaper). */
+    @Override
+    public double[] gram(Factors src) {
+        return cpu.gram(src);
     }
 
     /** Whether {@code e}'s row solve into {@code dst} passed the check; when not, the engine is released. */
-    private boolean solveChecked(Engine e, Csr ratings, float[] src, float[] dst, AlsParams p) {
+    private boolean solveChecked(Engine e, Csr ratings, float[] src, double[] given, float[] dst, AlsParams p) {
         long call = nextCall();
         long checkSeed = checkSeed(call);
         SpotCheck.CgSample cg = e.warmStarts(p) ? SpotCheck.CgSample.of(ratings, dst, p.rank(), checkSeed) : null;
         String failure;
         try {
-            double[] gram = e.solveRows(ratings, src, dst, p);
-            failure = check(new SpotCheck.Solution(ratings, src, dst, p, gram), cg, checkSeed);
+            double[] gram = e.solveRows(ratings, src, given, dst, p);
+            failure = check(new SpotCheck.Solution(ratings, src, dst, p, gram), cg, checkSeed, given != null);
         } catch (SingularSystemException ex) {
             failure = singular(ex);
         } catch (GpuException | IllegalArgumentException | IllegalStateException ex) {
@@ -161,9 +169,14 @@ final class GpuAlsBackend implements AlsBackend {
      * entries, or the CG sample).
      */
     String check(SpotCheck.Solution s, SpotCheck.CgSample cg, long checkSeed) {
+        return check(s, cg, checkSeed, false);
+    }
+
+    /** {@link #check(SpotCheck.Solution, SpotCheck.CgSample, long)}, the Gram given by the caller when so flagged. */
+    String check(SpotCheck.Solution s, SpotCheck.CgSample cg, long checkSeed, boolean gramGiven) {
         checkedRows +=
                 cg != null ? cg.rows().length : s.ratings().nonEmptyRows().cardinality();
-        return SpotCheck.check(s, cg, threads, checkSeed);
+        return SpotCheck.check(s, cg, threads, checkSeed, gramGiven);
     }
 
     static String singular(SingularSystemException e) {

@@ -81,7 +81,7 @@ final class GpuAlsEngine implements GpuAlsBackend.Engine {
     }
 
     @Override
-    public double[] solveRows(Csr ratings, float[] src, float[] dst, AlsParams p) {
+    public double[] solveRows(Csr ratings, float[] src, double[] gram, float[] dst, AlsParams p) {
         int k = p.rank();
         if (src.length != (long) ratings.cols() * k || dst.length != (long) ratings.rows() * k) {
             throw new IllegalArgumentException("factor arrays do not match the " + ratings.rows() + " × "
@@ -95,7 +95,18 @@ final class GpuAlsEngine implements GpuAlsBackend.Engine {
             try (DeviceCsr m = DeviceCsr.upload(dev, ratings, true);
                     DeviceBuffer s = dev.upload(src, "src factors");
                     DeviceBuffer d = dev.upload(dst, "dst factors")) {
-                lastKernelMillis = halfIteration(m, s, d, p, rowWorkspace);
+                if (gram != null && p.implicitPrefs()) {
+                    // the kernels read the full symmetric YᵀY: mirror the given upper triangle
+                    double[] full = new double[k * k];
+                    for (int i = 0; i < k; i++) {
+                        for (int j = i; j < k; j++) {
+                            full[i * k + j] = gram[i * k + j];
+                            full[j * k + i] = gram[i * k + j];
+                        }
+                    }
+                    rowWorkspace.gram(k).upload(full);
+                }
+                lastKernelMillis = halfIteration(m, s, d, p, rowWorkspace, gram == null);
                 d.download(dst);
                 return p.implicitPrefs() ? rowWorkspace.downloadGram(k) : null;
             }
@@ -115,12 +126,21 @@ final class GpuAlsEngine implements GpuAlsBackend.Engine {
      * @throws SingularSystemException for the smallest row whose system the kernel found not positive definite
      */
     float halfIteration(DeviceCsr m, DeviceBuffer src, DeviceBuffer dst, AlsParams p, DeviceWorkspace ws) {
+        return halfIteration(m, src, dst, p, ws, true);
+    }
+
+    /**
+     * {@link #halfIteration(DeviceCsr, DeviceBuffer, DeviceBuffer, AlsParams, DeviceWorkspace)}; with
+     * {@code computeGram} false (implicit), the workspace's Gram buffer already holds the full symmetric YᵀY to use.
+     */
+    float halfIteration(
+            DeviceCsr m, DeviceBuffer src, DeviceBuffer dst, AlsParams p, DeviceWorkspace ws, boolean computeGram) {
         int k = p.rank();
         DeviceBuffer bad = ws.resetStatus();
         float ms;
         try (GpuDevice.Timer timer = dev.new Timer()) {
             timer.start();
-            DeviceBuffer gram = p.implicitPrefs() ? gram(src, m.host.cols(), k, ws) : null;
+            DeviceBuffer gram = !p.implicitPrefs() ? null : computeGram ? gram(src, m.host.cols(), k, ws) : ws.gram(k);
             if (warmStarts(p)) {
                 int warps = BLOCK / 32;
                 // one warp per row; the blocks stride over the rows, at most 16 per SM

@@ -60,10 +60,10 @@ final class KernelCases {
         CpuHalfIteration.solve(m, src, cpu, p, GpuSelfTest.THREADS);
         GpuAlsEngine engine = gpu.alsEngine();
         float[] out = warm.clone();
-        double[] gram = engine.solveRows(m, src, out, p);
+        double[] gram = engine.solveRows(m, src, null, out, p);
         double kernelMs = engine.lastKernelMillis();
         float[] again = warm.clone();
-        engine.solveRows(m, src, again, p);
+        engine.solveRows(m, src, null, again, p);
         if (!Arrays.equals(floatBits(out), floatBits(again))) {
             return new String[] {"-", "-", "FAIL rerun not bit-identical"};
         }

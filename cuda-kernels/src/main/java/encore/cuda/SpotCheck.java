@@ -121,6 +121,15 @@ final class SpotCheck {
      * otherwise (exact solves) every row's normal-equation residual is checked, on {@code threads} threads.
      */
     static String check(Solution s, CgSample cg, int threads, long seed) {
+        return check(s, cg, threads, seed, false);
+    }
+
+    /**
+     * {@link #check(Solution, CgSample, int, long)}; with {@code gramGiven} the caller supplied YᵀY (of a fixed side of
+     * which {@code s.src()} is only a part), so it is not probed against {@code s.src()}: the rows are still checked
+     * against the Gram the engine reports it used (read back from the device).
+     */
+    static String check(Solution s, CgSample cg, int threads, long seed, boolean gramGiven) {
         Csr ratings = s.ratings();
         int k = s.params().rank();
         for (int r = 0; r < ratings.rows(); r++) {
@@ -136,7 +145,7 @@ final class SpotCheck {
             if (s.gram() == null || s.gram().length != k * k) {
                 return "the engine returned no Gram matrix";
             }
-            String g = checkGram(s.src(), ratings.cols(), k, s.gram(), new SplittableRandom(seed));
+            String g = gramGiven ? null : checkGram(s.src(), ratings.cols(), k, s.gram(), new SplittableRandom(seed));
             if (g != null) {
                 return g;
             }

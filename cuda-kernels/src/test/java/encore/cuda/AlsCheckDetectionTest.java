@@ -134,7 +134,7 @@ class AlsCheckDetectionTest {
         }
 
         @Override
-        public double[] solveRows(Csr ratings, float[] src, float[] dst, AlsParams p) {
+        public double[] solveRows(Csr ratings, float[] src, double[] given, float[] dst, AlsParams p) {
             System.arraycopy(solved, 0, dst, 0, dst.length);
             double[] g = gram == null ? null : gram.clone();
             if (fault != null) {

@@ -73,8 +73,25 @@ final class CpuTwinEngine implements GpuAlsBackend.Engine {
     }
 
     @Override
-    public double[] solveRows(Csr ratings, float[] src, float[] dst, AlsParams p) {
+    public double[] solveRows(Csr ratings, float[] src, double[] gram, float[] dst, AlsParams p) {
+        if (gram != null) {
+            // a given YᵀY: solved with it, as the engine does; no fault planted (the trials give none)
+            CpuHalfIteration.solve(ratings, src, gram, dst, p, THREADS);
+            return p.implicitPrefs() ? mirrored(gram, p.rank()) : null;
+        }
         return half(ratings, src, dst, p);
+    }
+
+    /** The full symmetric matrix of an upper triangle (what the engine reports as the Gram it used). */
+    private static double[] mirrored(double[] upper, int k) {
+        double[] full = new double[k * k];
+        for (int i = 0; i < k; i++) {
+            for (int j = i; j < k; j++) {
+                full[i * k + j] = upper[i * k + j];
+                full[j * k + i] = upper[i * k + j];
+            }
+        }
+        return full;
     }
 
     /** One half-iteration with the fault injection; returns the Gram (implicit). */
