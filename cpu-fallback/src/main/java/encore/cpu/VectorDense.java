@@ -16,6 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorDense {
     static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
     static final int LANES = SPECIES.length();
+    /** Rows per panel of the blocked Cholesky (one register tile's height). */
+    static final int PANEL = 8;
+    /** The order from which {@link #choleskySolve} factorises by panels (right-looking, blocked). */
+    static final int BLOCKED_FROM = 96;
     /** Floats with as many lanes as {@link #SPECIES} (half its width), widened to it by {@link #widen}. */
     static final VectorSpecies<Float> FLOATS =
             VectorSpecies.of(float.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 2));
@@ -50,46 +54,18 @@ final class VectorDense {
      */
     static boolean choleskySolve(double[] a, double[] b, int n, int stride, double[] inv) {
         final int k = n;
-        for (int i = 0; i < k; i++) {
-            final int ri = i * stride;
-            int c = i / LANES * LANES;
-            for (; c + 4 * LANES <= stride; c += 4 * LANES) {
-                DoubleVector s0 = DoubleVector.fromArray(SPECIES, a, ri + c);
-                DoubleVector s1 = DoubleVector.fromArray(SPECIES, a, ri + c + LANES);
-                DoubleVector s2 = DoubleVector.fromArray(SPECIES, a, ri + c + 2 * LANES);
-                DoubleVector s3 = DoubleVector.fromArray(SPECIES, a, ri + c + 3 * LANES);
-                for (int p = 0, rp = 0; p < i; p++, rp += stride) {
-                    DoubleVector u = DoubleVector.broadcast(SPECIES, -a[rp + i]);
-                    s0 = DoubleVector.fromArray(SPECIES, a, rp + c).fma(u, s0);
-                    s1 = DoubleVector.fromArray(SPECIES, a, rp + c + LANES).fma(u, s1);
-                    s2 = DoubleVector.fromArray(SPECIES, a, rp + c + 2 * LANES).fma(u, s2);
-                    s3 = DoubleVector.fromArray(SPECIES, a, rp + c + 3 * LANES).fma(u, s3);
+        if (k >= BLOCKED_FROM && stride % (2 * LANES) == 0 && stride % PANEL == 0) {
+            for (int p0 = 0; p0 < k; p0 += PANEL) {
+                int p1 = Math.min(k, p0 + PANEL);
+                if (!factorRows(a, stride, inv, p0, p1, p0)) {
+                    return false;
                 }
-                s0.intoArray(a, ri + c);
-                s1.intoArray(a, ri + c + LANES);
-                s2.intoArray(a, ri + c + 2 * LANES);
-                s3.intoArray(a, ri + c + 3 * LANES);
-            }
-            for (; c < stride; c += LANES) {
-                DoubleVector s0 = DoubleVector.fromArray(SPECIES, a, ri + c);
-                for (int p = 0, rp = 0; p < i; p++, rp += stride) {
-                    DoubleVector u = DoubleVector.broadcast(SPECIES, -a[rp + i]);
-                    s0 = DoubleVector.fromArray(SPECIES, a, rp + c).fma(u, s0);
+                if (p1 < k) {
+                    trailingUpdate(a, stride, p0, p1, k);
                 }
-                s0.intoArray(a, ri + c);
             }
-            final double pivot = a[ri + i];
-            if (!(pivot > 0.0 && pivot < Double.POSITIVE_INFINITY)) {
-                return false;
-            }
-            final double uii = Math.sqrt(pivot);
-            final double r = 1.0 / uii;
-            inv[i] = r;
-            DoubleVector scale = DoubleVector.broadcast(SPECIES, r);
-            for (c = i / LANES * LANES; c < stride; c += LANES) {
-                DoubleVector.fromArray(SPECIES, a, ri + c).mul(scale).intoArray(a, ri + c);
-            }
-            a[ri + i] = uii;
+        } else if (!factorRows(a, stride, inv, 0, k, 0)) {
+            return false;
         }
         // Uᵀ y = b: y_i = b_i / u_ii, then b_j −= u_ij · y_i for j > i.
         for (int i = 0; i < k; i++) {
@@ -131,6 +107,131 @@ final class VectorDense {
             b[i] = xi;
         }
         return true;
+    }
+
+    /**
+     * Rows [from, to) of U, left-looking over the rows [pFrom, i) above each (the rows above pFrom already subtracted
+     * from A by {@link #trailingUpdate}); false on a pivot that is ≤ 0 or not finite.
+     */
+    private static boolean factorRows(double[] a, int stride, double[] inv, int from, int to, int pFrom) {
+        for (int i = from; i < to; i++) {
+            final int ri = i * stride;
+            int c = i / LANES * LANES;
+            for (; c + 4 * LANES <= stride; c += 4 * LANES) {
+                DoubleVector s0 = DoubleVector.fromArray(SPECIES, a, ri + c);
+                DoubleVector s1 = DoubleVector.fromArray(SPECIES, a, ri + c + LANES);
+                DoubleVector s2 = DoubleVector.fromArray(SPECIES, a, ri + c + 2 * LANES);
+                DoubleVector s3 = DoubleVector.fromArray(SPECIES, a, ri + c + 3 * LANES);
+                for (int p = pFrom, rp = pFrom * stride; p < i; p++, rp += stride) {
+                    DoubleVector u = DoubleVector.broadcast(SPECIES, -a[rp + i]);
+                    s0 = DoubleVector.fromArray(SPECIES, a, rp + c).fma(u, s0);
+                    s1 = DoubleVector.fromArray(SPECIES, a, rp + c + LANES).fma(u, s1);
+                    s2 = DoubleVector.fromArray(SPECIES, a, rp + c + 2 * LANES).fma(u, s2);
+                    s3 = DoubleVector.fromArray(SPECIES, a, rp + c + 3 * LANES).fma(u, s3);
+                }
+                s0.intoArray(a, ri + c);
+                s1.intoArray(a, ri + c + LANES);
+                s2.intoArray(a, ri + c + 2 * LANES);
+                s3.intoArray(a, ri + c + 3 * LANES);
+            }
+            for (; c < stride; c += LANES) {
+                DoubleVector s0 = DoubleVector.fromArray(SPECIES, a, ri + c);
+                for (int p = pFrom, rp = pFrom * stride; p < i; p++, rp += stride) {
+                    DoubleVector u = DoubleVector.broadcast(SPECIES, -a[rp + i]);
+                    s0 = DoubleVector.fromArray(SPECIES, a, rp + c).fma(u, s0);
+                }
+                s0.intoArray(a, ri + c);
+            }
+            final double pivot = a[ri + i];
+            if (!(pivot > 0.0 && pivot < Double.POSITIVE_INFINITY)) {
+                return false;
+            }
+            final double uii = Math.sqrt(pivot);
+            final double r = 1.0 / uii;
+            inv[i] = r;
+            DoubleVector scale = DoubleVector.broadcast(SPECIES, r);
+            for (c = i / LANES * LANES; c < stride; c += LANES) {
+                DoubleVector.fromArray(SPECIES, a, ri + c).mul(scale).intoArray(a, ri + c);
+            }
+            a[ri + i] = uii;
+        }
+        return true;
+    }
+
+    /**
+     * The right-looking part of the blocked factorisation: a_ij −= Σ_{p ∈ [p0, p1)} u_pi u_pj for the trailing rows
+     * i ∈ [p1, n), j ≥ i, as a rank-{@value #PANEL} update in tiles of 8 rows × 2 vectors, the tile's 16 accumulators
+     * in registers across the panel's rows (eight fused multiply-adds per two loads, where the left-looking form loads
+     * U once per multiply-add). Diagonal tiles also update some strict-lower elements, which nothing reads.
+     */
+    private static void trailingUpdate(double[] a, int stride, int p0, int p1, int n) {
+        final int tc = 2 * LANES;
+        for (int ib = p1; ib < n; ib += 8) {
+            for (int jb = ib / tc * tc; jb < stride; jb += tc) {
+                int q = ib * stride + jb;
+                DoubleVector a0 = DoubleVector.fromArray(SPECIES, a, q);
+                DoubleVector b0 = DoubleVector.fromArray(SPECIES, a, q + LANES);
+                DoubleVector a1 = DoubleVector.fromArray(SPECIES, a, q + stride);
+                DoubleVector b1 = DoubleVector.fromArray(SPECIES, a, q + stride + LANES);
+                DoubleVector a2 = DoubleVector.fromArray(SPECIES, a, q + 2 * stride);
+                DoubleVector b2 = DoubleVector.fromArray(SPECIES, a, q + 2 * stride + LANES);
+                DoubleVector a3 = DoubleVector.fromArray(SPECIES, a, q + 3 * stride);
+                DoubleVector b3 = DoubleVector.fromArray(SPECIES, a, q + 3 * stride + LANES);
+                DoubleVector a4 = DoubleVector.fromArray(SPECIES, a, q + 4 * stride);
+                DoubleVector b4 = DoubleVector.fromArray(SPECIES, a, q + 4 * stride + LANES);
+                DoubleVector a5 = DoubleVector.fromArray(SPECIES, a, q + 5 * stride);
+                DoubleVector b5 = DoubleVector.fromArray(SPECIES, a, q + 5 * stride + LANES);
+                DoubleVector a6 = DoubleVector.fromArray(SPECIES, a, q + 6 * stride);
+                DoubleVector b6 = DoubleVector.fromArray(SPECIES, a, q + 6 * stride + LANES);
+                DoubleVector a7 = DoubleVector.fromArray(SPECIES, a, q + 7 * stride);
+                DoubleVector b7 = DoubleVector.fromArray(SPECIES, a, q + 7 * stride + LANES);
+                for (int p = p0, rp = p0 * stride; p < p1; p++, rp += stride) {
+                    DoubleVector v = DoubleVector.fromArray(SPECIES, a, rp + jb);
+                    DoubleVector w = DoubleVector.fromArray(SPECIES, a, rp + jb + LANES);
+                    int ui = rp + ib;
+                    DoubleVector e = DoubleVector.broadcast(SPECIES, -a[ui]);
+                    a0 = v.fma(e, a0);
+                    b0 = w.fma(e, b0);
+                    e = DoubleVector.broadcast(SPECIES, -a[ui + 1]);
+                    a1 = v.fma(e, a1);
+                    b1 = w.fma(e, b1);
+                    e = DoubleVector.broadcast(SPECIES, -a[ui + 2]);
+                    a2 = v.fma(e, a2);
+                    b2 = w.fma(e, b2);
+                    e = DoubleVector.broadcast(SPECIES, -a[ui + 3]);
+                    a3 = v.fma(e, a3);
+                    b3 = w.fma(e, b3);
+                    e = DoubleVector.broadcast(SPECIES, -a[ui + 4]);
+                    a4 = v.fma(e, a4);
+                    b4 = w.fma(e, b4);
+                    e = DoubleVector.broadcast(SPECIES, -a[ui + 5]);
+                    a5 = v.fma(e, a5);
+                    b5 = w.fma(e, b5);
+                    e = DoubleVector.broadcast(SPECIES, -a[ui + 6]);
+                    a6 = v.fma(e, a6);
+                    b6 = w.fma(e, b6);
+                    e = DoubleVector.broadcast(SPECIES, -a[ui + 7]);
+                    a7 = v.fma(e, a7);
+                    b7 = w.fma(e, b7);
+                }
+                a0.intoArray(a, q);
+                b0.intoArray(a, q + LANES);
+                a1.intoArray(a, q + stride);
+                b1.intoArray(a, q + stride + LANES);
+                a2.intoArray(a, q + 2 * stride);
+                b2.intoArray(a, q + 2 * stride + LANES);
+                a3.intoArray(a, q + 3 * stride);
+                b3.intoArray(a, q + 3 * stride + LANES);
+                a4.intoArray(a, q + 4 * stride);
+                b4.intoArray(a, q + 4 * stride + LANES);
+                a5.intoArray(a, q + 5 * stride);
+                b5.intoArray(a, q + 5 * stride + LANES);
+                a6.intoArray(a, q + 6 * stride);
+                b6.intoArray(a, q + 6 * stride + LANES);
+                a7.intoArray(a, q + 7 * stride);
+                b7.intoArray(a, q + 7 * stride + LANES);
+            }
+        }
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,6 +124,56 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * The vector Cholesky, left-looking (small n) and blocked by panels with rank-8 trailing updates (n ≥
+     * {@link VectorDense#BLOCKED_FROM}), against the scalar solver: same x to rounding on random SPD systems at orders
+     * around the panel and tile sizes; a matrix that is not positive definite past the first panel fails on both.
+     */
+    @ParameterizedTest(name = "n = {0}")
+    @CsvSource({"5", "64", "95", "96", "97", "130", "200", "256", "263"})
+    void vectorCholeskyBlockedOrNotSolvesAsTheScalarOne(int n) {
+        Random rnd = new Random(n);
+        int stride = VectorCholeskyRow.stride(n);
+        double[] m = new double[n * (n + 3)];
+        for (int q = 0; q < m.length; q++) {
+            m[q] = rnd.nextGaussian();
+        }
+        double[] scalarA = new double[n * n];
+        double[] vectorA = new double[stride * stride];
+        for (int i = 0; i < n; i++) {
+            for (int j = i; j < n; j++) {
+                double v = i == j ? 0.5 : 0;
+                for (int r = 0; r < n + 3; r++) {
+                    v += m[r * n + i] * m[r * n + j];
+                }
+                scalarA[i * n + j] = v;
+                vectorA[i * stride + j] = v;
+            }
+        }
+        double[] b = new double[stride];
+        for (int i = 0; i < n; i++) {
+            b[i] = rnd.nextGaussian();
+        }
+        double[] scalarB = java.util.Arrays.copyOf(b, n);
+        double[] vectorB = b.clone();
+        double[] notPd = vectorA.clone();
+        assertTrue(DenseSolvers.choleskySolve(scalarA, scalarB, n));
+        assertTrue(VectorDense.choleskySolve(vectorA, vectorB, n, stride, new double[n]));
+        double norm = 0;
+        for (int i = 0; i < n; i++) {
+            norm = Math.max(norm, Math.abs(scalarB[i]));
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(scalarB[i], vectorB[i], 1e-9 * norm, "x " + i);
+        }
+        for (int i = n; i < stride; i++) {
+            assertEquals(0.0, vectorB[i], "padding " + i);
+        }
+        int bad = Math.min(n - 1, 9);
+        notPd[bad * stride + bad] = -1e6;
+        assertFalse(VectorDense.choleskySolve(notPd, b.clone(), n, stride, new double[n]), "pivot " + bad);
+    }
+
     @Test
     void theVectorBuildIsTheNormalEquationUpToRounding() {
         int k = 37;
@@ -163,7 +214,7 @@ class VectorKernelsTest {
 
     /** CG rows from one entry to a hot row (1,500 entries), zero and negative ratings among them, at ranks that are and are not whole vectors. */
     @ParameterizedTest(name = "rank {0}, {1} ratings")
-    @CsvSource({"1, 3", "10, 40", "17, 100", "64, 300", "64, 1500", "100, 60"})
+    @CsvSource({"1, 3", "10, 40", "17, 100", "64, 300", "64, 1500", "100, 60", "130, 90", "256, 300"})
     void vectorAndScalarConjugateGradientAgree(int k, int n) {
         Random rnd = new Random(7L * k + n);
         int cols = 2 * n + 8;
