@@ -1,0 +1,39 @@
+package encore.spark;
+
+import java.io.Serializable;
+
+/**
+ * One block of a side's factors: the block's entity ids, ascending (those with ratings: an {@link InBlock}'s
+ * {@code dstIds}), and their vectors, row-major at rank k. A value: nobody writes it once built.
+ */
+final class FactorBlock implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final int[] ids;
+    final float[] data;
+    final int rank;
+
+    FactorBlock(int[] ids, float[] data, int rank) {
+        if (data.length != (long) ids.length * rank) {
+            throw new IllegalArgumentException(
+                    "a factor block of " + ids.length + " ids at rank " + rank + " has " + data.length + " values");
+        }
+        this.ids = ids;
+        this.data = data;
+        this.rank = rank;
+    }
+
+    /** The vectors of the rows at {@code positions} (ascending or not), packed in that order. */
+    float[] rows(int[] positions) {
+        float[] out = new float[positions.length * rank];
+        for (int t = 0; t < positions.length; t++) {
+            System.arraycopy(data, positions[t] * rank, out, t * rank, rank);
+        }
+        return out;
+    }
+
+    /** Bytes of factor values (what shipping the whole block costs, before serialisation). */
+    long bytes() {
+        return 4L * data.length;
+    }
+}
