@@ -109,11 +109,7 @@ final class CpuAlsBackend implements AlsBackend {
         Parallel.forEachUnchecked(workers, workers, w -> {
             RowSolvers rs = new RowSolvers(k, simd);
             for (int c = next.getAndIncrement(); c < nChunks; c = next.getAndIncrement()) {
-                for (int r = chunks[c]; r < chunks[c + 1]; r++) {
-                    if (ratings.rowLength(r) > 0) {
-                        rs.solve(r, step);
-                    }
-                }
+                rs.solveRange(chunks[c], chunks[c + 1], step);
             }
         });
     }

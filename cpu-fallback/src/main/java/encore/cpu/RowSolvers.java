@@ -42,6 +42,41 @@ final class RowSolvers {
         }
     }
 
+    /**
+     * Solves the rows with entries among [from, to). With the vector kernels, CG rows go two at a time
+     * ({@link VectorCgRow#solve(int, int, HalfStep)}: one pass over YᵀY for both rows' G·v), each row's factor bit for
+     * bit what it gets alone.
+     *
+     * @throws encore.als.SingularSystemException when a row's system is not positive definite
+     */
+    void solveRange(int from, int to, HalfStep step) {
+        encore.matrix.Csr m = step.ratings();
+        if (simd && RowStrategy.choose(1, 1, step.params()) == RowStrategy.CG) {
+            VectorCgRow pairs = (VectorCgRow) cg();
+            int pending = -1;
+            for (int r = from; r < to; r++) {
+                if (m.rowLength(r) == 0) {
+                    continue;
+                }
+                if (pending < 0) {
+                    pending = r;
+                } else {
+                    pairs.solve(pending, r, step);
+                    pending = -1;
+                }
+            }
+            if (pending >= 0) {
+                pairs.solve(pending, -1, step);
+            }
+            return;
+        }
+        for (int r = from; r < to; r++) {
+            if (m.rowLength(r) > 0) {
+                solve(r, step);
+            }
+        }
+    }
+
     /** Whether rows of strategy WOODBURY are solved by {@link WoodburyRow} (and need its shared factors). */
     static boolean solvesWoodbury(boolean simd) {
         return !simd;

@@ -32,61 +32,143 @@ final class VectorCgRow implements RowSolver {
     /** k rounded down to whole vectors: the columns the entry sweep takes as vectors. */
     private final int whole;
 
-    private final double[] x;
-    private final double[] r;
-    private final double[] dir;
-    private final double[] ap;
+    private final Lane one;
+    private final Lane two;
     /** YᵀY, full symmetric, kp × kp, mirrored from {@link #mirroredFrom}'s upper triangle. */
     private final double[] gram;
 
     private double[] mirroredFrom;
     private final FactorTouch touch = new FactorTouch();
 
+    /** One row's CG state (padded vectors; the padding stays zero). */
+    private static final class Lane {
+        final double[] x;
+        final double[] r;
+        final double[] dir;
+        final double[] ap;
+        int row;
+        int s;
+        int e;
+        double lambda;
+        double rsOld;
+
+        Lane(int kp) {
+            x = new double[kp];
+            r = new double[kp];
+            dir = new double[kp];
+            ap = new double[kp];
+        }
+
+        boolean active() {
+            return rsOld >= 1e-20;
+        }
+    }
+
     VectorCgRow(int k) {
         this.k = k;
         this.kp = VectorDense.stride(k);
         this.whole = k / LANES * LANES;
-        this.x = new double[kp];
-        this.r = new double[kp];
-        this.dir = new double[kp];
-        this.ap = new double[kp];
+        this.one = new Lane(kp);
+        this.two = new Lane(kp);
         this.gram = new double[kp * kp];
     }
 
     @Override
     public void solve(int row, HalfStep step) {
-        int s = step.ratings().rowStart(row);
-        int e = step.ratings().rowEnd(row);
+        solve(row, -1, step);
+    }
+
+    /**
+     * Rows {@code a} and {@code b} (b = -1: row a alone) solved together: their G·v products in one pass over YᵀY
+     * ({@link VectorDense#timesColumns2}), everything else per row. Each row's factor is bit for bit what
+     * {@link #solve(int, HalfStep)} gives it alone, so how rows are paired changes nothing.
+     *
+     * @throws SingularSystemException for a row whose system is not positive definite along its direction
+     */
+    void solve(int a, int b, HalfStep step) {
+        mirror(step.gram());
+        start(one, a, step);
+        boolean pair = b >= 0;
+        if (pair) {
+            start(two, b, step);
+        }
+        // r = b − A x
+        if (pair) {
+            VectorDense.timesColumns2(gram, k, kp, one.x, two.x, one.r, two.r);
+        } else {
+            VectorDense.timesColumns(gram, k, kp, one.x, one.r, false);
+        }
+        residual(one, step);
+        if (pair) {
+            residual(two, step);
+        }
+        for (int it = 0; it < step.params().cgSteps(); it++) {
+            boolean ra = one.active();
+            boolean rb = pair && two.active();
+            if (!ra && !rb) {
+                break;
+            }
+            // ap = A · dir
+            if (ra && rb) {
+                VectorDense.timesColumns2(gram, k, kp, one.dir, two.dir, one.ap, two.ap);
+            } else {
+                Lane l = ra ? one : two;
+                VectorDense.timesColumns(gram, k, kp, l.dir, l.ap, false);
+            }
+            if (ra) {
+                step(one, step);
+            }
+            if (rb) {
+                step(two, step);
+            }
+        }
+        finish(one, step);
+        if (pair) {
+            finish(two, step);
+        }
+    }
+
+    /** The lane's row, bounds, λ and warm start; its factor rows' cache lines touched. */
+    private void start(Lane l, int row, HalfStep step) {
+        l.row = row;
+        l.s = step.ratings().rowStart(row);
+        l.e = step.ratings().rowEnd(row);
+        l.lambda = step.lambda(row);
         float[] dst = step.dst();
         int o = row * k;
-        double lambda = step.lambda(row);
         for (int d = 0; d < k; d++) {
-            x[d] = dst[o + d];
+            l.x[d] = dst[o + d];
         }
-        mirror(step.gram());
-        touch.lines(step.src(), step.ratings().colIdx(), s, e, k);
-        // r = b − A x
-        VectorDense.timesColumns(gram, k, kp, x, r, false);
+        touch.lines(step.src(), step.ratings().colIdx(), l.s, l.e, k);
+    }
+
+    /** r = b − A x from r = YᵀY·x; then rᵀr and the first direction. */
+    private void residual(Lane l, HalfStep step) {
         for (int d = 0; d < k; d++) {
-            r[d] = -r[d] - lambda * x[d];
+            l.r[d] = -l.r[d] - l.lambda * l.x[d];
         }
-        sweep(s, e, step, x, r, true);
-        double rsOld = CgRow.dot(r, r, k);
-        System.arraycopy(r, 0, dir, 0, kp);
-        for (int it = 0; it < step.params().cgSteps() && rsOld >= 1e-20; it++) {
-            // ap = A · dir
-            VectorDense.timesColumns(gram, k, kp, dir, ap, false);
-            for (int d = 0; d < k; d++) {
-                ap[d] += lambda * dir[d];
-            }
-            sweep(s, e, step, dir, ap, false);
-            rsOld = CgRow.update(x, r, dir, ap, k, rsOld);
-            if (rsOld == CgRow.NOT_POSITIVE_DEFINITE) {
-                throw new SingularSystemException(row, e - s);
-            }
-        }
+        sweep(l.s, l.e, step, l.x, l.r, true);
+        l.rsOld = CgRow.dot(l.r, l.r, k);
+        System.arraycopy(l.r, 0, l.dir, 0, kp);
+    }
+
+    /** One CG step from ap = YᵀY·dir. */
+    private void step(Lane l, HalfStep step) {
         for (int d = 0; d < k; d++) {
-            dst[o + d] = (float) x[d];
+            l.ap[d] += l.lambda * l.dir[d];
+        }
+        sweep(l.s, l.e, step, l.dir, l.ap, false);
+        l.rsOld = CgRow.update(l.x, l.r, l.dir, l.ap, k, l.rsOld);
+        if (l.rsOld == CgRow.NOT_POSITIVE_DEFINITE) {
+            throw new SingularSystemException(l.row, l.e - l.s);
+        }
+    }
+
+    private void finish(Lane l, HalfStep step) {
+        float[] dst = step.dst();
+        int o = l.row * k;
+        for (int d = 0; d < k; d++) {
+            dst[o + d] = (float) l.x[d];
         }
     }
 

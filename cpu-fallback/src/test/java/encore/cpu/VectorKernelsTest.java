@@ -246,6 +246,61 @@ class VectorKernelsTest {
         assertTrue(moved, "CG left the warm start unchanged");
     }
 
+    /**
+     * Two CG rows solved together (one pass over YᵀY for both G·v) are bit for bit the rows solved alone, in either
+     * order — also when one row has converged (rᵀr &lt; 1e-20: rank 3, 8 steps) and the other has not.
+     */
+    @ParameterizedTest(name = "rank {0}, {1} steps")
+    @CsvSource({"3, 8", "17, 3", "64, 3", "130, 3"})
+    void pairedConjugateGradientRowsAreTheRowsSolvedAlone(int k, int steps) {
+        Random rnd = new Random(k);
+        int rows = 6;
+        int cols = 120;
+        int[] ptr = new int[rows + 1];
+        List<Integer> col = new ArrayList<>();
+        List<Float> val = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            Csr one = oneRow(r == 2 ? 1 : 5 + rnd.nextInt(60), cols, rnd, true);
+            for (int q = 0; q < one.nnz(); q++) {
+                col.add(one.colIdx()[q]);
+                val.add(one.values()[q]);
+            }
+            ptr[r + 1] = col.size();
+        }
+        int[] c = col.stream().mapToInt(Integer::intValue).toArray();
+        float[] v = new float[val.size()];
+        for (int q = 0; q < v.length; q++) {
+            v[q] = val.get(q);
+        }
+        Csr ratings = new Csr(rows, cols, ptr, c, v);
+        float[] src = gaussian(cols * k, 0.3, rnd);
+        AlsParams p = AlsParams.builder()
+                .rank(k)
+                .regParam(0.05)
+                .implicitPrefs(true)
+                .alpha(2)
+                .solver(AlsParams.Solver.CG)
+                .cgSteps(steps)
+                .build();
+        double[] gram = CpuAlsBackend.gram(src, null, cols, k, 1, true);
+        float[] start = gaussian(rows * k, 0.1, rnd);
+        float[] alone = start.clone();
+        VectorCgRow solver = new VectorCgRow(k);
+        HalfStep single = new HalfStep(ratings, src, alone, gram, null, p);
+        for (int r = 0; r < rows; r++) {
+            solver.solve(r, single);
+        }
+        float[] paired = start.clone();
+        HalfStep both = new HalfStep(ratings, src, paired, gram, null, p);
+        solver.solve(0, 1, both);
+        solver.solve(3, 2, both);
+        solver.solve(5, 4, both);
+        assertArrayEquals(alone, paired);
+        float[] ranged = start.clone();
+        new RowSolvers(k, true).solveRange(0, rows, new HalfStep(ratings, src, ranged, gram, null, p));
+        assertArrayEquals(alone, ranged, "RowSolvers.solveRange pairs the rows");
+    }
+
     @Test
     void aSingularRowIsTheSameClearErrorOnBothPaths() {
         int k = 4;
