@@ -98,7 +98,7 @@ final class CpuAlsBackend implements AlsBackend {
         double[] gram = !p.implicitPrefs()
                 ? null
                 : givenGram != null ? givenGram : gram(src, srcPresent, ratings.cols(), k, threads, simd);
-        double[][] base = RowStrategy.WOODBURY.possibleWith(p) && RowSolvers.solvesWoodbury(simd)
+        double[][] base = RowStrategy.WOODBURY.possibleWith(p) && RowSolvers.solvesWoodbury(simd, k)
                 ? WoodburyRow.baseFactors(gram, k, p.regParam())
                 : null;
         HalfStep step = new HalfStep(ratings, src, dst, gram, base, p);

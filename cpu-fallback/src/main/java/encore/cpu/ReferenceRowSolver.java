@@ -33,7 +33,7 @@ public final class ReferenceRowSolver {
         }
         double[][] base = null;
         boolean simd = SimdKernels.available();
-        if (RowStrategy.WOODBURY.possibleWith(p) && RowSolvers.solvesWoodbury(simd)) {
+        if (RowStrategy.WOODBURY.possibleWith(p) && RowSolvers.solvesWoodbury(simd, p.rank())) {
             for (int r : rows) {
                 if (ratings.rowLength(r) > 0 && RowStrategy.of(ratings, r, p) == RowStrategy.WOODBURY) {
                     base = WoodburyRow.baseFactors(gram, k, p.regParam());

@@ -15,9 +15,10 @@ final class RowSolvers {
     private RowSolver cg;
 
     /**
-     * With the vector kernels, WOODBURY rows are solved by {@link VectorCholeskyRow}: the same system (rounding
-     * aside), and cheaper at every m &lt; k/2 than the scalar Woodbury form (Last.fm-360K shape at scale 0.25,
-     * implicit, 2 cores: 3.37 → 1.83 s per iteration at rank 64, 17.8 → 8.1 s at rank 128).
+     * With the vector kernels, WOODBURY rows with more than k/16 confident entries are solved by
+     * {@link VectorCholeskyRow}: the same system (rounding aside), and cheaper than the scalar Woodbury form there
+     * (Last.fm-360K shape at scale 0.25, implicit, 2 cores: 3.37 → 1.83 s per iteration at rank 64, 17.8 → 8.1 s at
+     * rank 128 with every WOODBURY row on the vector Cholesky); the rows with fewer keep {@link WoodburyRow}.
      *
      * @param simd whether CHOLESKY, DUAL and CG rows take the vector solvers ({@link VectorCholeskyRow},
      *             {@link VectorDualRow}, {@link VectorCgRow}); only when {@link SimdKernels#available()}
@@ -36,7 +37,7 @@ final class RowSolvers {
         switch (RowStrategy.of(step.ratings(), row, step.params())) {
             case CHOLESKY -> cholesky().solve(row, step);
             case DUAL -> dual().solve(row, step);
-            case WOODBURY -> (solvesWoodbury(simd) ? woodbury() : cholesky()).solve(row, step);
+            case WOODBURY -> (takesWoodbury(step, row) ? woodbury() : cholesky()).solve(row, step);
             case NNLS -> nnls().solve(row, step);
             case CG -> cg().solve(row, step);
         }
@@ -77,9 +78,35 @@ final class RowSolvers {
         }
     }
 
-    /** Whether rows of strategy WOODBURY are solved by {@link WoodburyRow} (and need its shared factors). */
-    static boolean solvesWoodbury(boolean simd) {
-        return !simd;
+    /**
+     * Whether a WOODBURY row is solved by {@link WoodburyRow} (the scalar kernels: every such row; the vector kernels:
+     * rows with at most {@link #vectorWoodburyMax} confident entries, where m·k²/2 scalar work still beats copying
+     * YᵀY and factorising k × k in vectors — the long tail of a catalogue, items rated once or twice — and the vector
+     * Cholesky the others).
+     */
+    private boolean takesWoodbury(HalfStep step, int row) {
+        if (!simd) {
+            return true;
+        }
+        int max = vectorWoodburyMax(k);
+        float[] val = step.ratings().values();
+        int m = 0;
+        for (int q = step.ratings().rowStart(row), e = step.ratings().rowEnd(row); q < e && m <= max; q++) {
+            if (val[q] != 0) {
+                m++;
+            }
+        }
+        return m <= max;
+    }
+
+    /** With the vector kernels, the most confident entries of a row that {@link WoodburyRow} solves: k / 16. */
+    static int vectorWoodburyMax(int k) {
+        return k / 16;
+    }
+
+    /** Whether some WOODBURY rows are solved by {@link WoodburyRow} (and need its shared factors). */
+    static boolean solvesWoodbury(boolean simd, int k) {
+        return !simd || vectorWoodburyMax(k) > 0;
     }
 
     private RowSolver cholesky() {
@@ -98,7 +125,7 @@ final class RowSolvers {
 
     private WoodburyRow woodbury() {
         if (woodbury == null) {
-            woodbury = new WoodburyRow(k, cholesky());
+            woodbury = new WoodburyRow(k, cholesky(), simd);
         }
         return woodbury;
     }

@@ -16,6 +16,7 @@ package encore.cpu;
 final class WoodburyRow implements RowSolver {
     private final int k;
     private final RowSolver fallback;
+    private final boolean vector;
     /** W, m × k row-major: row j = R⁻ᵀ u_j. */
     private final double[] w;
     /** M = C⁻¹ + WᵀW, m × m row-major (upper triangle). */
@@ -27,10 +28,15 @@ final class WoodburyRow implements RowSolver {
     /** One k-vector: a rated factor during the forward solves, then x. */
     private final double[] r;
 
-    /** @param fallback solves the rows this strategy declines */
-    WoodburyRow(int k, RowSolver fallback) {
+    /**
+     * @param fallback solves the rows this strategy declines
+     * @param vector   whether the triangular solves run on the Java Vector API ({@link VectorDense}; only when
+     *                 {@link SimdKernels#available()})
+     */
+    WoodburyRow(int k, RowSolver fallback, boolean vector) {
         int limit = RowStrategy.woodburyLimit(k);
         this.k = k;
+        this.vector = vector;
         this.fallback = fallback;
         this.w = new double[limit * k];
         this.mm = new double[limit * limit];
@@ -105,7 +111,11 @@ final class WoodburyRow implements RowSolver {
             }
             r[d] = sum;
         }
-        DenseSolvers.backwardSolveUpper(u, r, k);
+        if (vector) {
+            VectorDense.backwardSolveUpper(u, r, k);
+        } else {
+            DenseSolvers.backwardSolveUpper(u, r, k);
+        }
         float[] dst = step.dst();
         int o = row * k;
         for (int d = 0; d < k; d++) {
@@ -130,7 +140,11 @@ final class WoodburyRow implements RowSolver {
             for (int d = 0; d < k; d++) {
                 r[d] = src[so + d];
             }
-            DenseSolvers.forwardSolveMirrored(u, r, k);
+            if (vector) {
+                VectorDense.forwardSolveMirrored(u, r, k);
+            } else {
+                DenseSolvers.forwardSolveMirrored(u, r, k);
+            }
             System.arraycopy(r, 0, w, wo, k);
             double c = alpha * Math.abs(val[q]);
             v[j] = val[q] > 0 ? (1 + c) / c : 0; // C⁻¹ w
