@@ -52,22 +52,8 @@ public class RowSolveBench {
     @Setup
     public void setup() {
         SplittableRandom rnd = new SplittableRandom(4);
-        int[] ptr = new int[ROWS + 1];
-        int[] col = new int[ROWS * n];
-        float[] val = new float[ROWS * n];
-        for (int r = 0; r < ROWS; r++) {
-            ptr[r + 1] = ptr[r] + n;
-            int stride = SRC_ROWS / n;
-            for (int q = 0; q < n; q++) {
-                col[r * n + q] = q * stride + rnd.nextInt(stride);
-                val[r * n + q] = 1 + rnd.nextInt(5);
-            }
-        }
-        ratings = new Csr(ROWS, SRC_ROWS, ptr, col, val);
-        src = new float[SRC_ROWS * k];
-        for (int q = 0; q < src.length; q++) {
-            src[q] = (float) (rnd.nextGaussian() * 0.1);
-        }
+        ratings = ScatteredRows.ratings(ROWS, SRC_ROWS, n, 5, rnd);
+        src = ScatteredRows.factors(SRC_ROWS * k, rnd);
         dst = new float[ROWS * k];
         params = AlsParams.builder().rank(k).regParam(0.05).build();
     }
