@@ -3,8 +3,6 @@ package encore.cpu;
 import encore.als.AlsParams;
 import encore.als.SingularSystemException;
 import encore.matrix.Csr;
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
 
@@ -27,10 +25,10 @@ import java.util.Arrays;
  * before). Every element still sums its ratings in the row's order, so the result depends on the row only; the
  * diagonal tiles also compute some strict-lower elements, which nothing reads.
  *
- * <p>Then A = UᵀU and the two triangular solves: {@link VectorDense#choleskySolve}.
+ * <p>Then A = UᵀU and the two triangular solves: {@link VectorDense#choleskySolve}. The tiles are
+ * {@link VectorDense#rankUpdate}'s.
  */
 final class VectorCholeskyRow implements RowSolver {
-    private static final VectorSpecies<Double> SPECIES = VectorDense.SPECIES;
     private static final int LANES = VectorDense.LANES;
     private static final int TILE_COLS = 2 * LANES;
     /** Ratings gathered at a time: 2 × 128 × kp doubles stay in L2 (256 KiB at rank 128). */
@@ -44,6 +42,8 @@ final class VectorCholeskyRow implements RowSolver {
     private final double[] xc;
     /** 1 / u_ii, for the two triangular solves. */
     private final double[] inv;
+    /** The blocked Cholesky's panel scratch ({@link VectorDense#panelScratch}). */
+    private final double[][] panel;
     /** The step's YᵀY, full and padded to kp × kp, and the array it was copied from. */
     private double[] gram;
 
@@ -58,6 +58,7 @@ final class VectorCholeskyRow implements RowSolver {
         this.x = new double[CHUNK * kp];
         this.xc = new double[CHUNK * kp];
         this.inv = new double[k];
+        this.panel = VectorDense.panelScratch(kp);
     }
 
     /** k rounded up to a whole number of tile columns (two vectors). */
@@ -106,7 +107,7 @@ final class VectorCholeskyRow implements RowSolver {
                 }
                 gather(src, cols[q0 + t] * k, t * kp, c, NormalEquation.target(r, weights));
             }
-            rankUpdate(a, kp, x, xc, m);
+            VectorDense.rankUpdate(a, kp, x, xc, m, 0);
         }
         double lambda = step.lambda(row);
         for (int d = 0; d < k; d++) {
@@ -125,82 +126,9 @@ final class VectorCholeskyRow implements RowSolver {
         }
     }
 
-    /**
-     * A += Σ_{r&lt;m} X_r (X_c)_rᵀ over the upper tiles, 8 rows × 2 vectors at a time (A kp × kp, X and X_c m × kp,
-     * row-major; kp = {@link #stride}): each element sums its m terms in order, one fused multiply-add each.
-     */
-    static void rankUpdate(double[] a, int kp, double[] x, double[] xc, int m) {
-        for (int ib = 0; ib < kp; ib += 8) {
-            for (int jb = ib / TILE_COLS * TILE_COLS; jb < kp; jb += TILE_COLS) {
-                int p0 = ib * kp + jb;
-                DoubleVector a0 = DoubleVector.fromArray(SPECIES, a, p0);
-                DoubleVector b0 = DoubleVector.fromArray(SPECIES, a, p0 + LANES);
-                DoubleVector a1 = DoubleVector.fromArray(SPECIES, a, p0 + kp);
-                DoubleVector b1 = DoubleVector.fromArray(SPECIES, a, p0 + kp + LANES);
-                DoubleVector a2 = DoubleVector.fromArray(SPECIES, a, p0 + 2 * kp);
-                DoubleVector b2 = DoubleVector.fromArray(SPECIES, a, p0 + 2 * kp + LANES);
-                DoubleVector a3 = DoubleVector.fromArray(SPECIES, a, p0 + 3 * kp);
-                DoubleVector b3 = DoubleVector.fromArray(SPECIES, a, p0 + 3 * kp + LANES);
-                DoubleVector a4 = DoubleVector.fromArray(SPECIES, a, p0 + 4 * kp);
-                DoubleVector b4 = DoubleVector.fromArray(SPECIES, a, p0 + 4 * kp + LANES);
-                DoubleVector a5 = DoubleVector.fromArray(SPECIES, a, p0 + 5 * kp);
-                DoubleVector b5 = DoubleVector.fromArray(SPECIES, a, p0 + 5 * kp + LANES);
-                DoubleVector a6 = DoubleVector.fromArray(SPECIES, a, p0 + 6 * kp);
-                DoubleVector b6 = DoubleVector.fromArray(SPECIES, a, p0 + 6 * kp + LANES);
-                DoubleVector a7 = DoubleVector.fromArray(SPECIES, a, p0 + 7 * kp);
-                DoubleVector b7 = DoubleVector.fromArray(SPECIES, a, p0 + 7 * kp + LANES);
-                for (int r = 0, o = 0; r < m; r++, o += kp) {
-                    DoubleVector v = DoubleVector.fromArray(SPECIES, xc, o + jb);
-                    DoubleVector w = DoubleVector.fromArray(SPECIES, xc, o + jb + LANES);
-                    int xi = o + ib;
-                    DoubleVector e = DoubleVector.broadcast(SPECIES, x[xi]);
-                    a0 = v.fma(e, a0);
-                    b0 = w.fma(e, b0);
-                    e = DoubleVector.broadcast(SPECIES, x[xi + 1]);
-                    a1 = v.fma(e, a1);
-                    b1 = w.fma(e, b1);
-                    e = DoubleVector.broadcast(SPECIES, x[xi + 2]);
-                    a2 = v.fma(e, a2);
-                    b2 = w.fma(e, b2);
-                    e = DoubleVector.broadcast(SPECIES, x[xi + 3]);
-                    a3 = v.fma(e, a3);
-                    b3 = w.fma(e, b3);
-                    e = DoubleVector.broadcast(SPECIES, x[xi + 4]);
-                    a4 = v.fma(e, a4);
-                    b4 = w.fma(e, b4);
-                    e = DoubleVector.broadcast(SPECIES, x[xi + 5]);
-                    a5 = v.fma(e, a5);
-                    b5 = w.fma(e, b5);
-                    e = DoubleVector.broadcast(SPECIES, x[xi + 6]);
-                    a6 = v.fma(e, a6);
-                    b6 = w.fma(e, b6);
-                    e = DoubleVector.broadcast(SPECIES, x[xi + 7]);
-                    a7 = v.fma(e, a7);
-                    b7 = w.fma(e, b7);
-                }
-                a0.intoArray(a, p0);
-                b0.intoArray(a, p0 + LANES);
-                a1.intoArray(a, p0 + kp);
-                b1.intoArray(a, p0 + kp + LANES);
-                a2.intoArray(a, p0 + 2 * kp);
-                b2.intoArray(a, p0 + 2 * kp + LANES);
-                a3.intoArray(a, p0 + 3 * kp);
-                b3.intoArray(a, p0 + 3 * kp + LANES);
-                a4.intoArray(a, p0 + 4 * kp);
-                b4.intoArray(a, p0 + 4 * kp + LANES);
-                a5.intoArray(a, p0 + 5 * kp);
-                b5.intoArray(a, p0 + 5 * kp + LANES);
-                a6.intoArray(a, p0 + 6 * kp);
-                b6.intoArray(a, p0 + 6 * kp + LANES);
-                a7.intoArray(a, p0 + 7 * kp);
-                b7.intoArray(a, p0 + 7 * kp + LANES);
-            }
-        }
-    }
-
     /** Factorises A and solves for x into b ({@link VectorDense#choleskySolve}). */
     boolean factorAndSolve() {
-        return VectorDense.choleskySolve(a, b, k, kp, inv);
+        return VectorDense.choleskySolve(a, b, k, kp, inv, panel);
     }
 
     /** The step's YᵀY as a full symmetric kp × kp matrix, zero-padded, copied once per half-iteration. */

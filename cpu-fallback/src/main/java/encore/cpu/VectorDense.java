@@ -50,18 +50,29 @@ final class VectorDense {
      *
      * @param stride the row stride of A, a multiple of {@link #LANES}, ≥ n; A's columns [n, stride) and b's entries
      *               [n, stride) must be zero
+     * @param panel  {@link #panelScratch}(stride) to factorise by panels (from order {@link #BLOCKED_FROM}, stride a
+     *               multiple of 2 lanes and 8), or null for the left-looking form throughout
      * @return false when a pivot is ≤ 0 or not finite, or x is not finite (as {@link DenseSolvers#choleskySolve})
      */
-    static boolean choleskySolve(double[] a, double[] b, int n, int stride, double[] inv) {
+    static boolean choleskySolve(double[] a, double[] b, int n, int stride, double[] inv, double[][] panel) {
         final int k = n;
-        if (k >= BLOCKED_FROM && stride % (2 * LANES) == 0 && stride % PANEL == 0) {
+        if (panel != null && k >= BLOCKED_FROM && stride % (2 * LANES) == 0 && stride % PANEL == 0) {
+            double[] x = panel[0];
+            double[] minus = panel[1];
             for (int p0 = 0; p0 < k; p0 += PANEL) {
                 int p1 = Math.min(k, p0 + PANEL);
                 if (!factorRows(a, stride, inv, p0, p1, p0)) {
                     return false;
                 }
                 if (p1 < k) {
-                    trailingUpdate(a, stride, p0, p1, k);
+                    // a_ij −= Σ_{p ∈ panel} u_pi u_pj for the trailing rows: the rank update with X = the panel's
+                    // rows of U and X_c = −X (each product exactly u_pi · (−u_pj))
+                    int len = (p1 - p0) * stride;
+                    System.arraycopy(a, p0 * stride, x, 0, len);
+                    for (int q = 0; q < len; q++) {
+                        minus[q] = -x[q];
+                    }
+                    rankUpdate(a, stride, x, minus, p1 - p0, p1);
                 }
             }
         } else if (!factorRows(a, stride, inv, 0, k, 0)) {
@@ -111,7 +122,7 @@ final class VectorDense {
 
     /**
      * Rows [from, to) of U, left-looking over the rows [pFrom, i) above each (the rows above pFrom already subtracted
-     * from A by {@link #trailingUpdate}); false on a pivot that is ≤ 0 or not finite.
+     * from A by the trailing {@link #rankUpdate}s); false on a pivot that is ≤ 0 or not finite.
      */
     private static boolean factorRows(double[] a, int stride, double[] inv, int from, int to, int pFrom) {
         for (int i = from; i < to; i++) {
@@ -159,79 +170,89 @@ final class VectorDense {
     }
 
     /**
-     * The right-looking part of the blocked factorisation: a_ij −= Σ_{p ∈ [p0, p1)} u_pi u_pj for the trailing rows
-     * i ∈ [p1, n), j ≥ i, as a rank-{@value #PANEL} update in tiles of 8 rows × 2 vectors, the tile's 16 accumulators
-     * in registers across the panel's rows (eight fused multiply-adds per two loads, where the left-looking form loads
-     * U once per multiply-add). Diagonal tiles also update some strict-lower elements, which nothing reads.
+     * A += Σ_{r&lt;m} X_r (X_c)_rᵀ over the upper tiles of the rows from {@code fromRow} (a multiple of 8), 8 rows × 2
+     * vectors at a time (A kp × kp, X and X_c m × kp, row-major; kp a multiple of 2 lanes and of 8), the tile's 16
+     * accumulators in registers across the m rows: each element sums its m terms in order, one fused multiply-add
+     * each. The normal equations' build (X_c = c·X), YᵀY (X_c = X) and the blocked Cholesky's trailing update (X = a
+     * panel of U, X_c = −X) are this product. Diagonal tiles also update some strict-lower elements, which nothing
+     * reads.
      */
-    private static void trailingUpdate(double[] a, int stride, int p0, int p1, int n) {
-        final int tc = 2 * LANES;
-        for (int ib = p1; ib < n; ib += 8) {
-            for (int jb = ib / tc * tc; jb < stride; jb += tc) {
-                int q = ib * stride + jb;
-                DoubleVector a0 = DoubleVector.fromArray(SPECIES, a, q);
-                DoubleVector b0 = DoubleVector.fromArray(SPECIES, a, q + LANES);
-                DoubleVector a1 = DoubleVector.fromArray(SPECIES, a, q + stride);
-                DoubleVector b1 = DoubleVector.fromArray(SPECIES, a, q + stride + LANES);
-                DoubleVector a2 = DoubleVector.fromArray(SPECIES, a, q + 2 * stride);
-                DoubleVector b2 = DoubleVector.fromArray(SPECIES, a, q + 2 * stride + LANES);
-                DoubleVector a3 = DoubleVector.fromArray(SPECIES, a, q + 3 * stride);
-                DoubleVector b3 = DoubleVector.fromArray(SPECIES, a, q + 3 * stride + LANES);
-                DoubleVector a4 = DoubleVector.fromArray(SPECIES, a, q + 4 * stride);
-                DoubleVector b4 = DoubleVector.fromArray(SPECIES, a, q + 4 * stride + LANES);
-                DoubleVector a5 = DoubleVector.fromArray(SPECIES, a, q + 5 * stride);
-                DoubleVector b5 = DoubleVector.fromArray(SPECIES, a, q + 5 * stride + LANES);
-                DoubleVector a6 = DoubleVector.fromArray(SPECIES, a, q + 6 * stride);
-                DoubleVector b6 = DoubleVector.fromArray(SPECIES, a, q + 6 * stride + LANES);
-                DoubleVector a7 = DoubleVector.fromArray(SPECIES, a, q + 7 * stride);
-                DoubleVector b7 = DoubleVector.fromArray(SPECIES, a, q + 7 * stride + LANES);
-                for (int p = p0, rp = p0 * stride; p < p1; p++, rp += stride) {
-                    DoubleVector v = DoubleVector.fromArray(SPECIES, a, rp + jb);
-                    DoubleVector w = DoubleVector.fromArray(SPECIES, a, rp + jb + LANES);
-                    int ui = rp + ib;
-                    DoubleVector e = DoubleVector.broadcast(SPECIES, -a[ui]);
+    static void rankUpdate(double[] a, int kp, double[] x, double[] xc, int m, int fromRow) {
+        final int TILE_COLS = 2 * LANES;
+        for (int ib = fromRow; ib < kp; ib += 8) {
+            for (int jb = ib / TILE_COLS * TILE_COLS; jb < kp; jb += TILE_COLS) {
+                int p0 = ib * kp + jb;
+                DoubleVector a0 = DoubleVector.fromArray(SPECIES, a, p0);
+                DoubleVector b0 = DoubleVector.fromArray(SPECIES, a, p0 + LANES);
+                DoubleVector a1 = DoubleVector.fromArray(SPECIES, a, p0 + kp);
+                DoubleVector b1 = DoubleVector.fromArray(SPECIES, a, p0 + kp + LANES);
+                DoubleVector a2 = DoubleVector.fromArray(SPECIES, a, p0 + 2 * kp);
+                DoubleVector b2 = DoubleVector.fromArray(SPECIES, a, p0 + 2 * kp + LANES);
+                DoubleVector a3 = DoubleVector.fromArray(SPECIES, a, p0 + 3 * kp);
+                DoubleVector b3 = DoubleVector.fromArray(SPECIES, a, p0 + 3 * kp + LANES);
+                DoubleVector a4 = DoubleVector.fromArray(SPECIES, a, p0 + 4 * kp);
+                DoubleVector b4 = DoubleVector.fromArray(SPECIES, a, p0 + 4 * kp + LANES);
+                DoubleVector a5 = DoubleVector.fromArray(SPECIES, a, p0 + 5 * kp);
+                DoubleVector b5 = DoubleVector.fromArray(SPECIES, a, p0 + 5 * kp + LANES);
+                DoubleVector a6 = DoubleVector.fromArray(SPECIES, a, p0 + 6 * kp);
+                DoubleVector b6 = DoubleVector.fromArray(SPECIES, a, p0 + 6 * kp + LANES);
+                DoubleVector a7 = DoubleVector.fromArray(SPECIES, a, p0 + 7 * kp);
+                DoubleVector b7 = DoubleVector.fromArray(SPECIES, a, p0 + 7 * kp + LANES);
+                for (int r = 0, o = 0; r < m; r++, o += kp) {
+                    DoubleVector v = DoubleVector.fromArray(SPECIES, xc, o + jb);
+                    DoubleVector w = DoubleVector.fromArray(SPECIES, xc, o + jb + LANES);
+                    int xi = o + ib;
+                    DoubleVector e = DoubleVector.broadcast(SPECIES, x[xi]);
                     a0 = v.fma(e, a0);
                     b0 = w.fma(e, b0);
-                    e = DoubleVector.broadcast(SPECIES, -a[ui + 1]);
+                    e = DoubleVector.broadcast(SPECIES, x[xi + 1]);
                     a1 = v.fma(e, a1);
                     b1 = w.fma(e, b1);
-                    e = DoubleVector.broadcast(SPECIES, -a[ui + 2]);
+                    e = DoubleVector.broadcast(SPECIES, x[xi + 2]);
                     a2 = v.fma(e, a2);
                     b2 = w.fma(e, b2);
-                    e = DoubleVector.broadcast(SPECIES, -a[ui + 3]);
+                    e = DoubleVector.broadcast(SPECIES, x[xi + 3]);
                     a3 = v.fma(e, a3);
                     b3 = w.fma(e, b3);
-                    e = DoubleVector.broadcast(SPECIES, -a[ui + 4]);
+                    e = DoubleVector.broadcast(SPECIES, x[xi + 4]);
                     a4 = v.fma(e, a4);
                     b4 = w.fma(e, b4);
-                    e = DoubleVector.broadcast(SPECIES, -a[ui + 5]);
+                    e = DoubleVector.broadcast(SPECIES, x[xi + 5]);
                     a5 = v.fma(e, a5);
                     b5 = w.fma(e, b5);
-                    e = DoubleVector.broadcast(SPECIES, -a[ui + 6]);
+                    e = DoubleVector.broadcast(SPECIES, x[xi + 6]);
                     a6 = v.fma(e, a6);
                     b6 = w.fma(e, b6);
-                    e = DoubleVector.broadcast(SPECIES, -a[ui + 7]);
+                    e = DoubleVector.broadcast(SPECIES, x[xi + 7]);
                     a7 = v.fma(e, a7);
                     b7 = w.fma(e, b7);
                 }
-                a0.intoArray(a, q);
-                b0.intoArray(a, q + LANES);
-                a1.intoArray(a, q + stride);
-                b1.intoArray(a, q + stride + LANES);
-                a2.intoArray(a, q + 2 * stride);
-                b2.intoArray(a, q + 2 * stride + LANES);
-                a3.intoArray(a, q + 3 * stride);
-                b3.intoArray(a, q + 3 * stride + LANES);
-                a4.intoArray(a, q + 4 * stride);
-                b4.intoArray(a, q + 4 * stride + LANES);
-                a5.intoArray(a, q + 5 * stride);
-                b5.intoArray(a, q + 5 * stride + LANES);
-                a6.intoArray(a, q + 6 * stride);
-                b6.intoArray(a, q + 6 * stride + LANES);
-                a7.intoArray(a, q + 7 * stride);
-                b7.intoArray(a, q + 7 * stride + LANES);
+                a0.intoArray(a, p0);
+                b0.intoArray(a, p0 + LANES);
+                a1.intoArray(a, p0 + kp);
+                b1.intoArray(a, p0 + kp + LANES);
+                a2.intoArray(a, p0 + 2 * kp);
+                b2.intoArray(a, p0 + 2 * kp + LANES);
+                a3.intoArray(a, p0 + 3 * kp);
+                b3.intoArray(a, p0 + 3 * kp + LANES);
+                a4.intoArray(a, p0 + 4 * kp);
+                b4.intoArray(a, p0 + 4 * kp + LANES);
+                a5.intoArray(a, p0 + 5 * kp);
+                b5.intoArray(a, p0 + 5 * kp + LANES);
+                a6.intoArray(a, p0 + 6 * kp);
+                b6.intoArray(a, p0 + 6 * kp + LANES);
+                a7.intoArray(a, p0 + 7 * kp);
+                b7.intoArray(a, p0 + 7 * kp + LANES);
             }
         }
+    }
+
+    /**
+     * The scratch {@link #choleskySolve} needs to factorise a stride-{@code stride} matrix by panels: a panel of U and
+     * its negation.
+     */
+    static double[][] panelScratch(int stride) {
+        return new double[][] {new double[PANEL * stride], new double[PANEL * stride]};
     }
 
     /**

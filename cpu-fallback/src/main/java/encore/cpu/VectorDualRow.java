@@ -52,7 +52,7 @@ final class VectorDualRow implements RowSolver {
                 g[gi + j] = 0;
             }
         }
-        if (!VectorDense.choleskySolve(g, t, n, np, inv)) {
+        if (!VectorDense.choleskySolve(g, t, n, np, inv, null)) {
             throw new SingularSystemException(row, n);
         }
         VectorDense.timesColumns(y, n, kp, t, x, false);

@@ -5,7 +5,7 @@ import java.util.BitSet;
 /**
  * YᵀY of a block of factor rows with the Java Vector API, for {@link CpuAlsBackend#gram}: the rows are contiguous, so
  * they are widened {@value VectorCholeskyRow#CHUNK} at a time into a padded buffer and added by
- * {@link VectorCholeskyRow#rankUpdate} (X_c = X, every weight 1), each element summing its rows in order. Loaded only
+ * {@link VectorDense#rankUpdate} (X_c = X, every weight 1), each element summing its rows in order. Loaded only
  * when {@link SimdKernels#available()}; agrees with the scalar sum to rounding.
  */
 final class VectorGram {
@@ -31,12 +31,12 @@ final class VectorGram {
                 x[t + d] = y[o + d];
             }
             if (++m == chunk) {
-                VectorCholeskyRow.rankUpdate(a, kp, x, x, m);
+                VectorDense.rankUpdate(a, kp, x, x, m, 0);
                 m = 0;
             }
         }
         if (m > 0) {
-            VectorCholeskyRow.rankUpdate(a, kp, x, x, m);
+            VectorDense.rankUpdate(a, kp, x, x, m, 0);
         }
         double[] g = new double[k * k];
         for (int i = 0; i < k; i++) {

@@ -158,7 +158,8 @@ class VectorKernelsTest {
         double[] vectorB = b.clone();
         double[] notPd = vectorA.clone();
         assertTrue(DenseSolvers.choleskySolve(scalarA, scalarB, n));
-        assertTrue(VectorDense.choleskySolve(vectorA, vectorB, n, stride, new double[n]));
+        assertTrue(VectorDense.choleskySolve(
+                vectorA, vectorB, n, stride, new double[n], VectorDense.panelScratch(stride)));
         double norm = 0;
         for (int i = 0; i < n; i++) {
             norm = Math.max(norm, Math.abs(scalarB[i]));
@@ -171,7 +172,9 @@ class VectorKernelsTest {
         }
         int bad = Math.min(n - 1, 9);
         notPd[bad * stride + bad] = -1e6;
-        assertFalse(VectorDense.choleskySolve(notPd, b.clone(), n, stride, new double[n]), "pivot " + bad);
+        assertFalse(
+                VectorDense.choleskySolve(notPd, b.clone(), n, stride, new double[n], VectorDense.panelScratch(stride)),
+                "pivot " + bad);
     }
 
     /** The vector triangular solves of the Woodbury rows equal the scalar ones to rounding. */
