@@ -336,7 +336,7 @@ public final class DenseSolvers {
      * out = the full symmetric k × k matrix whose upper triangle is {@code upper}'s (row-major, stride k), written
      * row-major with stride {@code stride} ≥ k; out's columns and rows past k are not touched.
      */
-    static void symmetricCopy(double[] upper, int k, double[] out, int stride) {
+    public static void symmetricCopy(double[] upper, int k, double[] out, int stride) {
         for (int i = 0; i < k; i++) {
             for (int j = i; j < k; j++) {
                 double v = upper[i * k + j];

@@ -34,10 +34,11 @@ final class RowSolvers {
      * @throws encore.als.SingularSystemException when the row's system is not positive definite
      */
     void solve(int row, HalfStep step) {
-        switch (RowStrategy.of(step.ratings(), row, step.params())) {
+        int confident = RowStrategy.confident(step.ratings(), row, step.params());
+        switch (RowStrategy.choose(step.ratings().rowLength(row), confident, step.params())) {
             case CHOLESKY -> cholesky().solve(row, step);
             case DUAL -> dual().solve(row, step);
-            case WOODBURY -> (takesWoodbury(step, row) ? woodbury() : cholesky()).solve(row, step);
+            case WOODBURY -> (takesWoodbury(confident) ? woodbury() : cholesky()).solve(row, step);
             case NNLS -> nnls().solve(row, step);
             case CG -> cg().solve(row, step);
         }
@@ -82,21 +83,11 @@ final class RowSolvers {
      * Whether a WOODBURY row is solved by {@link WoodburyRow} (the scalar kernels: every such row; the vector kernels:
      * rows with at most {@link #vectorWoodburyMax} confident entries, where m·k²/2 scalar work still beats copying
      * YᵀY and factorising k × k in vectors — the long tail of a catalogue, items rated once or twice — and the vector
-     * Cholesky the others).
+     * Cholesky the others). {@code confident} is the row's count as {@link RowStrategy#confident} takes it (WOODBURY
+     * rows have fewer than the limit it stops at).
      */
-    private boolean takesWoodbury(HalfStep step, int row) {
-        if (!simd) {
-            return true;
-        }
-        int max = vectorWoodburyMax(k);
-        float[] val = step.ratings().values();
-        int m = 0;
-        for (int q = step.ratings().rowStart(row), e = step.ratings().rowEnd(row); q < e && m <= max; q++) {
-            if (val[q] != 0) {
-                m++;
-            }
-        }
-        return m <= max;
+    private boolean takesWoodbury(int confident) {
+        return !simd || confident <= vectorWoodburyMax(k);
     }
 
     /** With the vector kernels, the most confident entries of a row that {@link WoodburyRow} solves: k / 16. */

@@ -61,6 +61,14 @@ public enum RowStrategy {
 
     /** {@link #choose} for row {@code row} of {@code ratings} (which must have an entry). */
     public static RowStrategy of(Csr ratings, int row, AlsParams p) {
+        return choose(ratings.rowLength(row), confident(ratings, row, p), p);
+    }
+
+    /**
+     * Row {@code row}'s entries with r ≠ 0, counted up to {@link #woodburyLimit} (what {@link #choose} reads); 0 for
+     * explicit feedback.
+     */
+    static int confident(Csr ratings, int row, AlsParams p) {
         int confident = 0;
         if (p.implicitPrefs()) {
             int limit = woodburyLimit(p.rank());
@@ -71,7 +79,7 @@ public enum RowStrategy {
                 }
             }
         }
-        return choose(ratings.rowLength(row), confident, p);
+        return confident;
     }
 
     /** Implicit rows with fewer confident entries than this (k/2) take {@link #WOODBURY}. */

@@ -98,12 +98,7 @@ final class GpuAlsEngine implements GpuAlsBackend.Engine {
                 if (gram != null && p.implicitPrefs()) {
                     // the kernels read the full symmetric YᵀY: mirror the given upper triangle
                     double[] full = new double[k * k];
-                    for (int i = 0; i < k; i++) {
-                        for (int j = i; j < k; j++) {
-                            full[i * k + j] = gram[i * k + j];
-                            full[j * k + i] = gram[i * k + j];
-                        }
-                    }
+                    encore.cpu.DenseSolvers.symmetricCopy(gram, k, full, k);
                     rowWorkspace.gram(k).upload(full);
                 }
                 lastKernelMillis = halfIteration(m, s, d, p, rowWorkspace, gram == null);

@@ -5,6 +5,7 @@ import encore.als.AlsParams;
 import encore.als.Objective;
 import encore.als.SingularSystemException;
 import encore.cpu.CpuHalfIteration;
+import encore.cpu.DenseSolvers;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 
@@ -77,21 +78,14 @@ final class CpuTwinEngine implements GpuAlsBackend.Engine {
         if (gram != null) {
             // a given YᵀY: solved with it, as the engine does; no fault planted (the trials give none)
             CpuHalfIteration.solve(ratings, src, gram, dst, p, THREADS);
-            return p.implicitPrefs() ? mirrored(gram, p.rank()) : null;
+            if (!p.implicitPrefs()) {
+                return null;
+            }
+            double[] full = new double[p.rank() * p.rank()];
+            DenseSolvers.symmetricCopy(gram, p.rank(), full, p.rank());
+            return full;
         }
         return half(ratings, src, dst, p);
-    }
-
-    /** The full symmetric matrix of an upper triangle (what the engine reports as the Gram it used). */
-    private static double[] mirrored(double[] upper, int k) {
-        double[] full = new double[k * k];
-        for (int i = 0; i < k; i++) {
-            for (int j = i; j < k; j++) {
-                full[i * k + j] = upper[i * k + j];
-                full[j * k + i] = upper[i * k + j];
-            }
-        }
-        return full;
     }
 
     /** One half-iteration with the fault injection; returns the Gram (implicit). */
