@@ -13,6 +13,8 @@ final class RowSolvers {
     private WoodburyRow woodbury;
     private NnlsRow nnls;
     private RowSolver cg;
+    /** The rows {@link #solveRange} hands {@link VectorCgRow} together. */
+    private final int[] groupRows = new int[VectorCgRow.GROUP];
 
     /**
      * With the vector kernels, WOODBURY rows with more than k/16 confident entries are solved by
@@ -45,8 +47,8 @@ final class RowSolvers {
     }
 
     /**
-     * Solves the rows with entries among [from, to). With the vector kernels, CG rows go two at a time
-     * ({@link VectorCgRow#solve(int, int, HalfStep)}: one pass over YᵀY for both rows' G·v), each row's factor bit for
+     * Solves the rows with entries among [from, to). With the vector kernels, CG rows go four at a time
+     * ({@link VectorCgRow#solve(int[], int, HalfStep)}: one pass over YᵀY for the four rows' G·v), each row's factor bit for
      * bit what it gets alone.
      *
      * @throws encore.als.SingularSystemException when a row's system is not positive definite
@@ -54,21 +56,21 @@ final class RowSolvers {
     void solveRange(int from, int to, HalfStep step) {
         encore.matrix.Csr m = step.ratings();
         if (simd && RowStrategy.choose(1, 1, step.params()) == RowStrategy.CG) {
-            VectorCgRow pairs = (VectorCgRow) cg();
-            int pending = -1;
+            VectorCgRow group = (VectorCgRow) cg();
+            int[] rows = groupRows;
+            int count = 0;
             for (int r = from; r < to; r++) {
                 if (m.rowLength(r) == 0) {
                     continue;
                 }
-                if (pending < 0) {
-                    pending = r;
-                } else {
-                    pairs.solve(pending, r, step);
-                    pending = -1;
+                rows[count++] = r;
+                if (count == VectorCgRow.GROUP) {
+                    group.solve(rows, count, step);
+                    count = 0;
                 }
             }
-            if (pending >= 0) {
-                pairs.solve(pending, -1, step);
+            if (count > 0) {
+                group.solve(rows, count, step);
             }
             return;
         }

@@ -11,7 +11,7 @@ import java.util.Objects;
  * for the iteration). Loaded only when {@link SimdKernels#available()}; agrees with {@link CgRow} to rounding (fused
  * multiply-adds, another summation order of the dot products).
  *
- * <p>Each pass (the residual, then one per step) is G·v by {@link VectorDense#timesColumns} and one sweep over the
+ * <p>Each pass (the residual, then one per step) is G·v by {@link VectorDense#timesColumns4} (four rows at a time) and one sweep over the
  * row's entries that reads each factor y_t in place, widened float → double in registers, once for both of its
  * products:
  * <pre>
@@ -26,14 +26,22 @@ import java.util.Objects;
  */
 final class VectorCgRow implements RowSolver {
     private static final int LANES = VectorDense.LANES;
+    /** Rows per {@link #solve(int[], int, HalfStep)}: one pass over YᵀY for four G·v products. */
+    static final int GROUP = 4;
 
     private final int k;
     private final int kp;
     /** k rounded down to whole vectors: the columns the entry sweep takes as vectors. */
     private final int whole;
 
-    private final Lane one;
-    private final Lane two;
+    /** The rows solved together: up to {@link #GROUP}. */
+    private final Lane[] lanes;
+    /** The lanes' G·v inputs and outputs for {@link VectorDense#timesColumns4}; a missing row's are a scratch lane's. */
+    private final double[][] gIn = new double[GROUP][];
+
+    private final double[][] gOut = new double[GROUP][];
+    /** Inputs and outputs of the group's missing rows: zero in, ignored out. */
+    private final Lane idle;
     /** YᵀY, full symmetric, kp × kp, mirrored from {@link #mirroredFrom}'s upper triangle. */
     private final double[] gram;
 
@@ -68,63 +76,65 @@ final class VectorCgRow implements RowSolver {
         this.k = k;
         this.kp = VectorDense.stride(k);
         this.whole = k / LANES * LANES;
-        this.one = new Lane(kp);
-        this.two = new Lane(kp);
+        this.lanes = new Lane[GROUP];
+        for (int j = 0; j < GROUP; j++) {
+            lanes[j] = new Lane(kp);
+        }
+        this.idle = new Lane(kp);
         this.gram = new double[kp * kp];
     }
 
     @Override
     public void solve(int row, HalfStep step) {
-        solve(row, -1, step);
+        solve(new int[] {row}, 1, step);
     }
 
     /**
-     * Rows {@code a} and {@code b} (b = -1: row a alone) solved together: their G·v products in one pass over YᵀY
-     * ({@link VectorDense#timesColumns2}), everything else per row. Each row's factor is bit for bit what
-     * {@link #solve(int, HalfStep)} gives it alone, so how rows are paired changes nothing.
+     * Rows {@code rows[0 .. count)} (count ≤ {@link #GROUP}) solved together: their G·v products in one pass over YᵀY
+     * ({@link VectorDense#timesColumns4}), everything else per row. Each row's factor is bit for bit what
+     * {@link #solve(int, HalfStep)} gives it alone, so how rows are grouped changes nothing.
      *
      * @throws SingularSystemException for a row whose system is not positive definite along its direction
      */
-    void solve(int a, int b, HalfStep step) {
+    void solve(int[] rows, int count, HalfStep step) {
+        if (count < 1 || count > GROUP) {
+            throw new IllegalArgumentException("count must be in [1, " + GROUP + "]: " + count);
+        }
         mirror(step.gram());
-        start(one, a, step);
-        boolean pair = b >= 0;
-        if (pair) {
-            start(two, b, step);
+        for (int j = 0; j < count; j++) {
+            start(lanes[j], rows[j], step);
         }
         // r = b − A x
-        if (pair) {
-            VectorDense.timesColumns2(gram, k, kp, one.x, two.x, one.r, two.r);
-        } else {
-            VectorDense.timesColumns(gram, k, kp, one.x, one.r, false);
+        for (int j = 0; j < GROUP; j++) {
+            Lane l = j < count ? lanes[j] : idle;
+            gIn[j] = l.x;
+            gOut[j] = l.r;
         }
-        residual(one, step);
-        if (pair) {
-            residual(two, step);
+        VectorDense.timesColumns4(gram, k, kp, gIn, gOut);
+        for (int j = 0; j < count; j++) {
+            residual(lanes[j], step);
         }
         for (int it = 0; it < step.params().cgSteps(); it++) {
-            boolean ra = one.active();
-            boolean rb = pair && two.active();
-            if (!ra && !rb) {
+            boolean any = false;
+            // ap = A · dir (a converged row's product is computed and not used)
+            for (int j = 0; j < GROUP; j++) {
+                Lane l = j < count ? lanes[j] : idle;
+                any |= j < count && l.active();
+                gIn[j] = l.dir;
+                gOut[j] = l.ap;
+            }
+            if (!any) {
                 break;
             }
-            // ap = A · dir
-            if (ra && rb) {
-                VectorDense.timesColumns2(gram, k, kp, one.dir, two.dir, one.ap, two.ap);
-            } else {
-                Lane l = ra ? one : two;
-                VectorDense.timesColumns(gram, k, kp, l.dir, l.ap, false);
-            }
-            if (ra) {
-                step(one, step);
-            }
-            if (rb) {
-                step(two, step);
+            VectorDense.timesColumns4(gram, k, kp, gIn, gOut);
+            for (int j = 0; j < count; j++) {
+                if (lanes[j].active()) {
+                    step(lanes[j], step);
+                }
             }
         }
-        finish(one, step);
-        if (pair) {
-            finish(two, step);
+        for (int j = 0; j < count; j++) {
+            finish(lanes[j], step);
         }
     }
 
@@ -174,32 +184,56 @@ final class VectorCgRow implements RowSolver {
 
     /**
      * out += Σ_t w_t y_t over the entries [s, e), w_t = c_t (y_t·v), or b_t − c_t (y_t·v) for the residual; entries
-     * with c_t = 0 (a zero rating) add nothing either way and are skipped.
+     * with c_t = 0 (a zero rating) add nothing either way and are skipped. The confident entries go two at a time:
+     * both dot products first ({@link #dot}, four independent FMA chains between them), then one pass adding both
+     * terms, out += w_t y_t then += w_u y_u in registers — the same fused multiply-adds in the same order as one entry
+     * at a time, with half the loads and stores of {@code out}.
      */
     private void sweep(int s, int e, HalfStep step, double[] v, double[] out, boolean residual) {
         int[] col = step.ratings().colIdx();
         float[] val = step.ratings().values();
         float[] src = step.src();
         double alpha = step.params().alpha();
+        int held = -1; // a confident entry waiting for its pair
         for (int q = s; q < e; q++) {
             double c = NormalEquation.confidence(val[q], alpha);
             if (c == 0) {
                 continue;
             }
-            int so = col[q] * k;
+            if (held < 0) {
+                held = q;
+                continue;
+            }
+            int so = col[held] * k;
+            int su = col[q] * k;
             Objects.checkFromIndexSize(so, k, src.length);
-            DoubleVector acc = DoubleVector.zero(VectorDense.SPECIES);
+            Objects.checkFromIndexSize(su, k, src.length);
+            double w = weight(val[held], alpha, dot(src, so, v), residual);
+            double wu = weight(val[q], alpha, dot(src, su, v), residual);
+            DoubleVector wv = DoubleVector.broadcast(VectorDense.SPECIES, w);
+            DoubleVector wuv = DoubleVector.broadcast(VectorDense.SPECIES, wu);
             int d = 0;
             for (; d < whole; d += LANES) {
-                acc = VectorDense.widen(src, so + d).fma(DoubleVector.fromArray(VectorDense.SPECIES, v, d), acc);
+                VectorDense.widen(src, su + d)
+                        .fma(
+                                wuv,
+                                VectorDense.widen(src, so + d)
+                                        .fma(wv, DoubleVector.fromArray(VectorDense.SPECIES, out, d)))
+                        .intoArray(out, d);
             }
-            double dot = acc.reduceLanes(VectorOperators.ADD);
             for (; d < k; d++) {
-                dot += src[so + d] * v[d];
+                out[d] += w * src[so + d];
+                out[d] += wu * src[su + d];
             }
-            double w = residual ? NormalEquation.target(val[q], alpha) - c * dot : c * dot;
+            held = -1;
+        }
+        if (held >= 0) {
+            int so = col[held] * k;
+            Objects.checkFromIndexSize(so, k, src.length);
+            double w = weight(val[held], alpha, dot(src, so, v), residual);
             DoubleVector wv = DoubleVector.broadcast(VectorDense.SPECIES, w);
-            for (d = 0; d < whole; d += LANES) {
+            int d = 0;
+            for (; d < whole; d += LANES) {
                 VectorDense.widen(src, so + d)
                         .fma(wv, DoubleVector.fromArray(VectorDense.SPECIES, out, d))
                         .intoArray(out, d);
@@ -208,6 +242,37 @@ final class VectorCgRow implements RowSolver {
                 out[d] += w * src[so + d];
             }
         }
+    }
+
+    /** w_t of {@link #sweep}: c_t·(y_t·v), or b_t − c_t·(y_t·v) for the residual. */
+    private static double weight(float value, double alpha, double dot, boolean residual) {
+        double c = NormalEquation.confidence(value, alpha);
+        return residual ? NormalEquation.target(value, alpha) - c * dot : c * dot;
+    }
+
+    /**
+     * y·v for the factor row y = src[so, so + k) widened to double: the whole vectors in two FMA chains (even and odd
+     * vectors, so that consecutive FMAs do not wait on each other), summed lane-wise and reduced, then the scalar
+     * tail.
+     */
+    private double dot(float[] src, int so, double[] v) {
+        DoubleVector even = DoubleVector.zero(VectorDense.SPECIES);
+        DoubleVector odd = even;
+        int d = 0;
+        for (; d + 2 * LANES <= whole; d += 2 * LANES) {
+            even = VectorDense.widen(src, so + d).fma(DoubleVector.fromArray(VectorDense.SPECIES, v, d), even);
+            odd = VectorDense.widen(src, so + d + LANES)
+                    .fma(DoubleVector.fromArray(VectorDense.SPECIES, v, d + LANES), odd);
+        }
+        if (d < whole) {
+            even = VectorDense.widen(src, so + d).fma(DoubleVector.fromArray(VectorDense.SPECIES, v, d), even);
+            d += LANES;
+        }
+        double dot = even.add(odd).reduceLanes(VectorOperators.ADD);
+        for (; d < k; d++) {
+            dot += src[so + d] * v[d];
+        }
+        return dot;
     }
 
     /** {@link #gram} = the full symmetric, padded YᵀY of {@code upper} (upper triangle read), once per half-step. */

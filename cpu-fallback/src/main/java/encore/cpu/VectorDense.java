@@ -20,6 +20,11 @@ final class VectorDense {
     static final int PANEL = 8;
     /** The order from which {@link #choleskySolve} factorises by panels (right-looking, blocked). */
     static final int BLOCKED_FROM = 96;
+    /**
+     * Whether {@link #timesColumns4} takes 4 column vectors at a time (16 accumulators): with 512-bit vectors, where
+     * the machine has 32 vector registers (AVX-512); else 2 (8 accumulators, as many registers as AVX2 has).
+     */
+    private static final boolean WIDE_TILE = SPECIES.vectorBitSize() >= 512;
     /** Floats with as many lanes as {@link #SPECIES} (half its width), widened to it by {@link #widen}. */
     static final VectorSpecies<Float> FLOATS =
             VectorSpecies.of(float.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 2));
@@ -316,44 +321,144 @@ final class VectorDense {
     }
 
     /**
-     * {@link #timesColumns} (without {@code add}) of two vectors at once: outA = Σ_d vA[d]·m_d, outB = Σ_d vB[d]·m_d,
-     * each matrix vector loaded once for two fused multiply-adds — for G·v of two rows, where G streams from cache
-     * and the loads bound the product. Each output is summed exactly as {@link #timesColumns} sums it (same terms, same
-     * order, same fused multiply-adds): bit for bit the same.
+     * {@link #timesColumns} (without {@code add}) of four vectors at once: out_j = Σ_d v_j[d]·m_d for j &lt; 4, each
+     * matrix vector loaded once for four fused multiply-adds — for G·v of four rows, where G streams from cache and
+     * the loads bound the product (a tile of 4 column vectors × 4 rows with 32 vector registers, 2 × 4 with fewer).
+     * Each output is summed exactly as {@link #timesColumns} sums it (same terms, same order, same fused
+     * multiply-adds): bit for bit the same, whatever the other three vectors are.
+     *
+     * @param v   four vectors of at least {@code rows} values
+     * @param out four vectors of at least {@code cols} values, overwritten
      */
-    static void timesColumns2(double[] m, int rows, int cols, double[] vA, double[] vB, double[] outA, double[] outB) {
+    static void timesColumns4(double[] m, int rows, int cols, double[][] v, double[][] out) {
+        double[] v0 = v[0];
+        double[] v1 = v[1];
+        double[] v2 = v[2];
+        double[] v3 = v[3];
         int c = 0;
+        if (WIDE_TILE) {
+            for (; c + 4 * LANES <= cols; c += 4 * LANES) {
+                timesColumns4Wide(m, rows, cols, c, v0, v1, v2, v3, out);
+            }
+        }
         for (; c + 2 * LANES <= cols; c += 2 * LANES) {
             DoubleVector a0 = DoubleVector.zero(SPECIES);
             DoubleVector a1 = a0;
             DoubleVector b0 = a0;
             DoubleVector b1 = a0;
+            DoubleVector c0 = a0;
+            DoubleVector c1 = a0;
+            DoubleVector d0 = a0;
+            DoubleVector d1 = a0;
             for (int d = 0, o = c; d < rows; d++, o += cols) {
                 DoubleVector m0 = DoubleVector.fromArray(SPECIES, m, o);
                 DoubleVector m1 = DoubleVector.fromArray(SPECIES, m, o + LANES);
-                DoubleVector va = DoubleVector.broadcast(SPECIES, vA[d]);
-                DoubleVector vb = DoubleVector.broadcast(SPECIES, vB[d]);
-                a0 = m0.fma(va, a0);
-                a1 = m1.fma(va, a1);
-                b0 = m0.fma(vb, b0);
-                b1 = m1.fma(vb, b1);
+                DoubleVector e = DoubleVector.broadcast(SPECIES, v0[d]);
+                a0 = m0.fma(e, a0);
+                a1 = m1.fma(e, a1);
+                e = DoubleVector.broadcast(SPECIES, v1[d]);
+                b0 = m0.fma(e, b0);
+                b1 = m1.fma(e, b1);
+                e = DoubleVector.broadcast(SPECIES, v2[d]);
+                c0 = m0.fma(e, c0);
+                c1 = m1.fma(e, c1);
+                e = DoubleVector.broadcast(SPECIES, v3[d]);
+                d0 = m0.fma(e, d0);
+                d1 = m1.fma(e, d1);
             }
-            a0.intoArray(outA, c);
-            a1.intoArray(outA, c + LANES);
-            b0.intoArray(outB, c);
-            b1.intoArray(outB, c + LANES);
+            a0.intoArray(out[0], c);
+            a1.intoArray(out[0], c + LANES);
+            b0.intoArray(out[1], c);
+            b1.intoArray(out[1], c + LANES);
+            c0.intoArray(out[2], c);
+            c1.intoArray(out[2], c + LANES);
+            d0.intoArray(out[3], c);
+            d1.intoArray(out[3], c + LANES);
         }
         for (; c < cols; c += LANES) {
             DoubleVector a0 = DoubleVector.zero(SPECIES);
             DoubleVector b0 = a0;
+            DoubleVector c0 = a0;
+            DoubleVector d0 = a0;
             for (int d = 0, o = c; d < rows; d++, o += cols) {
                 DoubleVector m0 = DoubleVector.fromArray(SPECIES, m, o);
-                a0 = m0.fma(DoubleVector.broadcast(SPECIES, vA[d]), a0);
-                b0 = m0.fma(DoubleVector.broadcast(SPECIES, vB[d]), b0);
+                a0 = m0.fma(DoubleVector.broadcast(SPECIES, v0[d]), a0);
+                b0 = m0.fma(DoubleVector.broadcast(SPECIES, v1[d]), b0);
+                c0 = m0.fma(DoubleVector.broadcast(SPECIES, v2[d]), c0);
+                d0 = m0.fma(DoubleVector.broadcast(SPECIES, v3[d]), d0);
             }
-            a0.intoArray(outA, c);
-            b0.intoArray(outB, c);
+            a0.intoArray(out[0], c);
+            b0.intoArray(out[1], c);
+            c0.intoArray(out[2], c);
+            d0.intoArray(out[3], c);
         }
+    }
+
+    /** Columns [c, c + 4 lanes) of {@link #timesColumns4}: 16 accumulators in registers. */
+    private static void timesColumns4Wide(
+            double[] m, int rows, int cols, int c, double[] v0, double[] v1, double[] v2, double[] v3, double[][] out) {
+        DoubleVector a0 = DoubleVector.zero(SPECIES);
+        DoubleVector a1 = a0;
+        DoubleVector a2 = a0;
+        DoubleVector a3 = a0;
+        DoubleVector b0 = a0;
+        DoubleVector b1 = a0;
+        DoubleVector b2 = a0;
+        DoubleVector b3 = a0;
+        DoubleVector c0 = a0;
+        DoubleVector c1 = a0;
+        DoubleVector c2 = a0;
+        DoubleVector c3 = a0;
+        DoubleVector d0 = a0;
+        DoubleVector d1 = a0;
+        DoubleVector d2 = a0;
+        DoubleVector d3 = a0;
+        for (int d = 0, o = c; d < rows; d++, o += cols) {
+            DoubleVector m0 = DoubleVector.fromArray(SPECIES, m, o);
+            DoubleVector m1 = DoubleVector.fromArray(SPECIES, m, o + LANES);
+            DoubleVector m2 = DoubleVector.fromArray(SPECIES, m, o + 2 * LANES);
+            DoubleVector m3 = DoubleVector.fromArray(SPECIES, m, o + 3 * LANES);
+            DoubleVector e = DoubleVector.broadcast(SPECIES, v0[d]);
+            a0 = m0.fma(e, a0);
+            a1 = m1.fma(e, a1);
+            a2 = m2.fma(e, a2);
+            a3 = m3.fma(e, a3);
+            e = DoubleVector.broadcast(SPECIES, v1[d]);
+            b0 = m0.fma(e, b0);
+            b1 = m1.fma(e, b1);
+            b2 = m2.fma(e, b2);
+            b3 = m3.fma(e, b3);
+            e = DoubleVector.broadcast(SPECIES, v2[d]);
+            c0 = m0.fma(e, c0);
+            c1 = m1.fma(e, c1);
+            c2 = m2.fma(e, c2);
+            c3 = m3.fma(e, c3);
+            e = DoubleVector.broadcast(SPECIES, v3[d]);
+            d0 = m0.fma(e, d0);
+            d1 = m1.fma(e, d1);
+            d2 = m2.fma(e, d2);
+            d3 = m3.fma(e, d3);
+        }
+        double[] o0 = out[0];
+        double[] o1 = out[1];
+        double[] o2 = out[2];
+        double[] o3 = out[3];
+        a0.intoArray(o0, c);
+        a1.intoArray(o0, c + LANES);
+        a2.intoArray(o0, c + 2 * LANES);
+        a3.intoArray(o0, c + 3 * LANES);
+        b0.intoArray(o1, c);
+        b1.intoArray(o1, c + LANES);
+        b2.intoArray(o1, c + 2 * LANES);
+        b3.intoArray(o1, c + 3 * LANES);
+        c0.intoArray(o2, c);
+        c1.intoArray(o2, c + LANES);
+        c2.intoArray(o2, c + 2 * LANES);
+        c3.intoArray(o2, c + 3 * LANES);
+        d0.intoArray(o3, c);
+        d1.intoArray(o3, c + LANES);
+        d2.intoArray(o3, c + 2 * LANES);
+        d3.intoArray(o3, c + 3 * LANES);
     }
 
     /**
