@@ -22,6 +22,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
 import scala.Tuple2;
 
 import java.io.Serializable;
@@ -80,11 +81,12 @@ final class DistributedAls {
             String engine)
             implements Serializable {}
 
-    /** The fitted factors as Spark ALS's DataFrames ({@code id int, features array<float>}). */
-    record Result(Dataset<Row> userFactors, Dataset<Row> itemFactors) {}
+    /** The fitted factors as Spark ALS's DataFrames ({@code id int, features array<float>}), and the fit's summary. */
+    record Result(Dataset<Row> userFactors, Dataset<Row> itemFactors, FitSummary summary) {}
 
     /** What a task needs to open an engine and solve: the parameters (as their map) and the engine's name. */
-    record Job(Map<String, String> params, String engine, String noun) implements Serializable {
+    record Job(Map<String, String> params, String engine, String noun, CollectionAccumulator<String> engines)
+            implements Serializable {
         AlsParams alsParams() {
             return AlsParams.fromMap(params);
         }
@@ -97,6 +99,12 @@ final class DistributedAls {
                 return choice.open(alsParams(), threads);
             }
         }
+
+        /** Counts a block solved by {@code b} (its name, and why it fell back to the CPU if it did). */
+        void solvedBy(AlsBackend b) {
+            String reason = b.fallbackReason();
+            engines.add(reason == null ? b.name() : b.name() + " (fallback: " + reason + ")");
+        }
     }
 
     /**
@@ -108,7 +116,8 @@ final class DistributedAls {
             Partitioner part,
             JavaPairRDD<Integer, InBlock> in,
             JavaPairRDD<Integer, OutBlock> out,
-            long entities) {}
+            long entities,
+            long shippedFactors) {}
 
     DistributedAls(AlsParams params, Settings settings) {
         if (settings.intermediate().equals(StorageLevel.NONE())) {
@@ -132,29 +141,33 @@ final class DistributedAls {
         JavaRDD<Row> input = triples.persist(level);
         JavaPairRDD<Integer, InBlock> userIn = inBlocks(input, userPart, settings.itemBlocks(), false, level);
         JavaPairRDD<Integer, InBlock> itemIn = inBlocks(input, itemPart, settings.userBlocks(), true, level);
-        long users = entities(userIn);
+        long[] userStats = stats(userIn);
+        long users = userStats[0];
         if (users == 0) {
             input.unpersist(false);
             throw new IllegalArgumentException("requirement failed: No ratings available from " + triples.rdd());
         }
-        long items = entities(itemIn);
+        long[] itemStats = stats(itemIn);
+        long items = itemStats[0];
         input.unpersist(false);
-        Side u = new Side(
-                AlsFit.Side.USERS, userPart, userIn, outBlocks(itemIn, userIn, userPart, itemPart, level), users);
-        Side i = new Side(
-                AlsFit.Side.ITEMS, itemPart, itemIn, outBlocks(userIn, itemIn, itemPart, userPart, level), items);
+        JavaPairRDD<Integer, OutBlock> userOut = outBlocks(itemIn, userIn, userPart, itemPart, level);
+        JavaPairRDD<Integer, OutBlock> itemOut = outBlocks(userIn, itemIn, itemPart, userPart, level);
+        Side u = new Side(AlsFit.Side.USERS, userPart, userIn, userOut, users, shipped(userOut));
+        Side i = new Side(AlsFit.Side.ITEMS, itemPart, itemIn, itemOut, items, shipped(itemOut));
         Map<String, String> map = params.toMap();
-        Job userJob = new Job(map, settings.engine(), "user");
-        Job itemJob = new Job(map, settings.engine(), "item");
+        CollectionAccumulator<String> engines = sc.sc().collectionAccumulator("EncoreALS engines");
+        Job userJob = new Job(map, settings.engine(), "user", engines);
+        Job itemJob = new Job(map, settings.engine(), "item", engines);
+        List<FitSummary.Half> halves = new ArrayList<>();
         JavaPairRDD<Integer, FactorBlock> userF =
                 initial(u, userJob, settings.userBlocks()).persist(level);
         JavaPairRDD<Integer, FactorBlock> itemF =
                 initial(i, itemJob, settings.itemBlocks()).persist(level);
         for (int iter = 1; iter <= params.maxIter(); iter++) {
-            JavaPairRDD<Integer, FactorBlock> nextItems = solve(sc, i, itemF, u, userF, itemJob, iter);
+            JavaPairRDD<Integer, FactorBlock> nextItems = solve(sc, i, itemF, u, userF, itemJob, iter, halves);
             itemF.unpersist(false);
             itemF = nextItems;
-            JavaPairRDD<Integer, FactorBlock> nextUsers = solve(sc, u, userF, i, itemF, userJob, iter);
+            JavaPairRDD<Integer, FactorBlock> nextUsers = solve(sc, u, userF, i, itemF, userJob, iter, halves);
             userF.unpersist(false);
             userF = nextUsers;
         }
@@ -163,7 +176,13 @@ final class DistributedAls {
         for (JavaPairRDD<?, ?> r : List.of(userF, itemF, userIn, itemIn, u.out(), i.out())) {
             r.unpersist(false);
         }
-        return new Result(userDf, itemDf);
+        Map<String, Long> byEngine = new java.util.TreeMap<>();
+        for (String e : engines.value()) {
+            byEngine.merge(e, 1L, Long::sum);
+        }
+        FitSummary summary = new FitSummary(
+                users, items, userStats[1], params.rank(), userStats[2] + itemStats[2], List.copyOf(halves), byEngine);
+        return new Result(userDf, itemDf, summary);
     }
 
     /**
@@ -203,9 +222,11 @@ final class DistributedAls {
                 .persist(level);
     }
 
-    /** Entities with ratings on a side (materialises its blocks). */
-    private static long entities(JavaPairRDD<Integer, InBlock> in) {
-        return in.values().map(b -> (long) b.dstIds.length).fold(0L, Long::sum);
+    /** A side's entities with ratings, its ratings and its blocks' bytes (materialises its blocks). */
+    private static long[] stats(JavaPairRDD<Integer, InBlock> in) {
+        return in.values()
+                .map(b -> new long[] {b.dstIds.length, b.nnz(), b.bytes()})
+                .fold(new long[3], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
     }
 
     /**
@@ -241,6 +262,11 @@ final class DistributedAls {
                 .persist(level);
     }
 
+    /** Factors a side's out-blocks send per half-iteration, over all destination blocks (materialises them). */
+    private static long shipped(JavaPairRDD<Integer, OutBlock> out) {
+        return out.values().map(OutBlock::shipped).fold(0L, Long::sum);
+    }
+
     /** A side's initial factors, drawn block by block as the single-machine fit draws them ({@link InitialFactors}). */
     private JavaPairRDD<Integer, FactorBlock> initial(Side s, Job job, int numBlocks) {
         AlsFit.Side side = s.side();
@@ -263,12 +289,15 @@ final class DistributedAls {
             Side src,
             JavaPairRDD<Integer, FactorBlock> srcF,
             Job job,
-            int iter) {
+            int iter,
+            List<FitSummary.Half> halves) {
+        long t0 = System.nanoTime();
         int k = params.rank();
         Broadcast<double[]> gram = params.implicitPrefs() ? sc.broadcast(gram(srcF, job, k)) : null;
         JavaPairRDD<Integer, FactorBlock> next;
         long bytes = 4L * k * src.entities();
-        if (bytes <= settings.broadcastThreshold()) {
+        boolean broadcast = bytes <= settings.broadcastThreshold();
+        if (broadcast) {
             FactorBlock[] all = new FactorBlock[src.part().numPartitions()];
             for (Tuple2<Integer, FactorBlock> t : srcF.collect()) {
                 all[t._1()] = t._2();
@@ -328,6 +357,12 @@ final class DistributedAls {
             next.checkpoint();
         }
         next.count();
+        halves.add(new FitSummary.Half(
+                iter,
+                dst.side() == AlsFit.Side.ITEMS ? "items" : "users",
+                (System.nanoTime() - t0) / 1e9,
+                broadcast ? "broadcast" : "join",
+                broadcast ? bytes : 4L * k * src.shippedFactors()));
         if (gram != null) {
             // not destroyed: later jobs serialise this RDD's lineage (its closure holds the handle); the driver keeps
             // the value should a lost partition be recomputed
@@ -388,6 +423,7 @@ final class DistributedAls {
         Factors solved;
         try (AlsBackend b = job.open()) {
             solved = b.solveRows(in.ratings(), src, gram, start, p);
+            job.solvedBy(b);
         } catch (SingularSystemException e) {
             throw new AlsException(
                     job.noun() + " " + in.dstIds[e.row()] + " (" + e.entries() + " ratings): normal equations are"

@@ -174,6 +174,17 @@ public class EncoreALS extends ALS {
      */
     @Override
     public ALSModel fit(Dataset<?> dataset) {
+        return fitWithSummary(dataset).model();
+    }
+
+    /** A fitted model and what the fit did. */
+    public record Fitted(ALSModel model, FitSummary summary) {}
+
+    /**
+     * {@link #fit}, with the fit's {@link FitSummary} (sizes, per-half-iteration times and shipped bytes, the engine
+     * of each block solve); {@code fit} logs the same summary at INFO (logger {@code encore.spark.EncoreALS}).
+     */
+    public Fitted fitWithSummary(Dataset<?> dataset) {
         transformSchema(dataset.schema());
         Column users = checkIntegers(dataset, getUserCol());
         Column items = checkIntegers(dataset, getItemCol());
@@ -191,7 +202,9 @@ public class EncoreALS extends ALS {
         ALSModel model = new ALSModel(uid(), getRank(), r.userFactors(), r.itemFactors());
         model.setBlockSize(getBlockSize()).setParent(this);
         copyValues(model, ParamMap.empty());
-        return model;
+        org.apache.logging.log4j.LogManager.getLogger(EncoreALS.class)
+                .info(r.summary().describe());
+        return new Fitted(model, r.summary());
     }
 
     /** Encore's parameters for these params (the single-machine equivalent of this estimator). */

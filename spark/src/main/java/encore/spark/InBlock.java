@@ -94,6 +94,15 @@ final class InBlock implements Serializable {
     }
 
     /** Number of ratings. */
+    /** Bytes of this block's arrays (ids, CSR, need and local lists). */
+    long bytes() {
+        long n = 4L * (dstIds.length + srcIds.length + rowPtr.length + colIdx.length + values.length);
+        for (int b = 0; b < need.length; b++) {
+            n += 4L * (need[b].length + local[b].length);
+        }
+        return n;
+    }
+
     int nnz() {
         return colIdx.length;
     }

@@ -37,7 +37,7 @@ public final class SeedRecipe {
     private SeedRecipe() {}
 
     /** The recipe's settings (the recipe's own values by default). */
-    record Options(
+    public record Options(
             String data,
             String out,
             int rank,
@@ -47,7 +47,12 @@ public final class SeedRecipe {
             long seed,
             String engine,
             int blocks) {
-        static Options parse(String[] args) {
+        /**
+         * Parses the command line (see the class comment).
+         *
+         * @throws IllegalArgumentException naming the flag that is missing, unknown or out of range
+         */
+        public static Options parse(String[] args) {
             String data = null;
             String out = null;
             int rank = 10;
@@ -88,8 +93,41 @@ public final class SeedRecipe {
         }
     }
 
-    /** What a run measured. */
-    record Result(long plays, long pairs, long trainPairs, long testPairs, double rmse, long users) {}
+    /**
+     * What a run measured, its model and its prepared data (still cached: {@link Prepared#unpersist} when done).
+     */
+    record Result(
+            long plays,
+            long pairs,
+            long trainPairs,
+            long testPairs,
+            double rmse,
+            long users,
+            ALSModel model,
+            Prepared prepared) {}
+
+    /**
+     * Steps 1–4: the clean plays, their (user, track) counts indexed, and the random split of those (train and test
+     * cached).
+     *
+     * @param plays  clean rows (after na.drop)
+     * @param pairs  (user, track) pairs
+     * @param users  the user_id indexer
+     * @param tracks the track indexer
+     */
+    public record Prepared(
+            long plays,
+            long pairs,
+            StringIndexerModel users,
+            StringIndexerModel tracks,
+            Dataset<Row> train,
+            Dataset<Row> test) {
+        /** Drops the cached splits. */
+        public void unpersist() {
+            train.unpersist();
+            test.unpersist();
+        }
+    }
 
     public static void main(String[] args) throws IOException {
         Options o = Options.parse(args);
@@ -97,6 +135,7 @@ public final class SeedRecipe {
                 SparkSession.builder().appName("Encore seed recipe").getOrCreate();
         try {
             Result r = run(spark, o);
+            r.prepared().unpersist();
             System.out.printf(
                     Locale.ROOT,
                     "plays %,d; (user, track) pairs %,d (train %,d, test %,d); test RMSE %.6f; top-10 for %,d users"
@@ -115,6 +154,39 @@ public final class SeedRecipe {
 
     /** Runs the recipe on {@code spark} (which the caller owns). */
     static Result run(SparkSession spark, Options o) throws IOException {
+        Prepared data = prepare(spark, o);
+        ALSModel model = estimator(o).fit(data.train());
+        double rmse = new RegressionEvaluator()
+                .setMetricName("rmse")
+                .setLabelCol("count")
+                .setPredictionCol("prediction")
+                .evaluate(model.transform(data.test()));
+        StringIndexerModel users = data.users();
+        StringIndexerModel tracks = data.tracks();
+        Dataset<Row> recs = model.recommendForAllUsers(10)
+                .select(col("user"), posexplode(col("recommendations")).as(new String[] {"pos", "rec"}))
+                .select(
+                        col("user"),
+                        col("pos").plus(lit(1)).as("rank"),
+                        col("rec.item").as("item"),
+                        col("rec.rating").as("score"));
+        Dataset<Row> userLabels = labels(spark, users.labelsArray()[0], "user", "user_id");
+        Dataset<Row> trackLabels = labels(spark, tracks.labelsArray()[0], "item", "track");
+        Dataset<Row> named = recs.join(userLabels, "user")
+                .join(trackLabels, "item")
+                .select("user_id", "rank", "track", "score")
+                .orderBy(col("user_id"), col("rank"))
+                .cache();
+        long withLists = named.select("user_id").distinct().count();
+        writeAtomically(spark, named, o.out(), "recommendations.parquet", "parquet");
+        writeAtomically(spark, named, o.out(), "recommendations.csv", "csv");
+        named.unpersist();
+        return new Result(
+                data.plays(), data.pairs(), data.train().count(), data.test().count(), rmse, withLists, model, data);
+    }
+
+    /** Steps 1–4 of the recipe on Spark DataFrames. */
+    public static Prepared prepare(SparkSession spark, Options o) {
         Dataset<Row> clean = spark.read()
                 .option("header", "true")
                 .csv(o.data())
@@ -138,6 +210,14 @@ public final class SeedRecipe {
         Dataset<Row>[] parts = indexed.randomSplit(new double[] {o.split(), 1 - o.split()}, o.seed());
         Dataset<Row> train = parts[0].cache();
         Dataset<Row> test = parts[1].cache();
+        train.count();
+        test.count();
+        indexed.unpersist();
+        return new Prepared(plays, pairs, users, tracks, train, test);
+    }
+
+    /** Steps 5–6's estimator: EncoreALS with the recipe's settings (counts as explicit ratings, cold start drop). */
+    public static EncoreALS estimator(Options o) {
         EncoreALS als = new EncoreALS().setEngine(o.engine());
         als.setRank(o.rank())
                 .setMaxIter(o.iters())
@@ -148,36 +228,7 @@ public final class SeedRecipe {
                 .setRatingCol("count")
                 .setColdStartStrategy("drop")
                 .setSeed(o.seed());
-        ALSModel model = als.fit(train);
-        double rmse = new RegressionEvaluator()
-                .setMetricName("rmse")
-                .setLabelCol("count")
-                .setPredictionCol("prediction")
-                .evaluate(model.transform(test));
-        Dataset<Row> recs = model.recommendForAllUsers(10)
-                .select(col("user"), posexplode(col("recommendations")).as(new String[] {"pos", "rec"}))
-                .select(
-                        col("user"),
-                        col("pos").plus(lit(1)).as("rank"),
-                        col("rec.item").as("item"),
-                        col("rec.rating").as("score"));
-        Dataset<Row> userLabels = labels(spark, users.labelsArray()[0], "user", "user_id");
-        Dataset<Row> trackLabels = labels(spark, tracks.labelsArray()[0], "item", "track");
-        Dataset<Row> named = recs.join(userLabels, "user")
-                .join(trackLabels, "item")
-                .select("user_id", "rank", "track", "score")
-                .orderBy(col("user_id"), col("rank"))
-                .cache();
-        long withLists = named.select("user_id").distinct().count();
-        writeAtomically(spark, named, o.out(), "recommendations.parquet", "parquet");
-        writeAtomically(spark, named, o.out(), "recommendations.csv", "csv");
-        long trainPairs = train.count();
-        long testPairs = test.count();
-        indexed.unpersist();
-        train.unpersist();
-        test.unpersist();
-        named.unpersist();
-        return new Result(plays, pairs, trainPairs, testPairs, rmse, withLists);
+        return als;
     }
 
     /** (index, label) for the labels of a fitted StringIndexer, index i for labels[i]. */

@@ -330,7 +330,7 @@ class EncoreALSTest {
     }
 
     /** Every present row of {@code single} equals the DataFrame's row of that id, within {@code rel} (0: bits). */
-    private static void assertFactorsEqual(Factors single, Dataset<Row> distributed, double rel) {
+    static void assertFactorsEqual(Factors single, Dataset<Row> distributed, double rel) {
         Map<Integer, float[]> m = factorMap(distributed);
         assertEquals(single.presentCount(), m.size(), "entities with factors");
         for (int r = single.nextPresent(0); r >= 0; r = single.nextPresent(r + 1)) {
