@@ -216,8 +216,30 @@ final class DistributedAls {
             }
             return list.iterator();
         });
-        return chunks.groupByKey(part)
-                .mapValues(cs -> RatingChunk.merge(cs, srcBlocks))
+        // partitionBy, not groupByKey: a plain shuffle (block b lands in partition b, alone), merged per partition
+        // here. groupByKey's combiner closures would hold the parent RDD — and through it the input DataFrame's plan
+        // (a StringIndexer's labels, megabytes) — in every later task's binary.
+        return chunks.partitionBy(part)
+                .mapPartitionsToPair(
+                        in -> {
+                            List<Tuple2<Integer, InBlock>> out = new ArrayList<>(1);
+                            if (in.hasNext()) {
+                                Tuple2<Integer, RatingChunk> first = in.next();
+                                List<RatingChunk> cs = new ArrayList<>();
+                                cs.add(first._2());
+                                while (in.hasNext()) {
+                                    Tuple2<Integer, RatingChunk> t = in.next();
+                                    if (!t._1().equals(first._1())) {
+                                        throw new IllegalStateException(
+                                                "blocks " + first._1() + " and " + t._1() + " in one partition");
+                                    }
+                                    cs.add(t._2());
+                                }
+                                out.add(new Tuple2<>(first._1(), RatingChunk.merge(cs, srcBlocks)));
+                            }
+                            return out.iterator();
+                        },
+                        true)
                 .setName((byItem ? "item" : "user") + "InBlocks")
                 .persist(level);
     }
@@ -270,12 +292,20 @@ final class DistributedAls {
     /** A side's initial factors, drawn block by block as the single-machine fit draws them ({@link InitialFactors}). */
     private JavaPairRDD<Integer, FactorBlock> initial(Side s, Job job, int numBlocks) {
         AlsFit.Side side = s.side();
-        return s.in().mapToPair(t -> {
-            AlsParams p = job.alsParams();
-            int[] ids = t._2().dstIds;
-            return new Tuple2<>(
-                    t._1(), new FactorBlock(ids, InitialFactors.draw(ids, side, t._1(), numBlocks, p), p.rank()));
-        });
+        // keeps the in-blocks' partitioner, so that the first half-iteration's join with them needs no shuffle
+        return s.in().mapPartitionsToPair(
+                        blocks -> {
+                            AlsParams p = job.alsParams();
+                            List<Tuple2<Integer, FactorBlock>> out = new ArrayList<>();
+                            while (blocks.hasNext()) {
+                                Tuple2<Integer, InBlock> t = blocks.next();
+                                int[] ids = t._2().dstIds;
+                                float[] f = InitialFactors.draw(ids, side, t._1(), numBlocks, p);
+                                out.add(new Tuple2<>(t._1(), new FactorBlock(ids, f, p.rank())));
+                            }
+                            return out.iterator();
+                        },
+                        true);
     }
 
     /**

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Options: {@code --master URL --jar encore-spark-all.jar [--data listenings.csv | --rows N --seed S] [--rank 10]
  * [--iters 5] [--reg 0.01] [--implicit [--alpha 1]] [--blocks 4] [--repeat 1] [--workers W (recorded)]
- * [--executor-memory 2g] [--out DIR]}.
+ * [--executor-memory 2g] [--spark-conf key=value,...] [--out DIR]}.
  */
 public final class ClusterSide {
     private ClusterSide() {}
@@ -47,8 +47,17 @@ public final class ClusterSide {
             new ListeningsGenerator(GeneratorConfig.forRows(o.longValue("rows", 1_000_000), o.longValue("seed", 1)))
                     .write(data);
         }
-        SparkSession spark = SparkSession.builder()
-                .master(o.need("master"))
+        SparkSession.Builder builder = SparkSession.builder();
+        for (String kv : o.get("spark-conf", "").split(",")) {
+            if (!kv.isBlank()) {
+                int eq = kv.indexOf('=');
+                if (eq < 1) {
+                    throw new IllegalArgumentException("--spark-conf takes key=value,...; got " + kv);
+                }
+                builder.config(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+            }
+        }
+        SparkSession spark = builder.master(o.need("master"))
                 .appName("bench vs cluster")
                 .config("spark.jars", o.need("jar"))
                 .config("spark.driver.host", "127.0.0.1")
@@ -158,7 +167,7 @@ public final class ClusterSide {
                     .join(
                             models[1].transform(p.test()).withColumnRenamed("prediction", "ours"),
                             new String[] {"user", "item"})
-                    .selectExpr("max(abs(theirs - ours))", "avg(abs(theirs))")
+                    .selectExpr("cast(max(abs(theirs - ours)) as double)", "cast(avg(abs(theirs)) as double)")
                     .first();
             System.err.printf(
                     "largest |prediction difference| on the test pairs: %.3g (mean |prediction| %.3g)%n",
