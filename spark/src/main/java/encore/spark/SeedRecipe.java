@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.StringIndexerModel;
+import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -219,7 +220,16 @@ public final class SeedRecipe {
     /** Steps 5–6's estimator: EncoreALS with the recipe's settings (counts as explicit ratings, cold start drop). */
     public static EncoreALS estimator(Options o) {
         EncoreALS als = new EncoreALS().setEngine(o.engine());
-        als.setRank(o.rank())
+        configure(als, o);
+        return als;
+    }
+
+    /**
+     * Sets the recipe's params on an {@code ALS} (MLlib's own, for a side-by-side run, or an EncoreALS): rank,
+     * maxIter, regParam, numBlocks, the indexed columns, ratingCol count, coldStartStrategy drop and the seed.
+     */
+    public static ALS configure(ALS als, Options o) {
+        return als.setRank(o.rank())
                 .setMaxIter(o.iters())
                 .setRegParam(o.reg())
                 .setNumBlocks(o.blocks())
@@ -228,7 +238,6 @@ public final class SeedRecipe {
                 .setRatingCol("count")
                 .setColdStartStrategy("drop")
                 .setSeed(o.seed());
-        return als;
     }
 
     /** (index, label) for the labels of a fitted StringIndexer, index i for labels[i]. */

@@ -171,16 +171,7 @@ class StandaloneClusterIT {
         EncoreALSTest.assertFactorsEqual(single.userFactors(), recipeModel.userFactors(), 0);
         EncoreALSTest.assertFactorsEqual(single.itemFactors(), recipeModel.itemFactors(), 0);
         // MLlib's ALS on the same split, same params and seed (EncoreALS starts from MLlib's init by default)
-        ALS mllib = new ALS()
-                .setRank(recipe.rank())
-                .setMaxIter(recipe.iters())
-                .setRegParam(recipe.reg())
-                .setNumBlocks(recipe.blocks())
-                .setUserCol("user")
-                .setItemCol("item")
-                .setRatingCol("count")
-                .setColdStartStrategy("drop")
-                .setSeed(recipe.seed());
+        ALS mllib = SeedRecipe.configure(new ALS(), recipe);
         double theirs = new RegressionEvaluator()
                 .setMetricName("rmse")
                 .setLabelCol("count")

@@ -177,17 +177,7 @@ public final class ClusterSide {
     }
 
     private static void configure(ALS als, SeedRecipe.Options r, boolean implicit, double alpha) {
-        als.setRank(r.rank())
-                .setMaxIter(r.iters())
-                .setRegParam(r.reg())
-                .setNumBlocks(r.blocks())
-                .setUserCol("user")
-                .setItemCol("item")
-                .setRatingCol("count")
-                .setColdStartStrategy("drop")
-                .setImplicitPrefs(implicit)
-                .setAlpha(alpha)
-                .setSeed(r.seed());
+        SeedRecipe.configure(als, r).setImplicitPrefs(implicit).setAlpha(alpha);
     }
 
     /** Shuffle bytes written by the tasks that end while it listens. */
