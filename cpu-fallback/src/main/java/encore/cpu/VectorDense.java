@@ -338,7 +338,7 @@ final class VectorDense {
         int c = 0;
         if (WIDE_TILE) {
             for (; c + 4 * LANES <= cols; c += 4 * LANES) {
-                timesColumns4Wide(m, rows, cols, c, v0, v1, v2, v3, out);
+                timesColumns4Wide(m, rows, cols, c, v, out);
             }
         }
         for (; c + 2 * LANES <= cols; c += 2 * LANES) {
@@ -395,8 +395,11 @@ final class VectorDense {
     }
 
     /** Columns [c, c + 4 lanes) of {@link #timesColumns4}: 16 accumulators in registers. */
-    private static void timesColumns4Wide(
-            double[] m, int rows, int cols, int c, double[] v0, double[] v1, double[] v2, double[] v3, double[][] out) {
+    private static void timesColumns4Wide(double[] m, int rows, int cols, int c, double[][] v, double[][] out) {
+        double[] v0 = v[0];
+        double[] v1 = v[1];
+        double[] v2 = v[2];
+        double[] v3 = v[3];
         DoubleVector a0 = DoubleVector.zero(SPECIES);
         DoubleVector a1 = a0;
         DoubleVector a2 = a0;
