@@ -47,6 +47,8 @@ final class VectorCgRow implements RowSolver {
 
     private double[] mirroredFrom;
     private final FactorTouch touch = new FactorTouch();
+    /** The one row of {@link #solve(int, HalfStep)}. */
+    private final int[] alone = new int[1];
 
     /** One row's CG state (padded vectors; the padding stays zero). */
     private static final class Lane {
@@ -86,7 +88,8 @@ final class VectorCgRow implements RowSolver {
 
     @Override
     public void solve(int row, HalfStep step) {
-        solve(new int[] {row}, 1, step);
+        alone[0] = row;
+        solve(alone, 1, step);
     }
 
     /**
@@ -195,6 +198,7 @@ final class VectorCgRow implements RowSolver {
         float[] src = step.src();
         double alpha = step.params().alpha();
         int held = -1; // a confident entry waiting for its pair
+        double heldC = 0;
         for (int q = s; q < e; q++) {
             double c = NormalEquation.confidence(val[q], alpha);
             if (c == 0) {
@@ -202,14 +206,15 @@ final class VectorCgRow implements RowSolver {
             }
             if (held < 0) {
                 held = q;
+                heldC = c;
                 continue;
             }
             int so = col[held] * k;
             int su = col[q] * k;
             Objects.checkFromIndexSize(so, k, src.length);
             Objects.checkFromIndexSize(su, k, src.length);
-            double w = weight(val[held], alpha, dot(src, so, v), residual);
-            double wu = weight(val[q], alpha, dot(src, su, v), residual);
+            double w = weight(val[held], alpha, heldC, dot(src, so, v), residual);
+            double wu = weight(val[q], alpha, c, dot(src, su, v), residual);
             DoubleVector wv = DoubleVector.broadcast(VectorDense.SPECIES, w);
             DoubleVector wuv = DoubleVector.broadcast(VectorDense.SPECIES, wu);
             int d = 0;
@@ -230,7 +235,7 @@ final class VectorCgRow implements RowSolver {
         if (held >= 0) {
             int so = col[held] * k;
             Objects.checkFromIndexSize(so, k, src.length);
-            double w = weight(val[held], alpha, dot(src, so, v), residual);
+            double w = weight(val[held], alpha, heldC, dot(src, so, v), residual);
             DoubleVector wv = DoubleVector.broadcast(VectorDense.SPECIES, w);
             int d = 0;
             for (; d < whole; d += LANES) {
@@ -244,9 +249,8 @@ final class VectorCgRow implements RowSolver {
         }
     }
 
-    /** w_t of {@link #sweep}: c_t·(y_t·v), or b_t − c_t·(y_t·v) for the residual. */
-    private static double weight(float value, double alpha, double dot, boolean residual) {
-        double c = NormalEquation.confidence(value, alpha);
+    /** w_t of {@link #sweep} for an entry of confidence c: c·(y_t·v), or b_t − c·(y_t·v) for the residual. */
+    private static double weight(float value, double alpha, double c, double dot, boolean residual) {
         return residual ? NormalEquation.target(value, alpha) - c * dot : c * dot;
     }
 

@@ -94,6 +94,8 @@ public final class ClusterSide {
         SeedRecipe.Prepared p = SeedRecipe.prepare(spark, recipe);
         double prepare = (System.nanoTime() - t0) / 1e9;
         int executors = spark.sparkContext().statusTracker().getExecutorInfos().length - 1;
+        long trainPairs = p.train().count();
+        long testPairs = p.test().count();
         String[] engines = o.get("engines", "spark,encore").split(",");
         ALSModel[] models = new ALSModel[2];
         for (String engine : engines) {
@@ -105,8 +107,8 @@ public final class ClusterSide {
                     .info("executor_memory", o.get("executor-memory", "2g"))
                     .info("data", data.getFileName())
                     .info("plays", p.plays())
-                    .info("train_pairs", p.train().count())
-                    .info("test_pairs", p.test().count())
+                    .info("train_pairs", trainPairs)
+                    .info("test_pairs", testPairs)
                     .info("mode", implicit ? "implicit" : "explicit")
                     .info("rank", recipe.rank())
                     .info("iterations", recipe.iters())
@@ -121,12 +123,13 @@ public final class ClusterSide {
                 ALSModel model;
                 FitSummary summary = null;
                 if (engine.equals("spark")) {
-                    ALS als = new ALS();
-                    configure(als, recipe, implicit, alpha);
-                    model = als.fit(p.train());
+                    model = SeedRecipe.configure(new ALS(), recipe)
+                            .setImplicitPrefs(implicit)
+                            .setAlpha(alpha)
+                            .fit(p.train());
                 } else {
                     EncoreALS est = SeedRecipe.estimator(recipe);
-                    configure(est, recipe, implicit, alpha);
+                    est.setImplicitPrefs(implicit).setAlpha(alpha);
                     EncoreALS.Fitted fitted = est.fitWithSummary(p.train());
                     model = fitted.model();
                     summary = fitted.summary();
@@ -174,10 +177,6 @@ public final class ClusterSide {
                     d.getDouble(0), d.getDouble(1));
         }
         p.unpersist();
-    }
-
-    private static void configure(ALS als, SeedRecipe.Options r, boolean implicit, double alpha) {
-        SeedRecipe.configure(als, r).setImplicitPrefs(implicit).setAlpha(alpha);
     }
 
     /** Shuffle bytes written by the tasks that end while it listens. */
