@@ -23,6 +23,8 @@ import java.util.Locale;
  * <tr><td>5, 6</td><td>user presence, item presence</td><td>count, then a bit set of the rows with factors</td></tr>
  * <tr><td>7, 8</td><td>user factors, item factors</td><td>f32[rows × rank], row-major</td></tr>
  * <tr><td>9</td><td>seen (optional)</td><td>the users × items training matrix as CSR structure (no values)</td></tr>
+ * <tr><td>{@code 0x8000000B}</td><td>seen counts (optional)</td><td>f32[nnz]: the training ratings of the seen
+ *     matrix's entries, in its order; skippable (older readers see the structure alone); only right after seen</td></tr>
  * <tr><td>{@code 0x8000000A}</td><td>initialisation (version 1 only)</td><td>init and numBlocks, skippable so that
  *     readers older than it still read the file</td></tr>
  * <tr><td>0</td><td>end marker</td><td>empty; the last bytes of the file</td></tr>
@@ -65,6 +67,11 @@ public final class ModelFormat {
     static final int V1_INIT = SKIPPABLE | 10;
 
     static final int V1_INIT_BYTES = 5;
+    /**
+     * The counts of the seen matrix's entries (the training ratings), f32[nnz]; skippable (readers older than it
+     * read the structure alone, as 1.0s); only right after {@code seen}. Any version ≥ 2.
+     */
+    static final int SEEN_COUNTS = SKIPPABLE | 11;
 
     /** Version 2 params: the most key/value pairs (there are 12 parameters today). */
     static final int MAX_PARAMS = 64;

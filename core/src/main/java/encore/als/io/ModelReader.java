@@ -27,6 +27,7 @@ import static encore.als.io.ModelFormat.MAX_ARRAY;
 import static encore.als.io.ModelFormat.METADATA;
 import static encore.als.io.ModelFormat.PARAMS;
 import static encore.als.io.ModelFormat.SEEN;
+import static encore.als.io.ModelFormat.SEEN_COUNTS;
 import static encore.als.io.ModelFormat.SKIPPABLE;
 import static encore.als.io.ModelFormat.USER_FACTORS;
 import static encore.als.io.ModelFormat.USER_LABELS;
@@ -59,6 +60,7 @@ final class ModelReader {
     private float[] userFactors;
     private float[] itemFactors;
     private Csr seen;
+    private boolean seenCounts;
 
     private ModelReader(Sections.Reader in, int version) {
         this.in = in;
@@ -81,6 +83,8 @@ final class ModelReader {
         while (s.id() != END) {
             if (s.id() == V1_INIT) {
                 readInit(s);
+            } else if (s.id() == SEEN_COUNTS) {
+                readSeenCounts(s);
             } else if (Integer.compareUnsigned(s.id(), LAST_KNOWN) > 0) {
                 skipUnknown(s);
             } else {
@@ -159,7 +163,7 @@ final class ModelReader {
                     itemIndex,
                     Factors.wrap(userFactors, userIndex.size(), params.rank(), userHas),
                     Factors.wrap(itemFactors, itemIndex.size(), params.rank(), itemHas));
-            return new ModelStore.Stored(model, seen, metadata);
+            return new ModelStore.Stored(model, seen, seenCounts, metadata);
         } catch (IllegalArgumentException e) {
             throw in.error("inconsistent model: " + e.getMessage());
         }
@@ -204,7 +208,32 @@ final class ModelReader {
         return f;
     }
 
-    /** u32 rows, u32 cols, u32 nnz, i32 rowPtr[rows + 1], i32 colIdx[nnz]; every value reads back as 1.0. */
+    /** f32[nnz], once, right after {@code seen}: its values; each finite. */
+    private void readSeenCounts(Section s) throws IOException {
+        if (seen == null || expected != SEEN + 1 || seenCounts) {
+            throw in.corrupt(s, "must come once, right after section 'seen'");
+        }
+        if (s.length() != 4L * seen.nnz()) {
+            throw in.corrupt(
+                    s,
+                    num(s.length()) + " bytes, expected " + num(4L * seen.nnz()) + " for " + num(seen.nnz())
+                            + " entries");
+        }
+        float[] counts = new float[seen.nnz()];
+        in.stream(s, Sections.floats(counts));
+        for (int e = 0; e < counts.length; e++) {
+            if (!Float.isFinite(counts[e])) {
+                throw in.error(s, "entry " + e + " is " + counts[e] + ", expected a finite count");
+            }
+        }
+        seen = new Csr(seen.rows(), seen.cols(), seen.rowPtr(), seen.colIdx(), counts);
+        seenCounts = true;
+    }
+
+    /**
+     * u32 rows, u32 cols, u32 nnz, i32 rowPtr[rows + 1], i32 colIdx[nnz]; every value reads back as 1.0 until
+     * {@code seen counts} sets them.
+     */
     private Csr readSeen(Section s, int users, int items) throws IOException {
         if (s.length() < 12) {
             throw in.corrupt(s, num(s.length()) + " bytes, too short for its dimensions");

@@ -34,12 +34,14 @@ public final class ModelStore {
      * A loaded model file.
      *
      * @param model    the model, with the parameters it was fitted with
-     * @param seen     when the model was saved with one, the users × items matrix of training entries (structure only:
-     *                 every value reads back as 1.0f), for excluding already-seen items; otherwise null
+     * @param seen     when the model was saved with one, the users × items matrix of training entries, for excluding
+     *                 already-seen items and for explaining a user's recommendations; otherwise null
+     * @param seenCounts whether {@code seen}'s values are the training ratings (files written since the
+     *                 {@code seen counts} section); otherwise every value reads back as 1.0f
      * @param metadata the stored metadata (e.g. created-by, source file, timestamp), unmodifiable, in file order
      *                 (sorted by key, as {@link #save} writes it)
      */
-    public record Stored(AlsModel model, Csr seen, Map<String, String> metadata) {}
+    public record Stored(AlsModel model, Csr seen, boolean seenCounts, Map<String, String> metadata) {}
 
     /**
      * Writes {@code model} to {@code file} atomically (temporary file, fsync, rename): on any failure the previous
@@ -47,24 +49,34 @@ public final class ModelStore {
      *
      * @param file       where to write (its directory is created if needed)
      * @param model      the model
-     * @param seenOrNull the users × items training matrix to store for excluding already-seen items (only its
-     *                   structure is kept), or null
+     * @param seenOrNull the users × items training matrix to store for excluding already-seen items and for
+     *                   explanations (its structure and its values, the training ratings), or null
      * @param metadata   free-form string pairs to store (null for none)
      * @throws IllegalArgumentException when a label, metadata key or value is not valid Unicode (an unpaired
      *                                  surrogate), a frequency is negative, or {@code seenOrNull} does not match the
-     *                                  model's shape or is not a well-formed CSR matrix
+     *                                  model's shape, is not a well-formed CSR matrix or has a value that is not finite
      * @throws IOException              when the file cannot be written
      */
     public static void save(Path file, AlsModel model, Csr seenOrNull, Map<String, String> metadata)
             throws IOException {
-        ModelWriter.write(file, model, seenOrNull, metadata, UnaryOperator.identity());
+        save(file, model, seenOrNull, true, metadata);
+    }
+
+    /**
+     * {@link #save(Path, AlsModel, Csr, Map)}, storing {@code seenOrNull}'s values (the {@code seen counts} section)
+     * only when {@code withCounts}: false re-saves a loaded file whose {@link Stored#seenCounts()} is false as it was.
+     */
+    public static void save(Path file, AlsModel model, Csr seenOrNull, boolean withCounts, Map<String, String> metadata)
+            throws IOException {
+        ModelWriter.write(
+                file, model, new ModelWriter.Seen(seenOrNull, withCounts), metadata, UnaryOperator.identity());
     }
 
     /** {@link #save} with the output stream wrapped by {@code wrap} (tests inject failures here). */
     static void save(
             Path file, AlsModel model, Csr seenOrNull, Map<String, String> metadata, UnaryOperator<OutputStream> wrap)
             throws IOException {
-        ModelWriter.write(file, model, seenOrNull, metadata, wrap);
+        ModelWriter.write(file, model, new ModelWriter.Seen(seenOrNull, true), metadata, wrap);
     }
 
     /**

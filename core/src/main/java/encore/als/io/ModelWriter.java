@@ -21,6 +21,7 @@ import static encore.als.io.ModelFormat.ITEM_PRESENCE;
 import static encore.als.io.ModelFormat.METADATA;
 import static encore.als.io.ModelFormat.PARAMS;
 import static encore.als.io.ModelFormat.SEEN;
+import static encore.als.io.ModelFormat.SEEN_COUNTS;
 import static encore.als.io.ModelFormat.USER_FACTORS;
 import static encore.als.io.ModelFormat.USER_LABELS;
 import static encore.als.io.ModelFormat.USER_PRESENCE;
@@ -39,9 +40,13 @@ final class ModelWriter {
     private ModelWriter() {}
 
     /** See {@link ModelStore#save}; {@code wrap} wraps the output stream (tests inject failures there). */
+    /** The seen matrix to store (or null), and whether its values go in a {@code seen counts} section. */
+    record Seen(Csr matrix, boolean withCounts) {}
+
     static void write(
-            Path file, AlsModel model, Csr seenOrNull, Map<String, String> metadata, UnaryOperator<OutputStream> wrap)
+            Path file, AlsModel model, Seen seen, Map<String, String> metadata, UnaryOperator<OutputStream> wrap)
             throws IOException {
+        Csr seenOrNull = seen.matrix();
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(model, "model");
         Encoded e = encode(model, metadata);
@@ -55,6 +60,13 @@ final class ModelWriter {
                     e.items().count());
             if (problem != null) {
                 throw new IllegalArgumentException("seen matrix: " + problem);
+            }
+            float[] v = seenOrNull.values();
+            for (int p = 0; p < v.length; p++) {
+                if (!Float.isFinite(v[p])) {
+                    throw new IllegalArgumentException(
+                            "seen matrix: entry " + p + " is " + v[p] + ", expected a finite count");
+                }
             }
         }
         try (AtomicOutput out = AtomicOutput.create(file)) {
@@ -70,6 +82,9 @@ final class ModelWriter {
             writeFactors(w, ITEM_FACTORS, model.itemFactors());
             if (seenOrNull != null) {
                 writeSeen(w, seenOrNull);
+                if (seen.withCounts()) {
+                    writeSeenCounts(w, seenOrNull);
+                }
             }
             w.begin(END, 0);
             w.end();
@@ -114,7 +129,14 @@ final class ModelWriter {
         w.end();
     }
 
-    /** u32 rows, u32 cols, u32 nnz, i32 rowPtr[rows + 1], i32 colIdx[nnz]; values are not stored. */
+    /** f32[nnz]: the seen matrix's values (the training ratings), in entry order. */
+    private static void writeSeenCounts(Sections.Writer w, Csr seen) throws IOException {
+        w.begin(SEEN_COUNTS, 4L * seen.nnz());
+        w.putFloats(seen.values());
+        w.end();
+    }
+
+    /** u32 rows, u32 cols, u32 nnz, i32 rowPtr[rows + 1], i32 colIdx[nnz]; the values follow in seen counts. */
     private static void writeSeen(Sections.Writer w, Csr seen) throws IOException {
         w.begin(SEEN, 12 + 4L * (seen.rows() + 1) + 4L * seen.nnz());
         w.putInt(seen.rows());

@@ -42,7 +42,7 @@ class GoldenFilesTest {
         if (kind.equals("explicit")) {
             ModelStore.save(f, GoldenModels.explicit(), null, GoldenModels.explicitMetadata());
         } else {
-            ModelStore.save(f, GoldenModels.implicit(), GoldenModels.seen(), GoldenModels.implicitMetadata());
+            ModelStore.save(f, GoldenModels.implicit(), GoldenModels.seen(), false, GoldenModels.implicitMetadata());
         }
         return Files.readAllBytes(f);
     }
@@ -50,7 +50,7 @@ class GoldenFilesTest {
     private byte[] resaved(Path file) throws IOException {
         ModelStore.Stored st = ModelStore.load(file);
         Path f = dir.resolve("resaved.encore");
-        ModelStore.save(f, st.model(), st.seen(), st.metadata());
+        ModelStore.save(f, st.model(), st.seen(), st.seenCounts(), st.metadata());
         return Files.readAllBytes(f);
     }
 
@@ -58,6 +58,33 @@ class GoldenFilesTest {
     void theFormat2FilesAreWhatSavingWritesToday() throws IOException {
         for (String kind : KINDS) {
             assertArrayEquals(golden("format-2-" + kind + ".encore"), saved(kind), kind);
+        }
+    }
+
+    @Test
+    void theSeenCountsFileIsWhatSavingWritesToday() throws IOException {
+        Path f = dir.resolve("counts.encore");
+        ModelStore.save(f, GoldenModels.implicit(), GoldenModels.seenCounts(), GoldenModels.implicitMetadata());
+        assertArrayEquals(golden("format-2-implicit-counts.encore"), Files.readAllBytes(f));
+        assertArrayEquals(Files.readAllBytes(f), resaved(f));
+    }
+
+    @Test
+    void theSeenCountsFileLoadsItsCountsAndTheOlderFilesLoadOnes() throws IOException {
+        ModelStore.Stored st = ModelStore.load(resource("format-2-implicit-counts.encore"));
+        assertTrue(st.seenCounts());
+        assertExactly(
+                GoldenModels.IMPLICIT_PARAMS.toMap(),
+                GoldenModels.IMPLICIT_USER_FACTORS,
+                GoldenModels.IMPLICIT_ITEM_FACTORS,
+                st.model());
+        assertArrayEquals(GoldenModels.SEEN_ROW_PTR, st.seen().rowPtr());
+        assertArrayEquals(GoldenModels.SEEN_COL_IDX, st.seen().colIdx());
+        assertArrayEquals(GoldenModels.SEEN_COUNTS, st.seen().values());
+        for (String name : List.of("format-2-implicit.encore", "encore-0.1.0-implicit.encore")) {
+            ModelStore.Stored old = ModelStore.load(resource(name));
+            assertEquals(false, old.seenCounts(), name);
+            assertSeen(old.seen());
         }
     }
 

@@ -30,6 +30,12 @@ class GoldenModelFiles {
                 dir.resolve(prefix + "-implicit.encore"),
                 GoldenModels.implicit(),
                 GoldenModels.seen(),
+                false,
+                GoldenModels.implicitMetadata());
+        ModelStore.save(
+                dir.resolve(prefix + "-implicit-counts.encore"),
+                GoldenModels.implicit(),
+                GoldenModels.seenCounts(),
                 GoldenModels.implicitMetadata());
     }
 }

@@ -132,7 +132,15 @@ final class GoldenModels {
         return m;
     }
 
-    /** The implicit model's seen matrix, values 1.0 (only the structure is stored). */
+    /** The training counts of {@link #seenCounts()}, one per seen entry (row by row). */
+    static final float[] SEEN_COUNTS = {3f, 1f, 7f, 2f, 0.5f, 12f, 1f, 250f, 4f};
+
+    /** The implicit model's seen matrix with {@link #SEEN_COUNTS} as its values (the counts file). */
+    static Csr seenCounts() {
+        return new Csr(USERS, ITEMS, SEEN_ROW_PTR.clone(), SEEN_COL_IDX.clone(), SEEN_COUNTS.clone());
+    }
+
+    /** The implicit model's seen matrix, values 1.0 (the files without a seen counts section). */
     static Csr seen() {
         float[] ones = new float[SEEN_COL_IDX.length];
         Arrays.fill(ones, 1f);

@@ -7,6 +7,7 @@ import encore.data.LabelIndex;
 import encore.matrix.Csr;
 import encore.matrix.Factors;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,6 +27,7 @@ import java.util.stream.IntStream;
 import static encore.als.io.ModelFiles.assertContains;
 import static encore.als.io.ModelFiles.encodeSection;
 import static encore.als.io.ModelFiles.fixCrc;
+import static encore.als.io.ModelFiles.replace;
 import static encore.als.io.ModelFiles.section;
 import static encore.als.io.ModelFiles.sections;
 import static encore.als.io.ModelFiles.splice;
@@ -163,6 +165,29 @@ class ModelReaderTest {
         byte[] flags = good.clone();
         flags[12] = 1;
         assertContains("unsupported header flags", files.rejected(flags));
+    }
+
+    @Test
+    void aDamagedOrMisplacedSeenCountsSectionIsRejected() throws IOException {
+        byte[] good = files.sample(23, 20, 30, 4, 2);
+        Sec counts = section(good, ModelFormat.SEEN_COUNTS);
+        Sec seen = section(good, ModelFormat.SEEN);
+        assertEquals(seen.end(), counts.start(), "right after seen");
+        byte[] nan = good.clone();
+        ByteBuffer.wrap(nan).order(ByteOrder.LITTLE_ENDIAN).putFloat(counts.payload() + 4, Float.NaN);
+        fixCrc(nan, counts);
+        assertContains("entry 1 is NaN, expected a finite count", files.rejected(nan));
+        byte[] section = Arrays.copyOfRange(good, counts.start(), counts.end());
+        byte[] twice = splice(good, counts.end(), section, 0);
+        assertContains("must come once, right after section 'seen'", files.rejected(twice));
+        byte[] withoutSeen = splice(good, seen.start(), new byte[0], seen.end() - seen.start());
+        assertContains("must come once, right after section 'seen'", files.rejected(withoutSeen));
+        byte[] shortPayload = replace(
+                good,
+                counts,
+                encodeSection(
+                        ModelFormat.SEEN_COUNTS, Arrays.copyOfRange(good, counts.payload(), counts.payload() + 4)));
+        assertContains("bytes, expected", files.rejected(shortPayload));
     }
 
     @ParameterizedTest(name = "format {0}")

@@ -85,9 +85,8 @@ class ModelStoreTest {
             assertEquals(seen.cols(), s.cols());
             assertArrayEquals(seen.rowPtr(), s.rowPtr());
             assertArrayEquals(seen.colIdx(), s.colIdx());
-            for (float v : s.values()) {
-                assertEquals(1.0f, v);
-            }
+            assertTrue(st.seenCounts());
+            assertArrayEquals(seen.values(), s.values()); // the training counts, exactly
             assertRecsEqual(m.recommendForAllUsers(5, seen), a.recommendForAllUsers(5, s));
         }
         // deterministic: the same model saves to the same bytes
@@ -101,7 +100,7 @@ class ModelStoreTest {
         ModelStore.Stored old = new ModelFiles(dir).load(v1);
         assertModelEquals(m, old.model());
         assertEquals(meta, old.metadata());
-        ModelStore.save(g, old.model(), old.seen(), old.metadata());
+        ModelStore.save(g, old.model(), old.seen(), old.seenCounts(), old.metadata());
         assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(g));
     }
 
