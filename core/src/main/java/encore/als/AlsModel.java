@@ -20,6 +20,9 @@ public final class AlsModel {
     private final LabelIndex items;
     private final Factors userFactors;
     private final Factors itemFactors;
+    // serving caches, built on first use (the model stays an immutable value: they are functions of its factors)
+    private volatile FoldIn foldIn;
+    private volatile ItemSearcher searcher;
 
     /**
      * @param userFactors {@code users.size()} rows at {@code params.rank()}; kept, not copied (a {@link Factors} handed
@@ -210,6 +213,56 @@ public final class AlsModel {
             ptr[u + 1] = at;
         }
         return new Csr(pairs.rows(), pairs.cols(), ptr, idx, val);
+    }
+
+    /**
+     * A new (or changed) user folded in: the factor training would give a user with these plays
+     * ({@link FoldIn#solve}), on the CPU engine. The first call computes YᵀY (implicit feedback) once for the model.
+     *
+     * @param items  item indices (unknown ones and items without factors are ignored and counted)
+     * @param counts the plays (ratings) of each, repeated items summed
+     */
+    public FoldIn.User foldIn(int[] items, float[] counts) {
+        return folder().solve(items, counts);
+    }
+
+    /**
+     * The best {@code k} items for a user factor (e.g. a folded-in one) that {@code filter} allows: exactly
+     * {@code min(k, allowed items with factors)} of them, score descending then item index descending. The first call
+     * indexes the item factors once ({@link ItemSearcher}: a norm-ordered copy, as large as the item factors).
+     */
+    public RankedItems recommend(float[] userFactor, int k, ItemFilter filter) {
+        return itemSearcher().search(userFactor, k, filter, null);
+    }
+
+    /** The fold-in this model's serving calls share (opened on first use; the CPU engine holds nothing to close). */
+    FoldIn folder() {
+        FoldIn f = foldIn;
+        if (f == null) {
+            synchronized (this) {
+                f = foldIn;
+                if (f == null) {
+                    f = FoldIn.open(this);
+                    foldIn = f;
+                }
+            }
+        }
+        return f;
+    }
+
+    /** The item index this model's single-query calls share (built on first use). */
+    ItemSearcher itemSearcher() {
+        ItemSearcher s = searcher;
+        if (s == null) {
+            synchronized (this) {
+                s = searcher;
+                if (s == null) {
+                    s = new ItemSearcher(itemFactors);
+                    searcher = s;
+                }
+            }
+        }
+        return s;
     }
 
     /** {@link Recommender#recommendForAllUsers(int, Csr)} on the CPU. */

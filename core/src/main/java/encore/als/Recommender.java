@@ -136,24 +136,35 @@ public final class Recommender implements AutoCloseable {
             return new Recommendations(Math.max(1, k), new int[Math.max(1, k)], new float[Math.max(1, k)], new int[1]);
         }
         Factors items = model.itemFactors();
-        float[] f = items.data();
-        float[] unit = new float[n * r];
-        for (int i = 0; i < n; i++) {
-            double norm = 0;
-            for (int d = 0; d < r; d++) {
-                double v = f[i * r + d];
-                norm += v * v;
-            }
-            float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
-            for (int d = 0; d < r; d++) {
-                unit[i * r + d] = f[i * r + d] * inv;
-            }
-        }
+        float[] unit = unitRows(items).data();
         Csr self = new Csr(1, n, new int[] {0, 1}, new int[] {item}, new float[] {1f});
         BitSet one = new BitSet(1);
         one.set(0);
         Factors query = Factors.wrap(Arrays.copyOfRange(unit, item * r, (item + 1) * r), 1, r, one);
         return scorer.topK(query, Factors.wrap(unit, n, r, items.present()), k, self, null);
+    }
+
+    /**
+     * The rows of {@code f} scaled to unit length (in float, by 1/‖row‖ computed in double; zero rows stay zero): the
+     * vectors whose dot products are the cosine similarities {@link #similarItems} ranks by.
+     */
+    static Factors unitRows(Factors f) {
+        int n = f.rows();
+        int r = f.rank();
+        float[] d = f.data();
+        float[] unit = new float[n * r];
+        for (int i = 0; i < n; i++) {
+            double norm = 0;
+            for (int x = 0; x < r; x++) {
+                double v = d[i * r + x];
+                norm += v * v;
+            }
+            float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
+            for (int x = 0; x < r; x++) {
+                unit[i * r + x] = d[i * r + x] * inv;
+            }
+        }
+        return Factors.wrap(unit, n, r, f.present());
     }
 
     private static void checkExclude(Csr exclude, int rows, int cols) {
