@@ -31,7 +31,8 @@ final class CliFlags {
             Map.entry("threads", "--threads"),
             Map.entry("badRows", "--bad-rows"),
             Map.entry("limit", "--limit"),
-            Map.entry("itemKey", "--item-key"));
+            Map.entry("itemKey", "--item-key"),
+            Map.entry("excludeSeen", "--exclude-seen"));
     private static final Pattern ASSIGNMENT = Pattern.compile("\\b([a-z][A-Za-z]*)=([^\\s,;)]+)");
     private static final Pattern LEADING = Pattern.compile("^([a-z][A-Za-z]*)(?= must\\b| is\\b)");
     private static final Pattern CAMEL = Pattern.compile("\\b([a-z]+[A-Z][A-Za-z]*)\\b");

@@ -59,10 +59,18 @@ public final class Recommender implements AutoCloseable {
      */
     public Recommendations recommendForAllUsers(int k, Csr exclude, BitSet blocked) {
         checkExclude(exclude, model.users().size(), model.items().size());
+        return scorer.topK(model.userFactors(), allowed(blocked), k, exclude, null);
+    }
+
+    /** The item factors without the rows in {@code blocked} (all of them when null). */
+    private Factors allowed(BitSet blocked) {
+        if (blocked == null) {
+            return model.itemFactors();
+        }
         BitSet allowed = new BitSet();
         allowed.set(0, model.items().size());
         allowed.andNot(blocked);
-        return scorer.topK(model.userFactors(), model.itemFactors().restrictTo(allowed), k, exclude, null);
+        return model.itemFactors().restrictTo(allowed);
     }
 
     /** Both lists of every user: without and with the excluded entries. */
@@ -101,6 +109,14 @@ public final class Recommender implements AutoCloseable {
      * cold users are omitted. Row {@code r} of the result belongs to {@code result.users()[r]}.
      */
     public UserRecommendations recommendForUsers(int[] userIndices, int k, Csr exclude) {
+        return recommendForUsers(userIndices, k, exclude, null);
+    }
+
+    /**
+     * {@link #recommendForUsers(int[], int, Csr)} with a blacklist: items in {@code blocked} (by index; null for none)
+     * are never recommended, as {@link #recommendForAllUsers(int, Csr, BitSet)}.
+     */
+    public UserRecommendations recommendForUsers(int[] userIndices, int k, Csr exclude, BitSet blocked) {
         checkExclude(exclude, model.users().size(), model.items().size());
         BitSet seen = new BitSet();
         int[] q = new int[userIndices.length];
@@ -112,7 +128,7 @@ public final class Recommender implements AutoCloseable {
             }
         }
         q = Arrays.copyOf(q, n);
-        return new UserRecommendations(q, scorer.topK(model.userFactors(), model.itemFactors(), k, exclude, q));
+        return new UserRecommendations(q, scorer.topK(model.userFactors(), allowed(blocked), k, exclude, q));
     }
 
     /**

@@ -1,7 +1,9 @@
 package encore.pipeline;
 
 import encore.als.AlsModel;
+import encore.als.RankedItems;
 import encore.als.Recommendations;
+import encore.data.LabelIndex;
 import encore.util.TextFields;
 
 import java.io.IOException;
@@ -18,6 +20,21 @@ public final class RecommendationsCsv {
     public static final String HEADER = "user_id,rank,item,score\n";
 
     private RecommendationsCsv() {}
+
+    /** Writes one list (after the {@link #HEADER}, which the caller writes once): its user's label, then each entry. */
+    public static void writeList(OutputStream os, String user, RankedItems list, LabelIndex items) throws IOException {
+        byte[] u = TextFields.csv(user).getBytes(StandardCharsets.UTF_8);
+        for (int r = 0; r < list.size(); r++) {
+            os.write(u);
+            os.write(',');
+            os.write(Integer.toString(r + 1).getBytes(StandardCharsets.US_ASCII));
+            os.write(',');
+            os.write(TextFields.csv(items.label(list.item(r))).getBytes(StandardCharsets.UTF_8));
+            os.write(',');
+            os.write(Float.toString(list.score(r)).getBytes(StandardCharsets.US_ASCII));
+            os.write('\n');
+        }
+    }
 
     /**
      * Writes the lists of {@code recs}; row {@code r} belongs to user {@code rowToUser[r]}, or to user {@code r} when
