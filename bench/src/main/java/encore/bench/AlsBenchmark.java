@@ -192,7 +192,7 @@ final class AlsBenchmark {
                 .build();
     }
 
-    private static int[] ints(String s) {
+    static int[] ints(String s) {
         String[] parts = s.split(",");
         int[] out = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {

@@ -24,6 +24,10 @@ public final class BenchMain {
             System.out.println(
                     "  als        seconds per ALS iteration (explicit and implicit) and recommend-all top-10 "
                             + "time per rank, CPU engine");
+            System.out.println("usage: bench/run serving [--model listenings|lastfm360k|random] [--rows N] [--scale F] "
+                    + "[--items N] [--rank 64] [--plays 10,100,1000] [--queries 2000] [--report FILE.md]");
+            System.out.println(
+                    "  serving    fold-in and fold-in + top-10 latency (p50/p99/max), one request at a time");
             System.out.println(
                     "usage: bench/run vs recipe|explicit|implicit|scaling [options]   (see bench/run --help)");
             System.out.println("usage: bench/run jmh [JMH options]");
@@ -40,6 +44,7 @@ public final class BenchMain {
         switch (args[0]) {
             case "frontend" -> System.exit(FrontEndBenchmark.run(rest));
             case "als" -> System.exit(AlsBenchmark.run(rest));
+            case "serving" -> System.exit(ServingBenchmark.run(rest));
             // the steps of "bench/run vs SCENARIO" (the launcher runs them in order, each engine in its own JVM)
             case "vs-prep" -> System.exit(Prep.run(rest[0], tail(rest)));
             case "vs-encore" -> System.exit(EncoreSide.run(rest[0], tail(rest)));

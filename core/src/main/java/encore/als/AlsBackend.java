@@ -79,6 +79,27 @@ public interface AlsBackend extends AutoCloseable {
     Factors solveRows(Csr ratings, Factors src, double[] gram, Factors warmStart, AlsParams params);
 
     /**
+     * The stateless row solve prepared once for one fixed side, for callers that solve many small blocks against the
+     * same {@code src} (serving: one folded-in user per request): whatever depends on the fixed side alone — YᵀY and
+     * what an engine derives from it — is computed here, once, and every {@link RowSolve#solve} gives exactly what
+     * {@link #solveRows(Csr, Factors, double[], Factors, AlsParams)} would. The default prepares nothing.
+     *
+     * @param src    the fixed side's factors; kept, never written
+     * @param gram   YᵀY as for {@link #solveRows(Csr, Factors, double[], Factors, AlsParams)}, or null
+     * @param params the parameters every solve uses
+     */
+    default RowSolve prepareRowSolve(Factors src, double[] gram, AlsParams params) {
+        return (ratings, warmStart) -> solveRows(ratings, src, gram, warmStart, params);
+    }
+
+    /** A row solve against one prepared fixed side; thread-safe, as the backend's own row solve. */
+    @FunctionalInterface
+    interface RowSolve {
+        /** {@link AlsBackend#solveRows} of {@code ratings} (columns indexing the prepared side's rows). */
+        Factors solve(Csr ratings, Factors warmStart);
+    }
+
+    /**
      * YᵀY of the present rows of {@code src} (k × k row-major, the upper triangle set, the strict lower triangle zero),
      * summed as the row solve sums it. The YᵀY of a side held in parts is the sum of its parts' (to rounding: the
      * order of the sums differs).

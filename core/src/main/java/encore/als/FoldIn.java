@@ -20,13 +20,15 @@ import java.util.List;
  * training matrix with duplicate entries (which Spark, and Encore's {@code Csr.fromCoordinates}, keep as separate
  * terms) folds in differently from how it trained.
  *
- * <p>YᵀY is computed once, when the fold-in is opened. Thread-safe: every call works on its own arrays.
+ * <p>YᵀY (and what the engine derives from it: {@link AlsBackend#prepareRowSolve}) is computed once, when the fold-in
+ * is opened. Thread-safe: every call works on its own arrays.
  */
 public final class FoldIn implements AutoCloseable {
     private final AlsModel model;
     private final Backends.Choice choice;
     private final AlsBackend backend;
     private final double[] gram;
+    private final AlsBackend.RowSolve rows;
 
     /** Opens a fold-in on the CPU engine (one thread per call: a single row is latency-bound). */
     public static FoldIn open(AlsModel model) {
@@ -44,6 +46,7 @@ public final class FoldIn implements AutoCloseable {
         this.choice = choice;
         this.backend = choice.open(model.params(), 1);
         this.gram = model.params().implicitPrefs() ? backend.gram(model.itemFactors()) : null;
+        this.rows = backend.prepareRowSolve(model.itemFactors(), gram, model.params());
     }
 
     /** The model folded into. */
@@ -75,7 +78,7 @@ public final class FoldIn implements AutoCloseable {
         }
         int n = model.items().size();
         Csr row = new Csr(1, n, new int[] {0, p.items.length}, p.items, p.counts);
-        Factors solved = backend.solveRows(row, model.itemFactors(), gram, null, model.params());
+        Factors solved = rows.solve(row, null);
         return new User(solved.row(0), p.items.length, p.ignored);
     }
 

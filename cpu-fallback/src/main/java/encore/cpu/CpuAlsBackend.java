@@ -73,6 +73,23 @@ final class CpuAlsBackend implements AlsBackend {
         return AlsBackend.rowSolveResult(ratings, dst, params.rank());
     }
 
+    /**
+     * {@inheritDoc} Here: YᵀY (implicit, when not given) and the Woodbury base factors of (YᵀY + λI) are computed
+     * once, so a solve costs only its rows.
+     */
+    @Override
+    public RowSolve prepareRowSolve(Factors src, double[] gram, AlsParams params) {
+        AlsBackend.checkGram(gram, params);
+        int k = params.rank();
+        double[] g = !params.implicitPrefs() ? null : gram != null ? gram : gram(src);
+        double[][] base = woodburyBase(g, params);
+        return (ratings, warmStart) -> {
+            float[] dst = AlsBackend.rowSolveStart(ratings, src, warmStart, params);
+            solve(ratings, src.data(), g, base, dst, params);
+            return AlsBackend.rowSolveResult(ratings, dst, k);
+        };
+    }
+
     @Override
     public double[] gram(Factors src) {
         return gram(src.data(), src.present(), src.rows(), src.rank(), threads, simd);
@@ -98,9 +115,20 @@ final class CpuAlsBackend implements AlsBackend {
         double[] gram = !p.implicitPrefs()
                 ? null
                 : givenGram != null ? givenGram : gram(src, srcPresent, ratings.cols(), k, threads, simd);
-        double[][] base = RowStrategy.WOODBURY.possibleWith(p) && RowSolvers.solvesWoodbury(simd, k)
+        solve(ratings, src, gram, woodburyBase(gram, p), dst, p);
+    }
+
+    /** The Woodbury rows' base factors of (YᵀY + λI), or null when no row takes that path. */
+    private double[][] woodburyBase(double[] gram, AlsParams p) {
+        int k = p.rank();
+        return RowStrategy.WOODBURY.possibleWith(p) && RowSolvers.solvesWoodbury(simd, k)
                 ? WoodburyRow.baseFactors(gram, k, p.regParam())
                 : null;
+    }
+
+    /** The half-iteration with YᵀY (implicit; null explicit) and the Woodbury base factors (or null) given. */
+    private void solve(Csr ratings, float[] src, double[] gram, double[][] base, float[] dst, AlsParams p) {
+        int k = p.rank();
         HalfStep step = new HalfStep(ratings, src, dst, gram, base, p);
         int[] chunks = balancedChunks(ratings, k, threads * 8);
         int nChunks = chunks.length - 1;

@@ -166,8 +166,14 @@ class RowSolveTest {
         try (AlsBackend one = CpuBackendProvider.open(1)) {
             Factors warm = gather(before.users(), rows);
             assertEquals(expected, one.solveRows(block, before.items(), warm, p));
+            // prepared once for the fixed side (YᵀY and the Woodbury base computed up front): the same rows, bit for
+            // bit
+            AlsBackend.RowSolve prepared = one.prepareRowSolve(before.items(), null, p);
+            assertEquals(expected, prepared.solve(block, warm));
+            assertEquals(expected, prepared.solve(block, warm), "and again: a prepared solve keeps no state");
             if (mode != Mode.CG) { // exact solvers ignore the warm start
                 assertEquals(expected, one.solveRows(block, before.items(), null, p));
+                assertEquals(expected, prepared.solve(block, null));
             }
         }
         for (int s = 0; s < rows.length; s++) {
