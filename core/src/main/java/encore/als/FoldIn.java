@@ -55,8 +55,9 @@ public final class FoldIn implements AutoCloseable {
     }
 
     /**
-     * A folded-in user: its factor (null when no play has an item with factors), and how many distinct items of the
-     * plays were used and ignored (unknown indices or items without factors, which training never saw).
+     * A folded-in user: its factor (null when no play has an item with factors), how many distinct items it was
+     * solved from, and how many of the given entries were ignored (unknown indices or items without factors, which
+     * training never saw).
      */
     public record User(float[] factor, int used, int ignored) {
         /** Whether a factor could be solved. */
@@ -207,7 +208,7 @@ public final class FoldIn implements AutoCloseable {
         }
     }
 
-    /** The usable plays: distinct items with factors, ascending, counts summed; and the number of ignored items. */
+    /** The usable plays: distinct items with factors, ascending, counts summed; and the number of ignored entries. */
     private record Plays(int[] items, float[] counts, int ignored) {}
 
     private Plays plays(int[] items, float[] counts) {
@@ -235,6 +236,8 @@ public final class FoldIn implements AutoCloseable {
             if (at > 0 && item == previous) {
                 if (previousUsed) {
                     outCounts[n - 1] += counts[j]; // in input order: the keys sort by item, then position
+                } else {
+                    ignored++;
                 }
                 continue;
             }

@@ -1,6 +1,11 @@
 package encore.cpu;
 
 import encore.als.AlsModel;
+import encore.als.FoldIn;
+import encore.als.RankedItems;
+import encore.als.Recommendations;
+import encore.als.io.ModelStore;
+import encore.matrix.Csr;
 import encore.synth.GeneratorConfig;
 import encore.synth.ListeningsGenerator;
 import org.junit.jupiter.api.Test;
@@ -15,7 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +35,10 @@ class ReadmeExampleTest {
     Path dir;
 
     static String snippet() throws Exception {
+        return snippet("// csv: a listenings file");
+    }
+
+    static String snippet(String first) throws Exception {
         Path readme = null;
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.exists(p.resolve("README.md")) && Files.exists(p.resolve("cpu-fallback"))) {
@@ -37,8 +48,8 @@ class ReadmeExampleTest {
         }
         assertNotNull(readme, "README.md not found above " + Path.of("").toAbsolutePath());
         String text = Files.readString(readme, StandardCharsets.UTF_8);
-        int marker = text.indexOf("// csv: a listenings file");
-        assertTrue(marker > 0, "the library example is missing from README.md");
+        int marker = text.indexOf(first);
+        assertTrue(marker > 0, "the library example '" + first + "' is missing from README.md");
         int start = text.lastIndexOf("```java", marker);
         int end = text.indexOf("```", marker);
         return text.substring(start + "```java".length(), end);
@@ -52,7 +63,10 @@ class ReadmeExampleTest {
                         + "public class ReadmeSnippet {\n"
                         + "  public static AlsModel run(Path csv, Path modelFile) throws Exception {\n"
                         + snippet()
-                        + "\n    return loaded;\n  }\n}\n";
+                        + "\n    return loaded;\n  }\n"
+                        + "  public static Object[] serve(ModelStore.Stored stored) throws Exception {\n"
+                        + snippet("// stored: a model file loaded")
+                        + "\n    return new Object[] {newUser, forNewUser, forUser, why};\n  }\n}\n";
         Path src = dir.resolve("src").resolve("ReadmeSnippet.java");
         Files.createDirectories(src.getParent());
         Files.writeString(src, source);
@@ -85,6 +99,23 @@ class ReadmeExampleTest {
             int u = model.users().indexOf("user_000042");
             assertTrue(model.hasUser(u));
             assertEquals(10, model.recommendForAllUsers(10, null).count(u));
+            // the serving block, on the same model with labels the generator's catalogue does not have: the two plays
+            // are unknown (index = size), so nothing can be folded in and the new user's list is empty
+            ModelStore.Stored stored = ModelStore.load(modelFile);
+            Object[] served = (Object[]) cl.loadClass("ReadmeSnippet")
+                    .getMethod("serve", ModelStore.Stored.class)
+                    .invoke(null, stored);
+            FoldIn.User newUser = (FoldIn.User) served[0];
+            assertFalse(newUser.solved());
+            assertEquals(2, newUser.ignored());
+            assertEquals(0, ((RankedItems) served[1]).size());
+            RankedItems forUser = (RankedItems) served[2];
+            Csr seen = stored.seen();
+            Recommendations want = model.recommendForAllUsers(10, seen);
+            assertArrayEquals(want.ids(u), forUser.items());
+            FoldIn.Explanation why = (FoldIn.Explanation) served[3];
+            assertEquals(Math.min(5, seen.rowLength(u)), why.top().size());
+            assertEquals(model.predict(u, forUser.item(0)), why.score());
         }
     }
 }

@@ -128,7 +128,7 @@ class ServingModelTest {
         AlsModel m = rankOne(AlsParams.builder().rank(1).regParam(0.5).build());
         FoldIn.User u = m.foldIn(new int[] {1, 0, 3, 0, 99, -1, 3}, new float[] {1, 1.5f, 4, 0.5f, 1, 1, 2});
         assertEquals(2, u.used());
-        assertEquals(3, u.ignored(), "item 3 is cold (counted once), 99 and -1 are unknown");
+        assertEquals(4, u.ignored(), "item 3 is cold (two entries), 99 and -1 are unknown");
         assertArrayEquals(m.foldIn(new int[] {0, 1}, new float[] {2, 1}).factor(), u.factor());
         FoldIn.User none = m.foldIn(new int[] {3, 42}, new float[] {1, 1});
         assertFalse(none.solved());
