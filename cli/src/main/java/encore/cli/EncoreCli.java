@@ -29,6 +29,7 @@ import java.nio.file.NoSuchFileException;
             RunCommand.class,
             TrainCommand.class,
             RecommendCommand.class,
+            ExportCommand.class,
             EvaluateCommand.class,
             TuneCommand.class,
             DoctorCommand.class,
