@@ -30,6 +30,7 @@ import java.nio.file.NoSuchFileException;
             TrainCommand.class,
             RecommendCommand.class,
             ExplainCommand.class,
+            ExportCommand.class,
             EvaluateCommand.class,
             TuneCommand.class,
             DoctorCommand.class,

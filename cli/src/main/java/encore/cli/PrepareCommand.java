@@ -33,7 +33,11 @@ import java.util.concurrent.Callable;
                     + "DIR/test.tsv."
         })
 final class PrepareCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "The listenings CSV.")
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "FILE",
+            description = "The listenings CSV (plain or gzip; - for standard input).")
     Path data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
@@ -85,7 +89,7 @@ final class PrepareCommand implements Callable<Integer> {
         IngestStats st = p.ingest();
         w.printf(
                 "Read %s (%s): %s rows in %s%n",
-                data,
+                p.source(),
                 Format.bytes(st.bytes()),
                 Format.count(st.rowsRead()),
                 Format.secs(p.timings().get("read_clean")));

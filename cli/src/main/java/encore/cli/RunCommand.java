@@ -29,7 +29,10 @@ import java.util.concurrent.Callable;
             "Writes DIR/recommendations.csv (user_id,rank,item,score), DIR/users.csv, DIR/items.csv and DIR/metrics.json."
         })
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--data", paramLabel = "FILE", description = "The listenings CSV.")
+    @Option(
+            names = "--data",
+            paramLabel = "FILE",
+            description = "The listenings CSV (plain or gzip; - for standard input).")
     Path data;
 
     @Option(

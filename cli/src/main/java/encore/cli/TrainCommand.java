@@ -7,6 +7,7 @@ import encore.als.Backends;
 import encore.als.FitResult;
 import encore.als.io.ModelStore;
 import encore.data.Interactions;
+import encore.data.ListeningsReader;
 import encore.data.Prepare;
 import encore.data.PrepareOptions;
 import encore.data.Prepared;
@@ -39,7 +40,10 @@ import java.util.concurrent.Callable;
                     + "can write the held-out part (--test-out) for 'encore evaluate'."
         })
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--data", paramLabel = "FILE", description = "The listenings CSV.")
+    @Option(
+            names = "--data",
+            paramLabel = "FILE",
+            description = "The listenings CSV (plain or gzip; - for standard input).")
     Path data;
 
     @Option(
@@ -111,7 +115,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 prepared = Prepare.run(data, prep);
                 trainSet = prepared.train();
-                source = data.toString();
+                source = ListeningsReader.shownName(data).toString();
             }
             case "triples" -> {
                 if (train == null || data != null) {

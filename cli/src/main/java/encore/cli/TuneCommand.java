@@ -38,7 +38,11 @@ import java.util.concurrent.Callable;
                     + "all the data and save it (like Spark's TrainValidationSplit)."
         })
 final class TuneCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "The listenings CSV.")
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "FILE",
+            description = "The listenings CSV (plain or gzip; - for standard input).")
     Path data;
 
     @Option(
@@ -138,7 +142,7 @@ final class TuneCommand implements Callable<Integer> {
         w.printf(
                 Locale.ROOT,
                 "%s: %s train and %s validation pairs; %d combinations, metric %s%n",
-                data,
+                p.source(),
                 Format.count(train.nnz()),
                 Format.count(p.split().test().pairs()),
                 grid.size(),
@@ -195,7 +199,7 @@ final class TuneCommand implements Callable<Integer> {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("created_by", "encore " + EncoreCli.version() + " tune");
         meta.put("created_at", Instant.now().toString());
-        meta.put("source", data.toString());
+        meta.put("source", p.source().toString());
         meta.put("tuning_metric", m.name());
         meta.put("validation_score", String.valueOf(sorted.get(0).score()));
         ModelStore.save(target, bestModel, all.userItems(), meta);

@@ -49,6 +49,10 @@ public final class ListeningsReader {
     public static final int MAX_COLUMNS = 4096;
     /** The most bad rows kept as samples for the report. */
     public static final int BAD_ROW_SAMPLES = 10;
+    /** The path that stands for standard input, as on most command lines: {@code -}. */
+    public static final Path STANDARD_INPUT = Path.of("-");
+    /** What messages call standard input. */
+    public static final String STANDARD_INPUT_NAME = "standard input";
 
     private ListeningsReader() {}
 
@@ -58,19 +62,97 @@ public final class ListeningsReader {
     }
 
     /**
-     * Reads {@code file}, reporting the bytes parsed as chunks complete. A gzip-compressed file (recognised by its
-     * magic bytes, whatever its name) is first decompressed to a temporary file next to the system's temp directory,
-     * parsed like any other, and deleted; messages still name the original file and its (uncompressed) line numbers.
+     * Reads {@code file}, reporting the bytes parsed as chunks complete.
+     * <ul>
+     *   <li>{@link #STANDARD_INPUT} ({@code -}) reads standard input, and anything that is not a regular file (a
+     *       pipe, a FIFO, {@code /dev/stdin}, a process substitution) is read the same way: the bytes are first
+     *       copied ("spooled") to a temporary file in the system's temp directory, since the parallel reader needs a
+     *       file it can read at any offset, then parsed like any other file; messages call standard input
+     *       {@value #STANDARD_INPUT_NAME} and a pipe by its own name.</li>
+     *   <li>A gzip-compressed file (recognised by its magic bytes, whatever its name) is first decompressed to a
+     *       temporary file in the system's temp directory, parsed like any other; messages still name the original
+     *       file and its (uncompressed) line numbers.</li>
+     * </ul>
+     * Temporary files are deleted when the read ends, whether it succeeds or fails (and at JVM exit, should it be
+     * interrupted).
      */
     public static RawPlays read(Path file, IngestOptions options, IngestProgress progress) throws IOException {
-        checkReadable(file);
-        if (!isGzip(file)) {
-            return readPlain(file, file, options, progress);
+        if (isStandardInput(file)) {
+            return readSpooled(System.in, shownName(file), options, progress);
         }
-        Path plain = Files.createTempFile("encore-gunzip-", ".csv");
+        checkOpenable(file);
+        if (!Files.isRegularFile(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                return readSpooled(in, file, options, progress);
+            }
+        }
+        return readFile(file, file, options, progress);
+    }
+
+    /** True when {@code file} is {@code -}, which stands for standard input. */
+    public static boolean isStandardInput(Path file) {
+        return file != null && file.equals(STANDARD_INPUT);
+    }
+
+    /** What messages and reports call {@code file}: {@value #STANDARD_INPUT_NAME} for {@code -}, else the path. */
+    public static Path shownName(Path file) {
+        return isStandardInput(file) ? Path.of(STANDARD_INPUT_NAME) : file;
+    }
+
+    /** Copies {@code in} to a temporary file, reads that, and deletes it; messages name {@code shown}. */
+    private static RawPlays readSpooled(InputStream in, Path shown, IngestOptions options, IngestProgress progress)
+            throws IOException {
+        Path spool = tempFile("encore-spool-");
         try {
-            gunzip(file, plain);
-            return readPlain(plain, file, options, progress);
+            spool(in, spool, shown);
+            return readFile(spool, shown, options, progress);
+        } finally {
+            Files.deleteIfExists(spool);
+        }
+    }
+
+    private static void spool(InputStream in, Path to, Path shown) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        try (java.io.OutputStream out = Files.newOutputStream(to)) {
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buf);
+                } catch (IOException e) {
+                    throw new IOException(shown + ": cannot read (" + e.getMessage() + ")", e);
+                }
+                if (n < 0) {
+                    return;
+                }
+                try {
+                    out.write(buf, 0, n);
+                } catch (IOException e) {
+                    throw new IOException(
+                            shown + ": cannot copy it to a temporary file in " + to.getParent() + " (" + e.getMessage()
+                                    + "); point java.io.tmpdir to a directory with more room",
+                            e);
+                }
+            }
+        }
+    }
+
+    /** A new temporary file in the system's temp directory, also deleted at JVM exit if the caller cannot. */
+    private static Path tempFile(String prefix) throws IOException {
+        Path p = Files.createTempFile(prefix, ".csv");
+        p.toFile().deleteOnExit();
+        return p;
+    }
+
+    /** Reads the regular file {@code actual}, decompressing it first when it is gzip; errors name {@code shown}. */
+    private static RawPlays readFile(Path actual, Path shown, IngestOptions options, IngestProgress progress)
+            throws IOException {
+        if (!isGzip(actual)) {
+            return readPlain(actual, shown, options, progress);
+        }
+        Path plain = tempFile("encore-gunzip-");
+        try {
+            gunzip(actual, shown, plain);
+            return readPlain(plain, shown, options, progress);
         } finally {
             Files.deleteIfExists(plain);
         }
@@ -82,14 +164,14 @@ public final class ListeningsReader {
         }
     }
 
-    private static void gunzip(Path gz, Path out) throws IOException {
+    private static void gunzip(Path gz, Path shown, Path out) throws IOException {
         try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz), 1 << 16);
                 java.io.OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 20)) {
             in.transferTo(os);
         } catch (java.io.EOFException e) {
-            throw new InputFormatException(gz, 0, null, "truncated gzip stream (the file ends early)");
+            throw new InputFormatException(shown, 0, null, "truncated gzip stream (the file ends early)");
         } catch (java.util.zip.ZipException e) {
-            throw new InputFormatException(gz, 0, null, "corrupt gzip stream: " + e.getMessage());
+            throw new InputFormatException(shown, 0, null, "corrupt gzip stream: " + e.getMessage());
         }
     }
 
@@ -100,7 +182,11 @@ public final class ListeningsReader {
             long size = ch.size();
             if (size == 0) {
                 throw new InputFormatException(
-                        shown, 0, null, "empty file: expected a header line such as user_id,date,track,artist,album");
+                        shown,
+                        0,
+                        null,
+                        (actual.equals(shown) ? "empty file" : "no data (0 bytes)")
+                                + ": expected a header line such as user_id,date,track,artist,album");
             }
             CsvHeader header = CsvHeader.read(shown, ch, size);
             RawPlays plays;
@@ -134,16 +220,22 @@ public final class ListeningsReader {
                         + "read a finished copy of it");
     }
 
+    /** Refuses a missing, unreadable or non-regular file (for readers that cannot spool, like the triples reader). */
     static void checkReadable(Path file) {
+        checkOpenable(file);
+        if (!Files.isRegularFile(file)) { // a pipe would block the open, a device has no size to plan chunks by
+            throw new InputFormatException(
+                    file, 0, null, "is not a regular file (a pipe, device or socket): save the data to a file first");
+        }
+    }
+
+    /** Refuses a missing or unreadable file and a directory. */
+    private static void checkOpenable(Path file) {
         if (!Files.exists(file)) {
             throw new InputFormatException(file, 0, null, "no such file");
         }
         if (Files.isDirectory(file)) {
             throw new InputFormatException(file, 0, null, "is a directory, expected a CSV file");
-        }
-        if (!Files.isRegularFile(file)) { // a pipe would block the open, a device has no size to plan chunks by
-            throw new InputFormatException(
-                    file, 0, null, "is not a regular file (a pipe, device or socket): save the data to a file first");
         }
         if (!Files.isReadable(file)) {
             throw new InputFormatException(file, 0, null, "not readable (permission denied)");

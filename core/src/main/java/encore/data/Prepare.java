@@ -25,17 +25,22 @@ public final class Prepare {
         return run(data, options, IngestProgress.NONE);
     }
 
-    /** As {@link #run(Path, PrepareOptions)}, reporting the bytes parsed. */
+    /**
+     * As {@link #run(Path, PrepareOptions)}, reporting the bytes parsed. {@code data} may be
+     * {@link ListeningsReader#STANDARD_INPUT} ({@code -}), or a pipe: see {@link ListeningsReader#read}; messages and
+     * {@link Prepared#source()} then say {@value ListeningsReader#STANDARD_INPUT_NAME}.
+     */
     public static Prepared run(Path data, PrepareOptions options, IngestProgress progress) throws IOException {
         Map<String, Double> t = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         RawPlays raw = ListeningsReader.read(data, options.ingest(), progress);
+        Path shown = ListeningsReader.shownName(data);
         long t1 = System.nanoTime();
         t.put("read_clean", secs(t0, t1));
         if (raw.rows() == 0) {
             IngestStats s = raw.stats();
             throw new InputFormatException(
-                    data,
+                    shown,
                     0,
                     null,
                     "no usable rows: " + s.rowsRead() + " data rows read, " + s.droppedTotal()
@@ -53,7 +58,7 @@ public final class Prepare {
             t2 = t3;
         }
         if (counts.pairs() == 0) {
-            throw new InputFormatException(data, 0, null, "no pairs left after limit=" + options.limit());
+            throw new InputFormatException(shown, 0, null, "no pairs left after limit=" + options.limit());
         }
         encore.internal.Memory.require(
                 encore.internal.Memory.indexedPairs(
@@ -71,7 +76,7 @@ public final class Prepare {
         Interactions train = split.train().toInteractions();
         long t6 = System.nanoTime();
         t.put("csr", secs(t5, t6));
-        return new Prepared(data, stats, plays, split, train, t);
+        return new Prepared(shown, stats, plays, split, train, t);
     }
 
     static double secs(long from, long to) {

@@ -6,7 +6,7 @@ import java.util.Map;
  * The output of {@link Prepare#run}: counts of what was read and dropped, the indexed plays, their split, and the
  * training matrices in both orientations.
  *
- * @param source   the file read
+ * @param source   the file read ("standard input" for {@code -})
  * @param ingest   rows read and dropped, by reason
  * @param plays    all aggregated, indexed plays (after {@code --limit})
  * @param split    train/test (train = all, test empty, when no split was asked for)

@@ -147,7 +147,10 @@ class HostileCorpusTest {
 
     static Path generate(String name) throws IOException, InterruptedException {
         Path p = gen.resolve(name);
-        if (Files.exists(p) && !name.equals("grows-while-read.csv") && !name.equals("unreadable.csv")) {
+        if (Files.exists(p)
+                && !name.equals("grows-while-read.csv")
+                && !name.equals("unreadable.csv")
+                && !name.startsWith("named-pipe")) {
             return p;
         }
         switch (name) {
@@ -196,15 +199,52 @@ class HostileCorpusTest {
                 Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("---------"));
                 Assumptions.assumeFalse(Files.isReadable(p), "running as root: every file is readable");
             }
-            case "named-pipe.csv", "triples-named-pipe.tsv" -> { // root-proof: no privilege makes a FIFO a file
-                Process mk = new ProcessBuilder("mkfifo", p.toString()).start();
-                assertEquals(0, mk.waitFor(), "mkfifo " + p);
+            case "triples-named-pipe.tsv" -> mkfifo(p); // root-proof: no privilege makes a FIFO a file
+            case "named-pipe.csv" -> // spooled, then read as a file: one writer per read
+                writeThroughFifo(
+                        p,
+                        (HEADER + "u1,1,Song,Band,Record\nu2,2,Song,Band,Record,extra\nu3,3,Song,Band,Record\n")
+                                .getBytes(StandardCharsets.UTF_8));
+            case "named-pipe-gzip.csv.gz" -> {
+                java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+                try (OutputStream os = new GZIPOutputStream(gz)) {
+                    os.write(manyRows().getBytes(StandardCharsets.UTF_8));
+                }
+                writeThroughFifo(p, gz.toByteArray());
             }
             case "grows-while-read.csv" -> write(p, manyRows());
             case "triples-long-line.tsv" -> write(p, "u1\t" + "i".repeat(1 << 20) + "\t3\n");
             default -> fail("no generator for " + name);
         }
         return p;
+    }
+
+    static void mkfifo(Path p) throws IOException, InterruptedException {
+        Files.deleteIfExists(p);
+        Process mk;
+        try {
+            mk = new ProcessBuilder("mkfifo", p.toString()).start();
+        } catch (IOException e) {
+            Assumptions.abort("no mkfifo here: " + e.getMessage());
+            return;
+        }
+        assertEquals(0, mk.waitFor(), "mkfifo " + p);
+    }
+
+    /** A FIFO at {@code p} and a daemon thread that writes {@code bytes} into it once a reader opens it. */
+    static void writeThroughFifo(Path p, byte[] bytes) throws IOException, InterruptedException {
+        mkfifo(p);
+        Thread writer = new Thread(
+                () -> {
+                    try (OutputStream os = Files.newOutputStream(p)) { // blocks until the reader opens the FIFO
+                        os.write(bytes);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                "fifo-writer");
+        writer.setDaemon(true);
+        writer.start();
     }
 
     /** 20,000 rows over 100 users and 200 tracks with quoted newlines and CRLF ends, ~1 MB: many 64 KiB chunks. */
