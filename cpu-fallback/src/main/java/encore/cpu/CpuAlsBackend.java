@@ -28,6 +28,8 @@ final class CpuAlsBackend implements AlsBackend {
     private static final int GRAM_BLOCK = 4096;
     private final int threads;
     private final boolean simd;
+    /** A prepared row solve of at most this many rows runs on the calling thread (see {@link #prepareRowSolve}). */
+    static final int SMALL_BLOCK = 64;
 
     /** The engine on {@code threads} threads, with the vector kernels where {@link SimdKernels#available()}. */
     CpuAlsBackend(int threads) {
@@ -83,9 +85,16 @@ final class CpuAlsBackend implements AlsBackend {
         int k = params.rank();
         double[] g = !params.implicitPrefs() ? null : gram != null ? gram : gram(src);
         double[][] base = woodburyBase(g, params);
+        // a block of a few rows (a folded-in user) runs on the calling thread with that thread's own solvers, kept
+        // from call to call: their scratch (k × k systems, panels) would otherwise be allocated for every request
+        ThreadLocal<RowSolvers> own = ThreadLocal.withInitial(() -> new RowSolvers(k, simd));
         return (ratings, warmStart) -> {
             float[] dst = AlsBackend.rowSolveStart(ratings, src, warmStart, params);
-            solve(ratings, src.data(), g, base, dst, params);
+            if (threads == 1 || ratings.rows() <= SMALL_BLOCK) {
+                own.get().solveRange(0, ratings.rows(), new HalfStep(ratings, src.data(), dst, g, base, params));
+            } else {
+                solve(ratings, src.data(), g, base, dst, params);
+            }
             return AlsBackend.rowSolveResult(ratings, dst, k);
         };
     }
