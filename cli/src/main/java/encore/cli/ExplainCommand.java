@@ -7,7 +7,6 @@ import encore.als.io.ModelStore;
 import encore.data.Interactions;
 import encore.data.TriplesReader;
 import encore.matrix.Csr;
-import encore.util.AtomicOutput;
 import encore.util.TextFields;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +16,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code encore explain}: which of a user's plays make an item's score. */
@@ -76,17 +74,7 @@ final class ExplainCommand implements Callable<Integer> {
                             : "item '" + item + "' has no factors (it had no training plays)");
         }
         FoldIn.Explanation e = plays == null ? explainTrainingUser(stored, i) : explainPlays(m, i);
-        if (out == null) {
-            try (OutputStream os = new WriterOutputStream(cl.getOut())) {
-                write(os, m, e);
-            }
-        } else {
-            try (AtomicOutput a = AtomicOutput.create(out)) {
-                write(a.stream(), m, e);
-                a.commit();
-            }
-            cl.getOut().printf(Locale.ROOT, "Wrote %s%n", out);
-        }
+        CsvOutput.write(out, cl, os -> write(os, m, e));
         return 0;
     }
 

@@ -12,7 +12,6 @@ import encore.data.TriplesReader;
 import encore.internal.Memory;
 import encore.matrix.Csr;
 import encore.pipeline.RecommendationsCsv;
-import encore.util.AtomicOutput;
 import encore.util.TextFields;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -113,17 +112,7 @@ final class RecommendCommand implements Callable<Integer> {
         ModelStore.Stored stored = ModelStore.load(model);
         PrintWriter err = cl.getErr();
         try (Recommender scorer = stored.model().recommender(backendName)) {
-            if (out == null) {
-                try (OutputStream os = new WriterOutputStream(cl.getOut())) {
-                    write(os, stored, scorer, err);
-                }
-            } else {
-                try (AtomicOutput a = AtomicOutput.create(out)) {
-                    write(a.stream(), stored, scorer, err);
-                    a.commit();
-                }
-                cl.getOut().printf(Locale.ROOT, "Wrote %s%n", out);
-            }
+            CsvOutput.write(out, cl, os -> write(os, stored, scorer, err));
             if (scorer.fallbackReason() != null) {
                 err.printf("encore: recommendations computed on the CPU: %s%n", scorer.fallbackReason());
             }
