@@ -6,6 +6,7 @@ module encore.cli {
     requires encore.core;
     requires encore.cpu;
     requires encore.cuda;
+    requires encore.serve;
     requires info.picocli;
 
     // picocli fills @Option fields and calls @Command methods reflectively

@@ -31,6 +31,7 @@ import java.nio.file.NoSuchFileException;
             RecommendCommand.class,
             ExplainCommand.class,
             ExportCommand.class,
+            ServeCommand.class,
             EvaluateCommand.class,
             TuneCommand.class,
             DoctorCommand.class,

@@ -108,6 +108,19 @@ public final class EncoreServer implements AutoCloseable {
         return live.current().generation();
     }
 
+    /** The model being served in a few words: generation, users, items, rank. */
+    public String describe() {
+        LiveModel.Served s = live.current();
+        return String.format(
+                java.util.Locale.ROOT,
+                "generation %d: %d users, %d items, rank %d%s",
+                s.generation(),
+                s.model().users().size(),
+                s.model().items().size(),
+                s.model().rank(),
+                s.model().params().implicitPrefs() ? ", implicit" : "");
+    }
+
     /** Models loaded since start after the first one. */
     public long reloads() {
         return live.reloads();
