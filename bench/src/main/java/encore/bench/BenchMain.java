@@ -38,6 +38,9 @@ public final class BenchMain {
                     + "[--cpu-only]");
             System.out.println("  device-check   ms per iteration of the raw GPU engine (and the CPU's) and GPU top-10 "
                     + "(cuda-kernels/device-check.sh runs it)");
+            System.out.println(
+                    "usage: bench/run serve-load [--clients 16] [--seconds 30] [--items 1000000] [--users 50000] "
+                            + "[--rank 64] [--post-share 0.5] [--warmup 5] [--out DIR]   encore serve under load on loopback, a reload midway");
             System.exit(args.length == 0 ? 2 : 0);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -51,6 +54,7 @@ public final class BenchMain {
             case "vs-report" -> System.exit(Report.run(rest[0], tail(rest)));
             case "ratings" -> System.exit(RatingsGenerator.run(rest));
             case "device-check" -> System.exit(DeviceCheck.run(rest));
+            case "serve-load" -> System.exit(ServeLoadBenchmark.run(rest));
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
                 System.err.println("bench: unknown scenario '" + args[0] + "' (try --help)");
