@@ -42,6 +42,7 @@ final class ArchitectureRules {
     static final String[] OWN = {
         "encore.als..", "encore.data..", "encore.eval..", "encore.matrix..", "encore.util..", "encore.synth..",
         "encore.pipeline..", "encore.internal..", "encore.cpu..", "encore.cuda..", "encore.cli..", "encore.bench..",
+        "encore.serve..",
     };
 
     /**
@@ -66,10 +67,9 @@ final class ArchitectureRules {
             .resideInAnyPackage(CORE)
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage("encore.cpu..", "encore.cuda..", "encore.cli..", "encore.bench..")
-            .because(
-                    "core finds the engines through ServiceLoader (AlsBackendProvider) and knows nothing of the CLI or "
-                            + "the benchmarks");
+            .resideInAnyPackage("encore.cpu..", "encore.cuda..", "encore.cli..", "encore.bench..", "encore.serve..")
+            .because("core finds the engines through ServiceLoader (AlsBackendProvider) and knows nothing of the CLI, "
+                    + "the server or the benchmarks");
 
     static final ArchRule CPU_IMPORTS_NO_GPU = noClasses()
             .that()
@@ -117,6 +117,14 @@ final class ArchitectureRules {
             .dependOnClassesThat()
             .resideInAPackage("picocli..")
             .because("command-line parsing belongs to the CLI");
+
+    static final ArchRule HTTP_SERVER_AND_JACKSON_ONLY_IN_SERVE = noClasses()
+            .that()
+            .resideOutsideOfPackage("encore.serve..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("com.sun.net.httpserver..", "com.fasterxml.jackson..")
+            .because("HTTP and JSON parsing of requests belong to the server module (encore serve)");
 
     static final ArchRule INTERNAL_ONLY_FROM_OWN_MODULES = classes()
             .that()
@@ -225,6 +233,12 @@ final class ArchitectureRules {
                     resideOutsideOfPackage("encore.cli.."),
                     100,
                     List.of("encore.pipeline.archfixture.PlantedPicocliImport")),
+            new Checked(
+                    "the HTTP server and Jackson only in serve",
+                    HTTP_SERVER_AND_JACKSON_ONLY_IN_SERVE,
+                    resideOutsideOfPackage("encore.serve.."),
+                    100,
+                    List.of("encore.archfixture.PlantedHttpServerUse")),
             new Checked(
                     "encore.internal only from Encore's modules",
                     INTERNAL_ONLY_FROM_OWN_MODULES,

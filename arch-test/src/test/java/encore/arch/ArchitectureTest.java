@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The architecture rules ({@link ArchitectureRules}) over the main classes of core, cpu-fallback, cuda-kernels, cli
- * and bench (all on this module's test class path; test classes are left out), plus, under {@code -P spark}, the
+ * The architecture rules ({@link ArchitectureRules}) over the main classes of core, cpu-fallback, cuda-kernels, serve,
+ * cli and bench (all on this module's test class path; test classes are left out), plus, under {@code -P spark}, the
  * classes bench compiles from {@code src/spark}.
  *
  * <p>Three checks keep the rules from passing by matching nothing: ArchUnit's default {@code allowEmptyShould(false)}
@@ -62,6 +62,10 @@ class ArchitectureTest {
     static final ArchRule picocli_only_in_cli = ArchitectureRules.PICOCLI_ONLY_IN_CLI;
 
     @ArchTest
+    static final ArchRule http_server_and_jackson_only_in_serve =
+            ArchitectureRules.HTTP_SERVER_AND_JACKSON_ONLY_IN_SERVE;
+
+    @ArchTest
     static final ArchRule internal_only_from_own_modules = ArchitectureRules.INTERNAL_ONLY_FROM_OWN_MODULES;
 
     @ArchTest
@@ -89,7 +93,9 @@ class ArchitectureTest {
                 "encore.cli..",
                 15,
                 "encore.bench..",
-                15);
+                15,
+                "encore.serve..",
+                5);
         least.forEach((pkg, n) -> {
             int seen = classes.that(resideInAPackage(pkg)).size();
             assertTrue(seen >= n, pkg + ": " + seen + " classes imported, expected at least " + n);

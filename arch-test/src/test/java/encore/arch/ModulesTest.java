@@ -31,14 +31,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The module descriptors of core, cpu-fallback, cuda-kernels and cli, checked as modules. The tests of those modules
+ * The module descriptors of core, cpu-fallback, cuda-kernels, serve and cli, checked as modules. The tests of those modules
  * run on the class path (surefire's {@code useModulePath=false}), where descriptors are ignored, and the CLI ships as
  * a class-path fat jar; so here the modules are resolved on their own, with only what they {@code require}: the
  * descriptors must resolve, bind the engines to core's {@code uses}, hide nothing by accident, and run.
  */
 class ModulesTest {
     /** The Encore modules with a descriptor; bench runs on the class path (Spark) and has none. */
-    static final Set<String> MODULES = Set.of("encore.core", "encore.cpu", "encore.cuda", "encore.cli");
+    static final Set<String> MODULES = Set.of("encore.core", "encore.cpu", "encore.cuda", "encore.serve", "encore.cli");
 
     /**
      * Packages deliberately not exported at all, per module. Every other package must be exported (to all or, like
@@ -51,6 +51,8 @@ class ModulesTest {
             "encore.cpu",
             Set.of(),
             "encore.cuda",
+            Set.of(),
+            "encore.serve",
             Set.of(),
             "encore.cli",
             Set.of("encore.cli"));
