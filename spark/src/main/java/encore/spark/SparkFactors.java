@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * Reads a Spark {@code ALSModel}'s factor DataFrame ({@code id int, features array<float>}) into the driver, checked
- * as untrusted input (in the executors, each its partitions): the schema, no null id, no id twice, every features array present, of the model's rank, with no
- * null and no non-finite value.
+ * as untrusted input (each partition in its executor): the schema, no null id, no id twice, every features array
+ * present, of the model's rank, with no null and no non-finite value.
  */
 final class SparkFactors {
     private SparkFactors() {}

@@ -29,10 +29,10 @@ import java.util.UUID;
  * Encore user/item index, {@code features} = its factor, only rows with factors, as {@code ALS.fit} leaves them),
  * written by Spark's own {@code ALSModel.write().save}, so the directory is exactly Spark's layout
  * ({@code metadata/}, {@code userFactors/}, {@code itemFactors/} Parquet) and {@code ALSModel.load} (Scala, Java,
- * PySpark) reads it. Beside them, which {@code ALSModel.load} ignores: {@value LabelFiles#USERS} and {@value LabelFiles#ITEMS}
- * ({@code id,label,frequency} for every index, with factors or not: see {@link LabelFiles}) and
- * {@value InteropManifest#FILE} (the parameters Spark's model does not store, the counts, the model's metadata). The
- * directory is written under a temporary name beside the target and renamed into place.
+ * PySpark) reads it. Beside them, which {@code ALSModel.load} ignores: {@value LabelFiles#USERS} and
+ * {@value LabelFiles#ITEMS} ({@code id,label,frequency} for every index, with factors or not: see {@link LabelFiles})
+ * and {@value InteropManifest#FILE} (the parameters Spark's model does not store, the counts, the model's
+ * metadata). The directory is written under a temporary name beside the target and renamed into place.
  *
  * <p><b>Import</b> ({@link #importModel}): any saved {@code ALSModel} (MLlib's {@code ALS.fit}, EncoreALS, an export)
  * becomes an Encore model. Index space: with a label file, its ids in ascending order (index = position; ids
@@ -157,8 +157,8 @@ public final class SparkModelFiles {
      * Writes {@code model} to {@code dir} (any Hadoop file system path) as the class comment says: Spark's
      * {@code ALSModel} layout plus the label files and {@value InteropManifest#FILE}, all written into
      * {@code .NAME.tmp-UUID} beside {@code dir} and renamed to {@code dir} when complete (with
-     * {@link ExportOptions#overwrite}, an existing {@code dir} is first renamed aside, then deleted). On failure nothing
-     * is left but what was there.
+     * {@link ExportOptions#overwrite}, an existing {@code dir} is first renamed aside, then deleted). On failure
+     * nothing is left but what was there.
      *
      * @param metadata the model file's metadata, kept in {@value InteropManifest#FILE} (null for none)
      * @throws FileAlreadyExistsException when {@code dir} exists and {@code overwrite} is false
@@ -316,10 +316,11 @@ public final class SparkModelFiles {
                 missing.append(", alpha (--alpha)");
             }
             if (missing.length() > 0) {
-                throw new IllegalArgumentException("the directory has no " + InteropManifest.FILE + " (it was not "
-                        + "exported by Encore) and a Spark ALSModel does not store the training parameters that "
-                        + "fold-in needs; give " + missing.substring(2) + " as the model was trained (Spark's "
-                        + "defaults: regParam 0.1, explicit, alpha 1.0)");
+                throw new IllegalArgumentException(
+                        manifestFile.getParent() + " has no " + InteropManifest.FILE + " (it was not exported by"
+                                + " Encore) and a Spark ALSModel does not store the training parameters that fold-in"
+                                + " needs; give " + missing.substring(2) + " as the model was trained (Spark's "
+                                + "defaults: regParam 0.1, explicit, alpha 1.0)");
             }
             b = AlsParams.builder();
         }
