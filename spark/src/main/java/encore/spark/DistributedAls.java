@@ -17,10 +17,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import scala.Tuple2;
@@ -471,23 +468,21 @@ final class DistributedAls {
         return new FactorBlock(in.dstIds, solved.data(), k);
     }
 
-    /** A side's factors as ALS's DataFrame, kept at the final storage level and materialised. */
+    /**
+     * A side's factors as ALS's DataFrame ({@link FactorFrames#SCHEMA}), kept at the final storage level and
+     * materialised.
+     */
     private Dataset<Row> frame(SparkSession spark, JavaPairRDD<Integer, FactorBlock> f) {
         JavaRDD<Row> rows = f.values()
                 .flatMap(b -> {
                     List<Row> out = new ArrayList<>(b.ids.length);
                     for (int r = 0; r < b.ids.length; r++) {
-                        float[] v = new float[b.rank];
-                        System.arraycopy(b.data, r * b.rank, v, 0, b.rank);
-                        out.add(RowFactory.create(b.ids[r], v));
+                        out.add(FactorFrames.row(b.ids[r], b.data, r * b.rank, b.rank));
                     }
                     return out.iterator();
                 })
                 .persist(settings.finalLevel());
         rows.count();
-        StructType schema = new StructType()
-                .add("id", DataTypes.IntegerType, false)
-                .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), true);
-        return spark.createDataFrame(rows, schema);
+        return spark.createDataFrame(rows, FactorFrames.SCHEMA);
     }
 }
