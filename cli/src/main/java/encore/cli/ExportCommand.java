@@ -35,7 +35,8 @@ final class ExportCommand implements Callable<Integer> {
             names = "--format",
             defaultValue = "npy",
             paramLabel = "FORMAT",
-            description = "npy or csv. Default: ${DEFAULT-VALUE}.")
+            description = "npy or csv (spark: Spark's ALSModel directory, written by the spark module when run "
+                    + "through ./encore; see docs/spark-interop.md). Default: ${DEFAULT-VALUE}.")
     String format;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
@@ -54,7 +55,13 @@ final class ExportCommand implements Callable<Integer> {
         try {
             f = FactorsExport.Format.parse(format);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, "invalid --format '" + format + "': expected npy or csv");
+            throw new CommandLine.ParameterException(
+                    cl,
+                    format.equals("spark")
+                            ? "--format spark is written by the spark module (Parquet needs Spark): run it as "
+                                    + "'./encore export --format spark …', which starts encore.spark.ModelInterop, "
+                                    + "or see docs/spark-interop.md"
+                            : "invalid --format '" + format + "': expected npy or csv (or spark, through ./encore)");
         }
         AtomicOutput.checkWritableDirectory(out); // before loading the model
         ModelStore.Stored stored = ModelStore.load(model);
