@@ -22,6 +22,7 @@ import static encore.cli.EncoreCliTest.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExportCommandTest {
     @TempDir
@@ -105,7 +106,19 @@ class ExportCommandTest {
         EncoreCliTest.Result f =
                 run("export", "--model", model.toString(), "--format", "parquet", "--out", out.toString());
         assertEquals(2, f.code());
-        assertEquals("encore: invalid --format 'parquet': expected npy or csv (see 'encore export --help')\n", f.err());
+        assertEquals(
+                "encore: invalid --format 'parquet': expected npy or csv (or spark, through ./encore) (see 'encore export --help')\n",
+                f.err());
+        EncoreCliTest.Result spark = EncoreCliTest.run(
+                "export",
+                "--model",
+                model.toString(),
+                "--format",
+                "spark",
+                "--out",
+                dir.resolve("s").toString());
+        assertEquals(2, spark.code());
+        assertTrue(spark.err().contains("--format spark is written by the spark module"), spark.err());
         EncoreCliTest.Result noOut = run("export", "--model", model.toString());
         assertEquals(2, noOut.code());
         assertEquals("encore: Missing required option: '--out=DIR' (see 'encore export --help')\n", noOut.err());
