@@ -12,7 +12,6 @@ import encore.data.LabelIndex;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -192,26 +191,26 @@ final class Endpoints {
                 400, "exclude_seen=true needs the training items, and this model was saved without them");
     }
 
-    /** The known plays by index (unknown labels left out and counted: distinct labels, as the library counts). */
+    /** The known plays by index (unknown labels left out and counted per entry, as the library counts). */
     private record Plays(int[] items, float[] counts, int unknown) {}
 
     private static Plays plays(AlsModel m, JsonBody.Plays p) {
         LabelIndex index = m.items();
         int[] items = new int[p.items().length];
         float[] counts = new float[items.length];
-        Set<String> unknown = new HashSet<>();
+        int unknown = 0;
         int n = 0;
         for (int j = 0; j < items.length; j++) {
             int i = index.indexOf(p.items()[j]);
             if (i == index.size()) {
-                unknown.add(p.items()[j]);
+                unknown++;
             } else {
                 items[n] = i;
                 counts[n] = p.counts()[j];
                 n++;
             }
         }
-        return new Plays(java.util.Arrays.copyOf(items, n), java.util.Arrays.copyOf(counts, n), unknown.size());
+        return new Plays(java.util.Arrays.copyOf(items, n), java.util.Arrays.copyOf(counts, n), unknown);
     }
 
     /**
