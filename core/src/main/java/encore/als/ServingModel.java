@@ -53,10 +53,14 @@ public final class ServingModel {
         return seenCounts;
     }
 
-    /** Builds the indexes of the item factors now rather than on the first request. */
+    /**
+     * Builds everything requests use now rather than on the first request: the fold-in (YᵀY), the item index and the
+     * unit-length index of {@link #similar} (each as large as the item factors).
+     */
     public ServingModel warmUp() {
         model.itemSearcher();
         model.folder();
+        unitItems();
         return this;
     }
 

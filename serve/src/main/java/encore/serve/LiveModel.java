@@ -1,7 +1,6 @@
 package encore.serve;
 
 import encore.als.AlsModel;
-import encore.als.ItemFilter;
 import encore.als.ServingModel;
 import encore.als.io.ModelStore;
 
@@ -235,10 +234,6 @@ final class LiveModel implements AutoCloseable {
         long t0 = System.nanoTime();
         ModelStore.Stored s = ModelStore.load(path);
         ServingModel serving = new ServingModel(s.model(), s.seen(), s.seenCounts()).warmUp();
-        int first = s.model().itemFactors().nextPresent(0);
-        if (first >= 0) {
-            serving.similar(first, 1, ItemFilter.none()); // builds the unit-length index of similar items now
-        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new Served(serving, generation, Instant.now(), seconds, state, s.metadata());
     }
