@@ -12,6 +12,14 @@ final class CsvDialect {
 
     /** univocity settings that keep values exactly as written; {@code select} picks the materialized columns. */
     static CsvParserSettings settings(int[] select) {
+        return settings(select, 1 << 16);
+    }
+
+    /**
+     * As {@link #settings(int[])} with an input buffer of {@code inputBuffer} characters (how much univocity reads
+     * from its reader at a time: it changes no result, only the allocation at each {@code beginParsing}).
+     */
+    static CsvParserSettings settings(int[] select, int inputBuffer) {
         CsvParserSettings s = new CsvParserSettings();
         s.getFormat().setDelimiter(',');
         s.getFormat().setQuote('"');
@@ -34,7 +42,7 @@ final class CsvDialect {
         s.setMaxCharsPerColumn(ListeningsReader.MAX_FIELD_CHARS);
         s.setMaxColumns(ListeningsReader.MAX_COLUMNS);
         s.setReadInputOnSeparateThread(false);
-        s.setInputBufferSize(1 << 16);
+        s.setInputBufferSize(inputBuffer);
         s.setErrorContentLength(64);
         if (select != null) {
             s.setColumnReorderingEnabled(false);

@@ -37,6 +37,14 @@ final class IntList {
         a[i] = v;
     }
 
+    /** Drops the entries from {@code n} on ({@code n <= size()}). */
+    void truncate(int n) {
+        if (n < 0 || n > size) {
+            throw new IllegalArgumentException("cannot truncate " + size + " entries to " + n);
+        }
+        size = n;
+    }
+
     int size() {
         return size;
     }

@@ -77,17 +77,30 @@ public final class ListeningsReader {
      * interrupted).
      */
     public static RawPlays read(Path file, IngestOptions options, IngestProgress progress) throws IOException {
+        return read(file, options, progress, FastPath.byDefault());
+    }
+
+    /**
+     * As {@link #read(Path, IngestOptions, IngestProgress)}, with the byte-level fast path as {@code fastPath} says
+     * (off: every row goes to the reference parser); the result is the same either way.
+     */
+    static RawPlays read(Path file, IngestOptions options, IngestProgress progress, FastPath fastPath)
+            throws IOException {
+        Request r = new Request(options, progress, fastPath);
         if (isStandardInput(file)) {
-            return readSpooled(System.in, shownName(file), options, progress);
+            return readSpooled(System.in, shownName(file), r);
         }
         checkOpenable(file);
         if (!Files.isRegularFile(file)) {
             try (InputStream in = Files.newInputStream(file)) {
-                return readSpooled(in, file, options, progress);
+                return readSpooled(in, file, r);
             }
         }
-        return readFile(file, file, options, progress);
+        return readFile(file, file, r);
     }
+
+    /** How a read goes: its options, where progress goes, and whether the fast path is on. */
+    private record Request(IngestOptions options, IngestProgress progress, FastPath fastPath) {}
 
     /** True when {@code file} is {@code -}, which stands for standard input. */
     public static boolean isStandardInput(Path file) {
@@ -100,12 +113,11 @@ public final class ListeningsReader {
     }
 
     /** Copies {@code in} to a temporary file, reads that, and deletes it; messages name {@code shown}. */
-    private static RawPlays readSpooled(InputStream in, Path shown, IngestOptions options, IngestProgress progress)
-            throws IOException {
+    private static RawPlays readSpooled(InputStream in, Path shown, Request r) throws IOException {
         Path spool = tempFile("encore-spool-");
         try {
             spool(in, spool, shown);
-            return readFile(spool, shown, options, progress);
+            return readFile(spool, shown, r);
         } finally {
             Files.deleteIfExists(spool);
         }
@@ -144,15 +156,14 @@ public final class ListeningsReader {
     }
 
     /** Reads the regular file {@code actual}, decompressing it first when it is gzip; errors name {@code shown}. */
-    private static RawPlays readFile(Path actual, Path shown, IngestOptions options, IngestProgress progress)
-            throws IOException {
+    private static RawPlays readFile(Path actual, Path shown, Request r) throws IOException {
         if (!isGzip(actual)) {
-            return readPlain(actual, shown, options, progress);
+            return readPlain(actual, shown, r);
         }
         Path plain = tempFile("encore-gunzip-");
         try {
             gunzip(actual, shown, plain);
-            return readPlain(plain, shown, options, progress);
+            return readPlain(plain, shown, r);
         } finally {
             Files.deleteIfExists(plain);
         }
@@ -176,8 +187,8 @@ public final class ListeningsReader {
     }
 
     /** Parses {@code actual}; errors name {@code shown}. */
-    private static RawPlays readPlain(Path actual, Path shown, IngestOptions options, IngestProgress progress)
-            throws IOException {
+    private static RawPlays readPlain(Path actual, Path shown, Request r) throws IOException {
+        IngestOptions options = r.options();
         try (FileChannel ch = FileChannel.open(actual, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size == 0) {
@@ -193,7 +204,7 @@ public final class ListeningsReader {
             try {
                 List<ChunkPlanner.Chunk> chunks = new ChunkPlanner(options.chunkBytes(), options.threads())
                         .plan(ChunkPlanner.of(ch), header.dataStart(), size, header.lines() + 1);
-                plays = parseAll(shown, ch, size, header, chunks, options, progress);
+                plays = parseAll(shown, ch, size, header, chunks, r);
             } catch (InputFormatException e) {
                 throw e;
             } catch (IOException e) {
@@ -244,25 +255,21 @@ public final class ListeningsReader {
 
     // ------------------------------------------------------------------------------------------------ parsing
 
-    /** Parses the chunks on up to {@code opt.threads()} threads, one dictionary pair per thread, then merges. */
+    /** Parses the chunks on up to {@code opt.threads()} threads, one {@link ChunkWorker} per thread, then merges. */
     private static RawPlays parseAll(
-            Path file,
-            FileChannel ch,
-            long size,
-            CsvHeader header,
-            List<ChunkPlanner.Chunk> chunks,
-            IngestOptions opt,
-            IngestProgress progress)
+            Path file, FileChannel ch, long size, CsvHeader header, List<ChunkPlanner.Chunk> chunks, Request r)
             throws IOException {
+        IngestOptions opt = r.options();
+        IngestProgress progress = r.progress();
         AtomicLong done = new AtomicLong(header.dataStart());
         ChunkResult[] results = new ChunkResult[chunks.size()];
-        ChunkParser parser = new ChunkParser(file, ch, header, opt, chunks.size() == 1);
+        ChunkParser parser = new ChunkParser(file, ch, header, opt, chunks.size() == 1, r.fastPath());
         int workers = Math.max(1, Math.min(opt.threads(), chunks.size()));
-        WorkerDictionaries[] dicts = new WorkerDictionaries[workers];
+        ChunkWorker[] workerOf = new ChunkWorker[workers];
         AtomicInteger next = new AtomicInteger();
         Parallel.forEach(workers, workers, w -> {
-            WorkerDictionaries d = new WorkerDictionaries();
-            dicts[w] = d;
+            ChunkWorker d = new ChunkWorker(header.required());
+            workerOf[w] = d;
             for (int k = next.getAndIncrement(); k < chunks.size(); k = next.getAndIncrement()) {
                 ChunkPlanner.Chunk c = chunks.get(k);
                 results[k] = parser.parse(c, d);
@@ -272,7 +279,7 @@ public final class ListeningsReader {
         if (opt.badRows() == BadRowPolicy.FAIL) {
             failOnFirstBadRow(file, results);
         }
-        return merge(size, chunks.size(), results, dicts);
+        return merge(size, chunks.size(), results, workerOf);
     }
 
     /** Under FAIL: the error for the first malformed row in file order, if any chunk saw one. */
@@ -293,12 +300,17 @@ public final class ListeningsReader {
 
     /** Reads exactly {@code len} bytes at {@code pos} into {@code buf[0, len)}; returns {@code len}. */
     static int readAt(FileChannel ch, byte[] buf, long pos, int len) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(buf, 0, len);
+        return readAt(ch, buf, 0, pos, len);
+    }
+
+    /** Reads exactly {@code len} bytes at {@code pos} into {@code buf[off, off + len)}; returns {@code len}. */
+    static int readAt(FileChannel ch, byte[] buf, int off, long pos, int len) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
         while (bb.hasRemaining()) {
-            int n = ch.read(bb, pos + bb.position());
+            int n = ch.read(bb, pos + bb.position() - off);
             if (n < 0) {
-                throw new IOException(
-                        "file ended early at byte " + (pos + bb.position()) + "; was it truncated while being read?");
+                throw new IOException("file ended early at byte " + (pos + bb.position() - off)
+                        + "; was it truncated while being read?");
             }
         }
         return len;
@@ -310,7 +322,7 @@ public final class ListeningsReader {
      * Concatenates the chunks' rows in file order with ids of one dictionary: the first thread's dictionaries become
      * the global ones and the other threads' labels are interned into them.
      */
-    private static RawPlays merge(long size, int chunkCount, ChunkResult[] results, WorkerDictionaries[] dicts) {
+    private static RawPlays merge(long size, int chunkCount, ChunkResult[] results, ChunkWorker[] dicts) {
         long rowsRead = 0;
         long kept = 0;
         long[] dropped = new long[DropReason.values().length];
@@ -330,9 +342,9 @@ public final class ListeningsReader {
         if (kept > Integer.MAX_VALUE - 16) {
             throw new IllegalStateException(kept + " rows kept: more than one Java array holds; split the file");
         }
-        LabelDictionary users = dicts[0].users;
-        LabelDictionary items = dicts[0].items;
-        IdentityHashMap<WorkerDictionaries, int[][]> maps = new IdentityHashMap<>();
+        ByteLabelDictionary users = dicts[0].users;
+        ByteLabelDictionary items = dicts[0].items;
+        IdentityHashMap<ChunkWorker, int[][]> maps = new IdentityHashMap<>();
         maps.put(dicts[0], null);
         for (int w = 1; w < dicts.length; w++) {
             maps.put(dicts[w], new int[][] {users.internAll(dicts[w].users), items.internAll(dicts[w].items)});
@@ -343,7 +355,7 @@ public final class ListeningsReader {
         for (int k = 0; k < results.length; k++) {
             ChunkResult r = results[k];
             int n = r.rowUser.size();
-            int[][] m = maps.get(r.dicts);
+            int[][] m = maps.get(r.worker);
             if (m == null) {
                 System.arraycopy(r.rowUser.raw(), 0, rowUser, at, n);
                 System.arraycopy(r.rowItem.raw(), 0, rowItem, at, n);

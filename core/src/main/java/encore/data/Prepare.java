@@ -31,9 +31,15 @@ public final class Prepare {
      * {@link Prepared#source()} then say {@value ListeningsReader#STANDARD_INPUT_NAME}.
      */
     public static Prepared run(Path data, PrepareOptions options, IngestProgress progress) throws IOException {
+        return run(data, options, progress, FastPath.byDefault());
+    }
+
+    /** As {@link #run(Path, PrepareOptions, IngestProgress)}, with the CSV reader's fast path as given. */
+    static Prepared run(Path data, PrepareOptions options, IngestProgress progress, FastPath fastPath)
+            throws IOException {
         Map<String, Double> t = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        RawPlays raw = ListeningsReader.read(data, options.ingest(), progress);
+        RawPlays raw = ListeningsReader.read(data, options.ingest(), progress, fastPath);
         Path shown = ListeningsReader.shownName(data);
         long t1 = System.nanoTime();
         t.put("read_clean", secs(t0, t1));

@@ -16,12 +16,17 @@ import java.io.Reader;
  * </ul>
  */
 final class Utf8ChunkReader extends Reader {
-    private static final int WINDOW = 1 << 16;
+    /** The default window: bytes read from the source at a time, at most. */
+    static final int WINDOW = 1 << 16;
+
     private static final char REPLACEMENT = '\uFFFD';
 
     private final InputStream src;
     private boolean eof;
-    private final byte[] window = new byte[WINDOW];
+    private final byte[] window;
+    /** Bytes a refill tries to have before it stops asking the source for more. */
+    private final int refillTarget;
+
     private int winPos;
     private int winLen;
     private int line = 1;
@@ -31,7 +36,17 @@ final class Utf8ChunkReader extends Reader {
     private final IntList invalidLines = new IntList(4);
 
     Utf8ChunkReader(InputStream src) {
+        this(src, WINDOW);
+    }
+
+    /** A reader of {@code src} through a window of {@code window} bytes (at least 8: a sequence and a CR fit). */
+    Utf8ChunkReader(InputStream src, int window) {
+        if (window < 8) {
+            throw new IllegalArgumentException("window of " + window + " bytes, at least 8 needed");
+        }
         this.src = src;
+        this.window = new byte[window];
+        this.refillTarget = Math.min(4096, window);
     }
 
     /** Lines (1-based within the chunk) that held at least one invalid UTF-8 sequence, ascending. */
@@ -49,15 +64,15 @@ final class Utf8ChunkReader extends Reader {
             System.arraycopy(window, winPos, window, 0, keep);
         }
         int total = keep;
-        while (!eof && total < WINDOW) {
-            int n = src.read(window, total, WINDOW - total);
+        while (!eof && total < window.length) {
+            int n = src.read(window, total, window.length - total);
             if (n < 0) {
                 eof = true;
             } else if (n == 0) {
                 break;
             } else {
                 total += n;
-                if (total >= 4096) {
+                if (total >= refillTarget) {
                     break;
                 }
             }

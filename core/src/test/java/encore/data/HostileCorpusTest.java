@@ -146,7 +146,12 @@ class HostileCorpusTest {
     // ------------------------------------------------------------------------------------------------ generated files
 
     static Path generate(String name) throws IOException, InterruptedException {
-        Path p = gen.resolve(name);
+        return generate(gen, name);
+    }
+
+    /** The generated file {@code name} in {@code dir} (made there unless it already is). */
+    static Path generate(Path dir, String name) throws IOException, InterruptedException {
+        Path p = dir.resolve(name);
         if (Files.exists(p)
                 && !name.equals("grows-while-read.csv")
                 && !name.equals("unreadable.csv")

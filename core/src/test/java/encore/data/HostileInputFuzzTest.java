@@ -226,6 +226,57 @@ class HostileInputFuzzTest {
         });
     }
 
+    // ------------------------------------------------------------------------------------------------ fast path
+
+    /** Fast-path windows: tiny ones put window edges everywhere; 1 MiB is the production window. */
+    @Provide
+    Arbitrary<Integer> windows() {
+        return Arbitraries.of(16, 23, 64, 1 << 20);
+    }
+
+    /** The byte-level fast path reads any bytes exactly as the reference parser (univocity) alone reads them. */
+    @Property
+    void theFastPathReadsAnyBytesAsTheReferenceParserDoes(
+            @ForAll("hostileCsv") byte[] bytes, @ForAll boolean fail, @ForAll("windows") int window)
+            throws IOException {
+        Path f = Files.write(dir.resolve("differential.csv"), bytes);
+        IngestOptions o = new IngestOptions(
+                ItemKey.ARTIST_TRACK,
+                fail ? BadRowPolicy.FAIL : BadRowPolicy.SKIP,
+                1,
+                IngestOptions.DEFAULT_CHUNK_BYTES);
+        ReadOutcome ref = ReadOutcome.of(f, o, FastPath.OFF);
+        ref.assertSame(ReadOutcome.of(f, o, new FastPath(true, window)), true, escape(bytes));
+        Statistics.label("differential").collect(ref.error() == null ? "parsed" : "refused");
+        Statistics.label("differential").coverage(c -> c.check("parsed").percentage(pc -> pc >= 5));
+    }
+
+    /** Rows written by the RFC-4180 rules (quoted or not, any label) read alike with and without the fast path. */
+    @Property
+    void theFastPathReadsWrittenRowsAsTheReferenceParserDoes(
+            @ForAll("rows") List<Row> rows,
+            @ForAll boolean crlf,
+            @ForAll boolean quoteAll,
+            @ForAll("windows") int window)
+            throws IOException {
+        StringBuilder sb = new StringBuilder(HEADER);
+        for (Row r : rows) {
+            sb.append(csv(r.user, quoteAll))
+                    .append(",0,")
+                    .append(csv(r.track, quoteAll))
+                    .append(',')
+                    .append(csv(r.artist, quoteAll))
+                    .append(',')
+                    .append(csv(r.album, quoteAll))
+                    .append(crlf ? "\r\n" : "\n");
+        }
+        Path f = Files.write(dir.resolve("written.csv"), sb.toString().getBytes(StandardCharsets.UTF_8));
+        IngestOptions o =
+                new IngestOptions(ItemKey.ARTIST_TRACK, BadRowPolicy.SKIP, 1, IngestOptions.DEFAULT_CHUNK_BYTES);
+        ReadOutcome.of(f, o, FastPath.OFF)
+                .assertSame(ReadOutcome.of(f, o, new FastPath(true, window)), true, escape(sb.toString()));
+    }
+
     // ------------------------------------------------------------------------------------------------ round trip
 
     /** A label: anything but CR (a CR LF inside a quoted field is read as LF), never empty. */
