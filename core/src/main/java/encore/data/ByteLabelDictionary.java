@@ -18,12 +18,14 @@ import java.util.Arrays;
  * <p>Layout, built to touch few cache lines per lookup (a million labels do not fit in cache):
  * <ul>
  *   <li>{@code long[] slots}, open addressing with linear probing at load ≤ 1/2; a full slot holds
- *       {@code (hash >>> 32) << 32 | (offset + 1)}, an empty one 0. The home slot is given by the low bits of the
- *       64-bit hash and the tag by the high 32 bits, so a probe compares 32 independent bits before it looks at the
- *       label;</li>
+ *       {@code tag << 32 | (offset + 1)} with {@code tag = hash >>> 32}, an empty one 0. The home slot is the tag's
+ *       low bits, so a probe compares the tag's other bits (11 of them at two million slots: one false match in
+ *       2,048) before it looks at the label, and a rehash needs nothing but the slots: it reads the old table in
+ *       order and writes the new one almost in order (an entry moves from slot {@code s} to {@code s} or
+ *       {@code s + old capacity}), instead of one cache miss per label;</li>
  *   <li>{@code byte[] arena} holding each label at {@code offset} as {@code [hash:8][length:4][id:4][bytes…]}: on a
- *       tag match the length, the id and the bytes to compare sit together, and a rehash or a merge reads the stored
- *       hashes in one sequential pass instead of hashing every label again.</li>
+ *       tag match the length, the id and the bytes to compare sit together, and a merge reads the stored hashes in
+ *       one sequential pass instead of hashing every label again.</li>
  * </ul>
  * So a lookup costs about two cache misses. {@link #prefetch} lets a caller with several lookups to do issue their
  * misses together (the CPU overlaps independent loads) before doing them one by one.
@@ -37,6 +39,9 @@ final class ByteLabelDictionary {
     static final int HEADER = 16;
     /** The most bytes the arena may hold (one Java array). */
     private static final int MAX_ARENA = Integer.MAX_VALUE - 16;
+
+    /** Labels merged at a time by {@link #internAll}. */
+    private static final int BLOCK = 256;
 
     private static final long K1 = 0x9E3779B97F4A7C15L;
     private static final long K2 = 0xC2B2AE3D27D4EB4FL;
@@ -64,8 +69,8 @@ final class ByteLabelDictionary {
 
     /**
      * The 64-bit hash of {@code a[off, off+len)}: eight bytes at a time (little-endian), each word multiplied in and
-     * rotated, then a finaliser that spreads every input bit over the low bits (the home slot) and the high bits (the
-     * tag). The bytes beyond the label are never read except within the array.
+     * rotated, then a finaliser that spreads every input bit over all 64 (the table uses the high 32). Bytes beyond
+     * the label are never read.
      */
     static long hash(byte[] a, int off, int len) {
         long h = K3 ^ (len * K1);
@@ -109,7 +114,7 @@ final class ByteLabelDictionary {
     /** As {@link #intern(byte[], int, int)} with the label's {@link #hash} already computed. */
     int intern(byte[] a, int off, int len, long h) {
         long tag = h & 0xFFFFFFFF00000000L;
-        int slot = (int) h & mask;
+        int slot = (int) (h >>> 32) & mask;
         long[] t = slots;
         byte[] ar = arena;
         while (true) {
@@ -141,7 +146,7 @@ final class ByteLabelDictionary {
     int find(byte[] a, int off, int len) {
         long h = hash(a, off, len);
         long tag = h & 0xFFFFFFFF00000000L;
-        int slot = (int) h & mask;
+        int slot = (int) (h >>> 32) & mask;
         while (true) {
             long e = slots[slot];
             if (e == 0) {
@@ -169,7 +174,7 @@ final class ByteLabelDictionary {
         int m = mask;
         long acc = 0;
         for (int i = 0; i < n; i++) {
-            long e = t[(int) hashes[i] & m];
+            long e = t[(int) (hashes[i] >>> 32) & m];
             if (e != 0) {
                 acc += ar[(int) e - 1];
             }
@@ -204,7 +209,7 @@ final class ByteLabelDictionary {
         return id;
     }
 
-    /** Doubles the table, reading the stored hashes in arena order (sequential, no label is hashed again). */
+    /** Doubles the table, reading the old one in slot order (the tags give the new slots). */
     private void rehash() {
         int cap = slots.length << 1;
         if (cap <= 0) {
@@ -212,26 +217,37 @@ final class ByteLabelDictionary {
         }
         long[] n = new long[cap];
         int nm = cap - 1;
-        for (int id = 0; id < size; id++) {
-            int o = offsetById[id];
-            long h = (long) LONGS.get(arena, o);
-            int slot = (int) h & nm;
-            while (n[slot] != 0) {
-                slot = (slot + 1) & nm;
+        for (long e : slots) {
+            if (e != 0) {
+                int slot = (int) (e >>> 32) & nm;
+                while (n[slot] != 0) {
+                    slot = (slot + 1) & nm;
+                }
+                n[slot] = e;
             }
-            n[slot] = (h & 0xFFFFFFFF00000000L) | (o + 1L);
         }
         slots = n;
         mask = nm;
     }
 
-    /** Interns every label of {@code other} (in its id order); returns other's id → this id. */
+    /**
+     * Interns every label of {@code other} (in its id order, reading its stored hashes), {@value #BLOCK} at a time
+     * with their slots {@link #prefetch prefetched}; returns other's id → this id.
+     */
     int[] internAll(ByteLabelDictionary other) {
         int[] map = new int[other.size];
         byte[] oa = other.arena;
-        for (int i = 0; i < other.size; i++) {
-            int o = other.offsetById[i];
-            map[i] = intern(oa, o + HEADER, (int) INTS.get(oa, o + 8), (long) LONGS.get(oa, o));
+        long[] hashes = new long[BLOCK];
+        for (int from = 0; from < other.size; from += BLOCK) {
+            int n = Math.min(BLOCK, other.size - from);
+            for (int k = 0; k < n; k++) {
+                hashes[k] = (long) LONGS.get(oa, other.offsetById[from + k]);
+            }
+            prefetch(hashes, n);
+            for (int k = 0; k < n; k++) {
+                int o = other.offsetById[from + k];
+                map[from + k] = intern(oa, o + HEADER, (int) INTS.get(oa, o + 8), hashes[k]);
+            }
         }
         return map;
     }

@@ -47,6 +47,9 @@ final class FastRows {
     /** Room after the window: the sentinel line feed and the eight-byte reads that may pass it. */
     private static final int PAD = 16;
 
+    /** Item labels looked up together by {@link #flushItems}. */
+    private static final int QUEUE = 256;
+
     private static final int NEED_MORE = -1;
     private static final int NOT_SIMPLE = -2;
 
@@ -91,7 +94,23 @@ final class FastRows {
     private int lastUserId;
     private byte[] lastItem = new byte[64];
     private int lastItemLen = -1;
+    /** The id of the last item label interned by {@link #flushItems}. */
     private int lastItemId;
+
+    /** Item labels waiting for {@link #flushItems}: where each is (null: the previous row's again) and its hash. */
+    private final byte[][] qArr = new byte[QUEUE][];
+
+    private final int[] qOff = new int[QUEUE];
+    private final int[] qLen = new int[QUEUE];
+    private final long[] qHash = new long[QUEUE];
+    /** The {@code rowItem} entry each queued label's id goes to. */
+    private final int[] qAt = new int[QUEUE];
+
+    private int queued;
+    /** Room for queued labels that are not in the window (unescaped, joined). */
+    private byte[] qBytes = new byte[4096];
+
+    private int qBytesUsed;
     /** An {@link ItemKey#ARTIST_TRACK} label being put together. */
     private byte[] joined = new byte[128];
 
@@ -117,6 +136,11 @@ final class FastRows {
 
     /** Reads the chunk into {@link #res}. */
     void run() throws IOException {
+        readRows();
+        flushItems();
+    }
+
+    private void readRows() throws IOException {
         bufPos = chunk.start();
         len = 0;
         eof = chunk.end() == chunk.start();
@@ -168,6 +192,7 @@ final class FastRows {
             }
             int stop = lf == len ? len : lf + 1;
             ChunkParser.Span one = new ChunkParser.Span(bufPos + q, bufPos + stop, line, buf, q);
+            flushItems(); // the rows before it get their item ids first, so ids stay in first-seen order
             if (!parser.reference(one, res, openQuoteLine)) {
                 return;
             }
@@ -183,12 +208,14 @@ final class FastRows {
 
     /** Hands the rest of the chunk, from the row at {@code q} (on {@code line}), to the reference parser. */
     private void rest(int q, long line) throws IOException {
+        flushItems();
         long from = bufPos + q;
         parser.reference(new ChunkParser.Span(from, chunk.end(), line, null, 0), res, openQuoteLine);
     }
 
     /** Moves {@code buf[keep, len)} to the front and fills the window after it; puts the sentinel line feed. */
     private void fill(int keep) throws IOException {
+        flushItems(); // queued labels point into the window
         int kept = len - keep;
         if (kept > 0 && keep > 0) {
             System.arraycopy(buf, keep, buf, 0, kept);
@@ -450,7 +477,7 @@ final class FastRows {
             }
         }
         res.rowUser.add(userId());
-        res.rowItem.add(itemId());
+        queueItem();
     }
 
     /** The user's id; rows come grouped by user in most files, so the previous row's user is tried first. */
@@ -470,8 +497,12 @@ final class FastRows {
         return lastUserId;
     }
 
-    /** The item's id (the label {@link ItemKey} makes of the row); a track played again in a row is tried first. */
-    private int itemId() {
+    /**
+     * Queues the row's item label (the label {@link ItemKey} makes of the row) for {@link #flushItems}, its id to come
+     * at {@code rowItem}'s new last entry; a track played again right after itself is noted as a repeat, without a
+     * lookup.
+     */
+    private void queueItem() {
         byte[] a;
         int o;
         int n;
@@ -503,15 +534,60 @@ final class FastRows {
                 o = 0;
             }
         }
+        int k = queued;
+        qAt[k] = res.rowItem.size();
+        res.rowItem.add(-1);
         if (n == lastItemLen && Arrays.equals(a, o, o + n, lastItem, 0, n)) {
-            return lastItemId;
+            qArr[k] = null; // a repeat of the previous row's item
+        } else {
+            if (a != buf) { // an unescaped or joined label: kept until the flush
+                if (qBytes.length - qBytesUsed < n) {
+                    qBytes = new byte[Math.max(n, qBytes.length * 2)];
+                    qBytesUsed = 0; // the labels already queued keep the old array
+                }
+                System.arraycopy(a, o, qBytes, qBytesUsed, n);
+                a = qBytes;
+                o = qBytesUsed;
+                qBytesUsed += n;
+            }
+            qArr[k] = a;
+            qOff[k] = o;
+            qLen[k] = n;
+            qHash[k] = ByteLabelDictionary.hash(a, o, n);
+            if (lastItem.length < n) {
+                lastItem = new byte[Math.max(n, lastItem.length * 2)];
+            }
+            System.arraycopy(a, o, lastItem, 0, n);
+            lastItemLen = n;
         }
-        lastItemId = items.intern(a, o, n);
-        if (lastItem.length < n) {
-            lastItem = new byte[Math.max(n, lastItem.length * 2)];
+        queued = k + 1;
+        if (queued == QUEUE) {
+            flushItems();
         }
-        System.arraycopy(a, o, lastItem, 0, n);
-        lastItemLen = n;
-        return lastItemId;
+    }
+
+    /**
+     * Interns the queued item labels in row order (so ids are first-seen ids, as one at a time) and fills in the
+     * rows' item ids. Their table slots and entries are loaded first, all together: the lookups miss the cache (a
+     * million labels do not fit), and misses issued together overlap where misses one lookup after another queue up.
+     */
+    private void flushItems() {
+        int n = queued;
+        if (n == 0) {
+            return;
+        }
+        items.prefetch(qHash, n);
+        int[] rowItem = res.rowItem.raw();
+        int id = lastItemId;
+        for (int k = 0; k < n; k++) {
+            if (qArr[k] != null) {
+                id = items.intern(qArr[k], qOff[k], qLen[k], qHash[k]);
+                qArr[k] = null;
+            }
+            rowItem[qAt[k]] = id;
+        }
+        lastItemId = id;
+        queued = 0;
+        qBytesUsed = 0;
     }
 }
