@@ -28,7 +28,11 @@ public final class IndexedPlays {
         this.counts = counts;
     }
 
-    /** Applies fitted indices to aggregated plays: rows move to their user index, items are re-sorted. */
+    /**
+     * Applies fitted indices to aggregated plays: each row moves to its user index with its items mapped to item
+     * indices and sorted by them; rows in parallel blocks of user indices on {@code threads} threads (each block
+     * writes its own part of the arrays).
+     */
     static IndexedPlays of(PlayCounts pc, LabelIndex.Fit userFit, LabelIndex.Fit itemFit, int threads)
             throws java.io.IOException {
         int nUsers = pc.users();
@@ -37,29 +41,33 @@ public final class IndexedPlays {
         int[] oldPtr = pc.userPtr();
         int[] oldItems = pc.itemsArray();
         int[] oldCounts = pc.countsArray();
+        int[] idOf = new int[nUsers];
         int[] ptr = new int[nUsers + 1];
         for (int u = 0; u < nUsers; u++) {
+            idOf[uMap[u]] = u;
             ptr[uMap[u] + 1] = oldPtr[u + 1] - oldPtr[u];
         }
-        for (int u = 0; u < nUsers; u++) {
-            ptr[u + 1] += ptr[u];
+        for (int v = 0; v < nUsers; v++) {
+            ptr[v + 1] += ptr[v];
         }
         int[] items = new int[oldItems.length];
         int[] counts = new int[oldItems.length];
-        for (int u = 0; u < nUsers; u++) {
-            int at = ptr[uMap[u]];
-            for (int k = oldPtr[u]; k < oldPtr[u + 1]; k++) {
-                items[at] = iMap[oldItems[k]];
-                counts[at] = oldCounts[k];
-                at++;
-            }
-        }
         int blocks = Math.max(1, Math.min(nUsers, threads * 8));
         encore.internal.Parallel.forEach(threads, blocks, b -> {
+            long[] packed = new long[256];
             int from = (int) ((long) nUsers * b / blocks);
             int to = (int) ((long) nUsers * (b + 1) / blocks);
-            for (int u = from; u < to; u++) {
-                PlayCounts.sortRowByItem(items, counts, ptr[u], ptr[u + 1]);
+            for (int v = from; v < to; v++) {
+                int u = idOf[v];
+                int at = ptr[v];
+                if (ptr[v + 1] - at > packed.length) {
+                    packed = new long[ptr[v + 1] - at];
+                }
+                for (int k = oldPtr[u], end = oldPtr[u + 1]; k < end; k++, at++) {
+                    items[at] = iMap[oldItems[k]];
+                    counts[at] = oldCounts[k];
+                }
+                PlayCounts.sortRowByItem(items, counts, ptr[v], ptr[v + 1], packed);
             }
         });
         return new IndexedPlays(userFit.index(), itemFit.index(), ptr, items, counts);
@@ -151,6 +159,40 @@ public final class IndexedPlays {
             ptr[u + 1] = at;
         }
         return new IndexedPlays(users, items, ptr, it, ct);
+    }
+
+    /** The entries whose {@code test[k]} is false (train) and those whose it is true (test), in one pass. */
+    Split partition(boolean[] test) {
+        int nUsers = users.size();
+        int m = 0;
+        for (boolean b : test) {
+            if (b) {
+                m++;
+            }
+        }
+        int[] trPtr = new int[nUsers + 1];
+        int[] trIt = new int[test.length - m];
+        int[] trCt = new int[test.length - m];
+        int[] tePtr = new int[nUsers + 1];
+        int[] teIt = new int[m];
+        int[] teCt = new int[m];
+        int tr = 0;
+        int te = 0;
+        for (int u = 0; u < nUsers; u++) {
+            for (int k = userPtr[u], end = userPtr[u + 1]; k < end; k++) {
+                if (test[k]) {
+                    teIt[te] = itemIdx[k];
+                    teCt[te++] = counts[k];
+                } else {
+                    trIt[tr] = itemIdx[k];
+                    trCt[tr++] = counts[k];
+                }
+            }
+            trPtr[u + 1] = tr;
+            tePtr[u + 1] = te;
+        }
+        return new Split(
+                new IndexedPlays(users, items, trPtr, trIt, trCt), new IndexedPlays(users, items, tePtr, teIt, teCt));
     }
 
     /** The user×item and item×user CSR matrices with counts as float values. */

@@ -16,6 +16,8 @@ public final class LabelIndex {
     private final int[] frequencies;
     /** Label → index, built on first lookup (the prepare pipeline never needs it). */
     private volatile LabelDictionary lookup;
+    /** {@link Splitter#stringHash64} of each label, by index: made by {@link #fit}, else on first use. */
+    private volatile long[] stringHashes;
 
     private LabelIndex(String[] labels, int[] frequencies) {
         this.labels = labels;
@@ -62,7 +64,6 @@ public final class LabelIndex {
      */
     public static Fit fit(String[] labels, int[] frequency) {
         int n = labels.length;
-        // counting sort by descending frequency, then each run of equal frequency by label
         int maxFreq = 0;
         for (int f : frequency) {
             if (f < 0) {
@@ -77,46 +78,44 @@ public final class LabelIndex {
         for (int b = 0; b <= maxFreq; b++) {
             start[b + 1] += start[b];
         }
+        // labels sorted once (String.compareTo order), then a stable counting sort by descending frequency
+        int[] byLabel = LabelSort.sortedIds(labels);
         int[] order = new int[n];
         int[] fill = start.clone();
-        for (int id = 0; id < n; id++) {
+        for (int id : byLabel) {
             order[fill[maxFreq - frequency[id]]++] = id;
         }
-        // compare the first four UTF-16 units packed in a long first (one array read instead of two object
-        // dereferences); equal prefixes fall back to compareTo, so the order is exactly String.compareTo's
-        long[] prefix = new long[n];
-        for (int id = 0; id < n; id++) {
-            prefix[id] = prefix4(labels[id]);
-        }
-        for (int b = 0; b <= maxFreq; b++) {
-            IntSort.sort(order, start[b], start[b + 1], (x, y) -> {
-                int c = Long.compareUnsigned(prefix[x], prefix[y]);
-                return c != 0 ? c : labels[x].compareTo(labels[y]);
-            });
+        long[] hashById = new long[n];
+        for (int id = 0; id < n; id++) { // in id order: the order the strings were made in, so memory is read forward
+            hashById[id] = Splitter.stringHash64(labels[id]);
         }
         String[] ordered = new String[n];
         int[] freq = new int[n];
         int[] idToIndex = new int[n];
+        long[] hashes = new long[n];
         for (int k = 0; k < n; k++) {
             int id = order[k];
             ordered[k] = labels[id];
             freq[k] = frequency[id];
+            hashes[k] = hashById[id];
             idToIndex[id] = k;
         }
-        return new Fit(new LabelIndex(ordered, freq), idToIndex);
+        LabelIndex index = new LabelIndex(ordered, freq);
+        index.stringHashes = hashes;
+        return new Fit(index, idToIndex);
     }
 
-    /**
-     * The first four UTF-16 units of {@code s}, big-endian, zero-padded: unsigned order of these keys agrees with
-     * {@link String#compareTo} whenever the keys differ.
-     */
-    static long prefix4(String s) {
-        long k = 0;
-        int n = Math.min(4, s.length());
-        for (int i = 0; i < 4; i++) {
-            k = (k << 16) | (i < n ? s.charAt(i) : 0);
+    /** {@link Splitter#stringHash64} of each label, by index (shared, not to be changed). */
+    long[] stringHashes() {
+        long[] h = stringHashes;
+        if (h == null) {
+            h = new long[labels.length];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = Splitter.stringHash64(labels[i]);
+            }
+            stringHashes = h;
         }
-        return k;
+        return h;
     }
 
     /** Number of labels. */

@@ -5,10 +5,13 @@ import java.util.Arrays;
 
 /**
  * Play counts per distinct (user, item) pair — the recipe's {@code groupBy(user_id, track).count()} — grouped by user,
- * in the reader's first-seen id spaces (not yet indexed). Row {@code u} holds the items of user {@code u} in ascending
- * id order with their counts.
+ * in the reader's first-seen id spaces (not yet indexed). Row {@code u} holds the distinct items of user {@code u}
+ * with their counts, in the order the user first played them.
  */
 public final class PlayCounts {
+    /** Users per parallel block of {@link #aggregate}, at least. */
+    private static final int MIN_BLOCK_USERS = 256;
+
     private final String[] userLabels;
     private final String[] itemLabels;
     private final int[] userPtr;
@@ -24,44 +27,27 @@ public final class PlayCounts {
     }
 
     /**
-     * Aggregates raw rows: a counting sort of rows by user, then each user's items sorted and run-length counted.
-     * Users are processed on {@code threads} threads; the result does not depend on it.
+     * Aggregates raw rows. Each user's rows are found first: listening logs come grouped by user, and then each
+     * user's rows are one run of the row arrays, used where they are; otherwise a counting sort by user gathers them.
+     * Each user's distinct items are then counted with a small hash table (no sort: the row order within a user is
+     * first-played order), in two passes (count, then write), users in parallel blocks on {@code threads} threads.
+     * The result does not depend on the thread count.
      */
     public static PlayCounts aggregate(RawPlays raw, int threads) throws IOException {
         int nUsers = raw.userLabels().length;
         int[] rowUser = raw.rowUser();
         int[] rowItem = raw.rowItem();
-        int n = rowUser.length;
-        int[] ptr = new int[nUsers + 1];
-        for (int i = 0; i < n; i++) {
-            ptr[rowUser[i] + 1]++;
-        }
-        for (int u = 0; u < nUsers; u++) {
-            ptr[u + 1] += ptr[u];
-        }
-        int[] byUser = new int[n];
-        int[] fill = Arrays.copyOf(ptr, nUsers);
-        for (int i = 0; i < n; i++) {
-            byUser[fill[rowUser[i]]++] = rowItem[i];
-        }
-        fill = null;
-        // sort each user's items and count distinct ones
+        int[] first = new int[nUsers];
+        int[] count = new int[nUsers];
+        int[] src = grouped(rowUser, first, count) ? rowItem : gatherByUser(rowUser, rowItem, first, count);
         int[] distinct = new int[nUsers + 1];
-        int blocks = Math.max(1, Math.min(nUsers, threads * 8));
+        int blocks = Math.max(1, Math.min(threads * 8, (nUsers + MIN_BLOCK_USERS - 1) / MIN_BLOCK_USERS));
         encore.internal.Parallel.forEach(threads, blocks, b -> {
-            int from = (int) ((long) nUsers * b / blocks);
-            int to = (int) ((long) nUsers * (b + 1) / blocks);
-            for (int u = from; u < to; u++) {
-                int s = ptr[u];
-                int e = ptr[u + 1];
-                Arrays.sort(byUser, s, e);
-                int d = 0;
-                for (int i = s; i < e; i++) {
-                    if (i == s || byUser[i] != byUser[i - 1]) {
-                        d++;
-                    }
-                }
-                distinct[u + 1] = d;
+            Dedup d = new Dedup();
+            for (int u = (int) ((long) nUsers * b / blocks), to = (int) ((long) nUsers * (b + 1) / blocks);
+                    u < to;
+                    u++) {
+                distinct[u + 1] = d.count(src, first[u], count[u]);
             }
         });
         for (int u = 0; u < nUsers; u++) {
@@ -71,20 +57,130 @@ public final class PlayCounts {
         int[] items = new int[pairs];
         int[] counts = new int[pairs];
         encore.internal.Parallel.forEach(threads, blocks, b -> {
-            int from = (int) ((long) nUsers * b / blocks);
-            int to = (int) ((long) nUsers * (b + 1) / blocks);
-            for (int u = from; u < to; u++) {
-                int at = distinct[u] - 1;
-                for (int i = ptr[u]; i < ptr[u + 1]; i++) {
-                    if (i == ptr[u] || byUser[i] != byUser[i - 1]) {
-                        at++;
-                        items[at] = byUser[i];
-                    }
-                    counts[at]++;
-                }
+            Dedup d = new Dedup();
+            for (int u = (int) ((long) nUsers * b / blocks), to = (int) ((long) nUsers * (b + 1) / blocks);
+                    u < to;
+                    u++) {
+                d.write(src, first[u], count[u], items, counts, distinct[u]);
             }
         });
         return new PlayCounts(raw.userLabels(), raw.itemLabels(), distinct, items, counts);
+    }
+
+    /**
+     * Whether each user's rows form one run of {@code rowUser}; if so {@code first[u]} and {@code count[u]} say where
+     * (both are filled either way, {@code first} only meaningful when true).
+     */
+    private static boolean grouped(int[] rowUser, int[] first, int[] count) {
+        Arrays.fill(first, -1);
+        boolean grouped = true;
+        int prev = -1;
+        for (int i = 0; i < rowUser.length; i++) {
+            int u = rowUser[i];
+            if (u != prev) {
+                if (first[u] >= 0) {
+                    grouped = false;
+                } else {
+                    first[u] = i;
+                }
+                prev = u;
+            }
+            count[u]++;
+        }
+        return grouped;
+    }
+
+    /** A counting sort of the rows' items by user; sets {@code first[u]} to where user u's items start. */
+    private static int[] gatherByUser(int[] rowUser, int[] rowItem, int[] first, int[] count) {
+        int at = 0;
+        for (int u = 0; u < first.length; u++) {
+            first[u] = at;
+            at += count[u];
+        }
+        int[] byUser = new int[rowUser.length];
+        int[] fill = first.clone();
+        for (int i = 0; i < rowUser.length; i++) {
+            byUser[fill[rowUser[i]]++] = rowItem[i];
+        }
+        return byUser;
+    }
+
+    /**
+     * The distinct items of one user's rows, with an open-addressing table (load ≤ 1/2) reused from user to user: a
+     * slot is live when its stamp is the current user's, so nothing is cleared between users.
+     */
+    private static final class Dedup {
+        private int[] keys = new int[1024];
+        private int[] where = new int[1024];
+        private int[] stamp = new int[1024];
+        private int gen;
+        /** 32 − log2(capacity): the home slot is the top bits of a multiplicative hash. */
+        private int shift = 22;
+
+        /** Prepares the table for {@code rows} rows (a new generation). */
+        private int begin(int rows) {
+            if (rows * 2 > keys.length) {
+                int cap = Integer.highestOneBit(Math.max(1024, rows * 2 - 1)) << 1;
+                keys = new int[cap];
+                where = new int[cap];
+                stamp = new int[cap];
+                shift = Integer.numberOfLeadingZeros(cap) + 1;
+                gen = 0;
+            }
+            if (++gen == 0) { // wrapped: stamps from 2^32 users ago would look live
+                Arrays.fill(stamp, 0);
+                gen = 1;
+            }
+            return keys.length - 1;
+        }
+
+        private int home(int item) {
+            return (item * 0x9E3779B9) >>> shift;
+        }
+
+        /** The number of distinct values among {@code src[from, from + n)}. */
+        int count(int[] src, int from, int n) {
+            int mask = begin(n);
+            int g = gen;
+            int d = 0;
+            for (int i = from, end = from + n; i < end; i++) {
+                int it = src[i];
+                int s = home(it);
+                while (stamp[s] == g && keys[s] != it) {
+                    s = (s + 1) & mask;
+                }
+                if (stamp[s] != g) {
+                    stamp[s] = g;
+                    keys[s] = it;
+                    d++;
+                }
+            }
+            return d;
+        }
+
+        /** Writes the distinct values of {@code src[from, from + n)}, first seen first, with counts, from {@code at}. */
+        void write(int[] src, int from, int n, int[] items, int[] counts, int at) {
+            int mask = begin(n);
+            int g = gen;
+            int next = at;
+            for (int i = from, end = from + n; i < end; i++) {
+                int it = src[i];
+                int s = home(it);
+                while (stamp[s] == g && keys[s] != it) {
+                    s = (s + 1) & mask;
+                }
+                if (stamp[s] != g) {
+                    stamp[s] = g;
+                    keys[s] = it;
+                    where[s] = next;
+                    items[next] = it;
+                    counts[next] = 1;
+                    next++;
+                } else {
+                    counts[where[s]]++;
+                }
+            }
+        }
     }
 
     /**
@@ -156,17 +252,22 @@ public final class PlayCounts {
         return new PlayCounts(uLabels, iLabels, ptr, newItems, newCounts);
     }
 
-    /** Sorts entries [s, e) of a row by item id, carrying the counts along. */
+    /** Sorts entries [s, e) of a row by item id (ids ≥ 0), carrying the counts along. */
     static void sortRowByItem(int[] items, int[] counts, int s, int e) {
+        sortRowByItem(items, counts, s, e, new long[Math.max(0, e - s)]);
+    }
+
+    /** As {@link #sortRowByItem(int[], int[], int, int)} with {@code scratch} (at least {@code e - s} long). */
+    static void sortRowByItem(int[] items, int[] counts, int s, int e, long[] scratch) {
         int len = e - s;
         if (len < 2) {
             return;
         }
-        long[] packed = new long[len];
+        long[] packed = scratch;
         for (int i = 0; i < len; i++) {
             packed[i] = ((long) items[s + i] << 32) | (counts[s + i] & 0xFFFFFFFFL);
         }
-        Arrays.sort(packed);
+        Arrays.sort(packed, 0, len);
         for (int i = 0; i < len; i++) {
             items[s + i] = (int) (packed[i] >>> 32);
             counts[s + i] = (int) packed[i];

@@ -59,13 +59,16 @@ public final class Splitter {
                 }
             }
         }
-        return new Split(plays.select(test, false), plays.select(test, true));
+        return plays.partition(test);
     }
 
+    /** Each label's hash under {@code seed}, from the index's {@link LabelIndex#stringHashes} (no string is read). */
     private static long[] labelHashes(LabelIndex index, long seed) {
-        long[] h = new long[index.size()];
+        long[] s = index.stringHashes();
+        long m = Hashing.mix64(seed);
+        long[] h = new long[s.length];
         for (int i = 0; i < h.length; i++) {
-            h[i] = Hashing.mix64(stringHash64(index.label(i)) ^ Hashing.mix64(seed));
+            h[i] = Hashing.mix64(s[i] ^ m);
         }
         return h;
     }

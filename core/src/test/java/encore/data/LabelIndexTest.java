@@ -77,4 +77,33 @@ class LabelIndexTest {
             assertEquals(k, idx.indexOf(labels[ref[k]]));
         }
     }
+
+    @Test
+    void labelSortIsStringCompareToOrderOnTrickyLabels() {
+        SplittableRandom r = new SplittableRandom(5);
+        String[] alphabet = {"a", "b", "\u0000", "\u0001", "\uFFFF", "\uD83D\uDE00", "\uFF5E", "é", " ", "The "};
+        for (int round = 0; round < 40; round++) {
+            int n = 1 + r.nextInt(3000);
+            String[] labels = new String[n];
+            String[] stems = {"", "The Long Common Prefix ", "abcd", "abcdefgh", "abcdefghijkl", "abcdefghijklmnop"};
+            for (int i = 0; i < n; i++) {
+                StringBuilder sb = new StringBuilder(stems[r.nextInt(stems.length)]);
+                for (int k = r.nextInt(6); k > 0; k--) {
+                    sb.append(alphabet[r.nextInt(alphabet.length)]);
+                }
+                labels[i] = sb.toString(); // duplicates and empty labels too: the sort must not mind
+            }
+            int[] ids = LabelSort.sortedIds(labels);
+            String[] want = labels.clone();
+            Arrays.sort(want);
+            for (int k = 0; k < n; k++) {
+                assertEquals(want[k], labels[ids[k]], "round " + round + ", position " + k);
+            }
+            boolean[] seen = new boolean[n];
+            for (int id : ids) {
+                assertFalse(seen[id], "each id once");
+                seen[id] = true;
+            }
+        }
+    }
 }

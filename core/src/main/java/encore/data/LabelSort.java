@@ -1,0 +1,180 @@
+package encore.data;
+
+/**
+ * Sorts label ids by {@link String#compareTo} (UTF-16 code units) without comparing strings where it can: labels are
+ * compared four units at a time as 64-bit keys that sit in primitive arrays, sorted physically with the ids, and only
+ * labels that agree on their first {@value #KEYED_UNITS} units are compared as strings.
+ *
+ * <p>Key {@code d} of a label is its units {@code [4d, 4d + 4)}, big-endian, padded with zeros: when two labels agree
+ * on their first {@code 4d} units, their keys compare (unsigned) as the labels do unless the keys are equal — a unit
+ * that differs decides both ways, and a label that ends first pads with 0, which is no greater than any unit, so it
+ * is never after the other (equal keys are never taken as equal labels: the run is refined further).
+ *
+ * <p>The first three keys of every label are read in id order — the order the reader made the strings in, so the
+ * reads walk memory forward — then: sort by key 0, sort each run of equal key 0 by key 1, each run of equal key 1 by
+ * key 2, each run still tied by {@code compareTo}. Labels that share long prefixes (titles made of a few common
+ * words) cost three cheap passes instead of a string comparison at every step of one sort.
+ */
+final class LabelSort {
+    /** Units compared as keys before strings are: three 64-bit keys. */
+    static final int KEYED_UNITS = 12;
+
+    private static final int INSERTION = 24;
+
+    private LabelSort() {}
+
+    /** The ids {@code 0 … n-1} of {@code labels} in {@link String#compareTo} order (labels distinct or not). */
+    static int[] sortedIds(String[] labels) {
+        int n = labels.length;
+        long[] k0 = new long[n];
+        long[] k1 = new long[n];
+        long[] k2 = new long[n];
+        for (int id = 0; id < n; id++) {
+            String s = labels[id];
+            k0[id] = key(s, 0);
+            k1[id] = key(s, 4);
+            k2[id] = key(s, 8);
+        }
+        int[] ids = new int[n];
+        for (int id = 0; id < n; id++) {
+            ids[id] = id;
+        }
+        Refiner r = new Refiner(labels, k0, ids, new long[][] {k1, k2});
+        sort(k0, ids, 0, n, r.tk, r.ti);
+        r.refine(0, n, 0);
+        return ids;
+    }
+
+    /** Orders the runs of equal keys by the next key, and the runs still tied by {@code compareTo}. */
+    private static final class Refiner {
+        final String[] labels;
+        /** The current key of each position (not of each id). */
+        final long[] keys;
+
+        final int[] ids;
+        final long[][] next;
+        final long[] tk;
+        final int[] ti;
+
+        Refiner(String[] labels, long[] keys, int[] ids, long[][] next) {
+            this.labels = labels;
+            this.keys = keys;
+            this.ids = ids;
+            this.next = next;
+            this.tk = new long[ids.length];
+            this.ti = new int[ids.length];
+        }
+
+        /**
+         * Within {@code ids[from, to)}, sorted by the key in {@link #keys}, orders each run of equal keys by key
+         * {@code next[level]}, or by {@code compareTo} once the keys run out.
+         */
+        void refine(int from, int to, int level) {
+            int i = from;
+            while (i < to) {
+                int j = i + 1;
+                while (j < to && keys[j] == keys[i]) {
+                    j++;
+                }
+                if (j - i > 1) {
+                    if (level == next.length) {
+                        IntSort.sort(ids, i, j, (x, y) -> labels[x].compareTo(labels[y]));
+                    } else {
+                        long[] key = next[level];
+                        for (int k = i; k < j; k++) {
+                            keys[k] = key[ids[k]];
+                        }
+                        sort(keys, ids, i, j, tk, ti);
+                        refine(i, j, level + 1);
+                    }
+                }
+                i = j;
+            }
+        }
+    }
+
+    /**
+     * Units {@code [from, from + 4)} of {@code s} as an unsigned 64-bit key, big-endian, zero-padded, stored with its
+     * sign bit flipped so that signed comparison of stored keys is unsigned comparison of keys.
+     */
+    static long key(String s, int from) {
+        long k = 0;
+        int n = s.length();
+        for (int i = from; i < from + 4; i++) {
+            k = (k << 16) | (i < n ? s.charAt(i) : 0);
+        }
+        return k ^ Long.MIN_VALUE;
+    }
+
+    /** Sorts {@code keys[from, to)} ascending with {@code ids} alongside (stable merge sort; tk, ti as scratch). */
+    static void sort(long[] keys, int[] ids, int from, int to, long[] tk, int[] ti) {
+        int n = to - from;
+        if (n <= INSERTION) {
+            insertion(keys, ids, from, to);
+            return;
+        }
+        // bottom-up: runs of INSERTION sorted in place, then merged back and forth between the arrays and scratch
+        for (int s = from; s < to; s += INSERTION) {
+            insertion(keys, ids, s, Math.min(to, s + INSERTION));
+        }
+        long[] sk = keys;
+        int[] si = ids;
+        long[] dk = tk;
+        int[] di = ti;
+        for (int width = INSERTION; width < n; width <<= 1) {
+            for (int lo = from; lo < to; lo += width << 1) {
+                int mid = Math.min(to, lo + width);
+                int hi = Math.min(to, lo + (width << 1));
+                merge(sk, si, dk, di, lo, mid, hi);
+            }
+            long[] xk = sk;
+            sk = dk;
+            dk = xk;
+            int[] xi = si;
+            si = di;
+            di = xi;
+        }
+        if (sk != keys) {
+            System.arraycopy(sk, from, keys, from, n);
+            System.arraycopy(si, from, ids, from, n);
+        }
+    }
+
+    private static void merge(long[] sk, int[] si, long[] dk, int[] di, int lo, int mid, int hi) {
+        int a = lo;
+        int b = mid;
+        int o = lo;
+        while (a < mid && b < hi) {
+            if (sk[b] < sk[a]) {
+                dk[o] = sk[b];
+                di[o++] = si[b++];
+            } else {
+                dk[o] = sk[a];
+                di[o++] = si[a++];
+            }
+        }
+        while (a < mid) {
+            dk[o] = sk[a];
+            di[o++] = si[a++];
+        }
+        while (b < hi) {
+            dk[o] = sk[b];
+            di[o++] = si[b++];
+        }
+    }
+
+    private static void insertion(long[] keys, int[] ids, int from, int to) {
+        for (int i = from + 1; i < to; i++) {
+            long k = keys[i];
+            int v = ids[i];
+            int j = i - 1;
+            while (j >= from && keys[j] > k) {
+                keys[j + 1] = keys[j];
+                ids[j + 1] = ids[j];
+                j--;
+            }
+            keys[j + 1] = k;
+            ids[j + 1] = v;
+        }
+    }
+}
