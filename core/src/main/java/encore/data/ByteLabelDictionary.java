@@ -261,10 +261,15 @@ final class ByteLabelDictionary {
     /** The labels in id order (a new string each). */
     String[] labels() {
         String[] out = new String[size];
-        for (int i = 0; i < size; i++) {
+        labels(out, 0, size);
+        return out;
+    }
+
+    /** Puts the labels of ids {@code [from, to)} into {@code out} at their ids (a new string each). */
+    void labels(String[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
             out[i] = label(i);
         }
-        return out;
     }
 
     /**

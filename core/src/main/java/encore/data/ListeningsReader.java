@@ -231,6 +231,11 @@ public final class ListeningsReader {
                         + "read a finished copy of it");
     }
 
+    /** The start of part {@code part} of {@code n} things cut into {@code parts} parts. */
+    private static int share(int n, int part, int parts) {
+        return (int) ((long) n * part / parts);
+    }
+
     /** Refuses a missing, unreadable or non-regular file (for readers that cannot spool, like the triples reader). */
     static void checkReadable(Path file) {
         checkOpenable(file);
@@ -279,7 +284,7 @@ public final class ListeningsReader {
         if (opt.badRows() == BadRowPolicy.FAIL) {
             failOnFirstBadRow(file, results);
         }
-        return merge(size, chunks.size(), results, workerOf);
+        return merge(size, chunks.size(), results, workerOf, workers);
     }
 
     /** Under FAIL: the error for the first malformed row in file order, if any chunk saw one. */
@@ -320,9 +325,11 @@ public final class ListeningsReader {
 
     /**
      * Concatenates the chunks' rows in file order with ids of one dictionary: the first thread's dictionaries become
-     * the global ones and the other threads' labels are interned into them.
+     * the global ones and the other threads' labels are interned into them; then, on {@code threads} threads, each
+     * chunk's rows are copied (mapped to the merged ids) and the labels' strings made.
      */
-    private static RawPlays merge(long size, int chunkCount, ChunkResult[] results, ChunkWorker[] dicts) {
+    private static RawPlays merge(long size, int chunkCount, ChunkResult[] results, ChunkWorker[] dicts, int threads)
+            throws IOException {
         long rowsRead = 0;
         long kept = 0;
         long[] dropped = new long[DropReason.values().length];
@@ -351,28 +358,46 @@ public final class ListeningsReader {
         }
         int[] rowUser = new int[(int) kept];
         int[] rowItem = new int[(int) kept];
-        int at = 0;
-        for (int k = 0; k < results.length; k++) {
-            ChunkResult r = results[k];
+        int[] at = new int[results.length];
+        for (int k = 1; k < results.length; k++) {
+            at[k] = at[k - 1] + results[k - 1].rowUser.size();
+        }
+        String[] userLabels = new String[users.size()];
+        String[] itemLabels = new String[items.size()];
+        int labelTasks = Math.max(1, Math.min(16, itemLabels.length >> 14));
+        // the chunks' rows (mapped to the merged ids) and the labels' strings, in parallel
+        Parallel.forEach(threads, results.length + labelTasks, t -> {
+            if (t >= results.length) {
+                int part = t - results.length;
+                users.labels(
+                        userLabels,
+                        share(userLabels.length, part, labelTasks),
+                        share(userLabels.length, part + 1, labelTasks));
+                items.labels(
+                        itemLabels,
+                        share(itemLabels.length, part, labelTasks),
+                        share(itemLabels.length, part + 1, labelTasks));
+                return;
+            }
+            ChunkResult r = results[t];
             int n = r.rowUser.size();
             int[][] m = maps.get(r.worker);
             if (m == null) {
-                System.arraycopy(r.rowUser.raw(), 0, rowUser, at, n);
-                System.arraycopy(r.rowItem.raw(), 0, rowItem, at, n);
+                System.arraycopy(r.rowUser.raw(), 0, rowUser, at[t], n);
+                System.arraycopy(r.rowItem.raw(), 0, rowItem, at[t], n);
             } else {
                 int[] uMap = m[0];
                 int[] iMap = m[1];
                 int[] ru = r.rowUser.raw();
                 int[] ri = r.rowItem.raw();
-                for (int i = 0; i < n; i++) {
-                    rowUser[at + i] = uMap[ru[i]];
-                    rowItem[at + i] = iMap[ri[i]];
+                for (int i = 0, o = at[t]; i < n; i++, o++) {
+                    rowUser[o] = uMap[ru[i]];
+                    rowItem[o] = iMap[ri[i]];
                 }
             }
-            at += n;
-            results[k] = null; // let the chunk's arrays go
-        }
+            results[t] = null; // let the chunk's arrays go
+        });
         IngestStats stats = new IngestStats(size, rowsRead, dropped, bad, chunkCount);
-        return new RawPlays(users.labels(), items.labels(), rowUser, rowItem, stats);
+        return new RawPlays(userLabels, itemLabels, rowUser, rowItem, stats);
     }
 }
