@@ -2,8 +2,9 @@ package encore.data;
 
 /**
  * Sorts label ids by {@link String#compareTo} (UTF-16 code units) without comparing strings where it can: labels are
- * compared four units at a time as 64-bit keys that sit in primitive arrays, sorted physically with the ids, and only
- * labels that agree on their first {@value #KEYED_UNITS} units are compared as strings.
+ * compared four units at a time as 64-bit keys that sit in primitive arrays, sorted physically with the ids; a run of
+ * labels with equal keys is sorted by their next keys, and so on (strings are compared only in the rare runs that
+ * stay tied, see {@link Refiner#refine}).
  *
  * <p>Key {@code d} of a label is its units {@code [4d, 4d + 4)}, big-endian, padded with zeros: when two labels agree
  * on their first {@code 4d} units, their keys compare (unsigned) as the labels do unless the keys are equal — a unit
@@ -12,14 +13,18 @@ package encore.data;
  *
  * <p>The first three keys of every label are read in id order — the order the reader made the strings in, so the
  * reads walk memory forward — then: sort by key 0, sort each run of equal key 0 by key 1, each run of equal key 1 by
- * key 2, each run still tied by {@code compareTo}. Labels that share long prefixes (titles made of a few common
- * words) cost three cheap passes instead of a string comparison at every step of one sort.
+ * key 2, and deeper keys are read from the strings of the runs still tied. Labels that share long prefixes (titles
+ * made of a few common words) cost a few cheap passes instead of a string comparison at every step of one sort.
  */
 final class LabelSort {
-    /** Units compared as keys before strings are: three 64-bit keys. */
+    /** Keys read ahead for every label, in id order: units 0 … 11. */
     static final int KEYED_UNITS = 12;
+    /** Levels of keys (four units each) before a run still tied is sorted by {@code compareTo}. */
+    static final int MAX_LEVELS = 64;
 
     private static final int INSERTION = 24;
+    /** Ranges at least this long are radix-sorted. */
+    private static final int RADIX = 2048;
 
     private LabelSort() {}
 
@@ -66,8 +71,10 @@ final class LabelSort {
         }
 
         /**
-         * Within {@code ids[from, to)}, sorted by the key in {@link #keys}, orders each run of equal keys by key
-         * {@code next[level]}, or by {@code compareTo} once the keys run out.
+         * Within {@code ids[from, to)}, sorted by key {@code level} (in {@link #keys}), orders each run of equal keys
+         * by key {@code level + 1}: read from {@link #next} for the first levels, from the strings after that, and
+         * by {@code compareTo} once every label of the run has ended (labels that differ only by trailing NUL units,
+         * or equal ones) or after {@value #MAX_LEVELS} levels (recursion stays shallow whatever the labels).
          */
         void refine(int from, int to, int level) {
             int i = from;
@@ -77,19 +84,36 @@ final class LabelSort {
                     j++;
                 }
                 if (j - i > 1) {
-                    if (level == next.length) {
+                    int nextLevel = level + 1;
+                    int unit = 4 * nextLevel;
+                    if (nextLevel >= MAX_LEVELS || longest(i, j) <= unit) {
                         IntSort.sort(ids, i, j, (x, y) -> labels[x].compareTo(labels[y]));
                     } else {
-                        long[] key = next[level];
-                        for (int k = i; k < j; k++) {
-                            keys[k] = key[ids[k]];
+                        if (level < next.length) {
+                            long[] key = next[level];
+                            for (int k = i; k < j; k++) {
+                                keys[k] = key[ids[k]];
+                            }
+                        } else {
+                            for (int k = i; k < j; k++) {
+                                keys[k] = key(labels[ids[k]], unit);
+                            }
                         }
                         sort(keys, ids, i, j, tk, ti);
-                        refine(i, j, level + 1);
+                        refine(i, j, nextLevel);
                     }
                 }
                 i = j;
             }
+        }
+
+        /** The length of the longest label among {@code ids[from, to)}. */
+        private int longest(int from, int to) {
+            int m = 0;
+            for (int k = from; k < to; k++) {
+                m = Math.max(m, labels[ids[k]].length());
+            }
+            return m;
         }
     }
 
@@ -106,11 +130,18 @@ final class LabelSort {
         return k ^ Long.MIN_VALUE;
     }
 
-    /** Sorts {@code keys[from, to)} ascending with {@code ids} alongside (stable merge sort; tk, ti as scratch). */
+    /**
+     * Sorts {@code keys[from, to)} ascending with {@code ids} alongside, stably ({@code tk}, {@code ti} as scratch):
+     * a radix sort for large ranges, a merge sort for the small ones.
+     */
     static void sort(long[] keys, int[] ids, int from, int to, long[] tk, int[] ti) {
         int n = to - from;
         if (n <= INSERTION) {
             insertion(keys, ids, from, to);
+            return;
+        }
+        if (n >= RADIX) {
+            radix(keys, ids, from, to, tk, ti);
             return;
         }
         // bottom-up: runs of INSERTION sorted in place, then merged back and forth between the arrays and scratch
@@ -126,6 +157,62 @@ final class LabelSort {
                 int mid = Math.min(to, lo + width);
                 int hi = Math.min(to, lo + (width << 1));
                 merge(sk, si, dk, di, lo, mid, hi);
+            }
+            long[] xk = sk;
+            sk = dk;
+            dk = xk;
+            int[] xi = si;
+            si = di;
+            di = xi;
+        }
+        if (sk != keys) {
+            System.arraycopy(sk, from, keys, from, n);
+            System.arraycopy(si, from, ids, from, n);
+        }
+    }
+
+    /**
+     * LSD radix sort by the bytes of the keys as unsigned numbers (the stored keys with their sign bit flipped back):
+     * one pass counts all eight digits, then each digit that is not the same for every key moves the range once (for
+     * keys of ASCII text half the digits are constant).
+     */
+    private static void radix(long[] keys, int[] ids, int from, int to, long[] tk, int[] ti) {
+        int[][] count = new int[8][256];
+        for (int i = from; i < to; i++) {
+            long k = keys[i] ^ Long.MIN_VALUE; // unsigned order of these is signed order of the stored keys
+            for (int d = 0; d < 8; d++) {
+                count[d][(int) (k >>> (8 * d)) & 0xFF]++;
+            }
+        }
+        int n = to - from;
+        long[] sk = keys;
+        int[] si = ids;
+        long[] dk = tk;
+        int[] di = ti;
+        for (int d = 0; d < 8; d++) {
+            int[] c = count[d];
+            boolean constant = false;
+            for (int b = 0; b < 256; b++) {
+                if (c[b] == n) {
+                    constant = true;
+                    break;
+                }
+            }
+            if (constant) {
+                continue;
+            }
+            int at = from;
+            for (int b = 0; b < 256; b++) {
+                int m = c[b];
+                c[b] = at;
+                at += m;
+            }
+            int shift = 8 * d;
+            for (int i = from; i < to; i++) {
+                long k = sk[i];
+                int o = c[(int) ((k ^ Long.MIN_VALUE) >>> shift) & 0xFF]++;
+                dk[o] = k;
+                di[o] = si[i];
             }
             long[] xk = sk;
             sk = dk;
