@@ -267,8 +267,40 @@ final class ByteLabelDictionary {
 
     /** Puts the labels of ids {@code [from, to)} into {@code out} at their ids (a new string each). */
     void labels(String[] out, int from, int to) {
-        for (int i = from; i < to; i++) {
-            out[i] = label(i);
+        frozen().labels(out, from, to);
+    }
+
+    /**
+     * The labels held now, readable from another thread while this dictionary keeps interning (it only appends:
+     * bytes and offsets already written never change, a grown array is a copy).
+     */
+    Frozen frozen() {
+        return new Frozen(arena, offsetById, size);
+    }
+
+    /** The labels of a dictionary as they were when {@link #frozen} was called. */
+    static final class Frozen {
+        private final byte[] arena;
+        private final int[] offsetById;
+        private final int size;
+
+        private Frozen(byte[] arena, int[] offsetById, int size) {
+            this.arena = arena;
+            this.offsetById = offsetById;
+            this.size = size;
+        }
+
+        /** Number of labels. */
+        int size() {
+            return size;
+        }
+
+        /** Puts the labels of ids {@code [from, to)} (below {@link #size}) into {@code out} at their ids. */
+        void labels(String[] out, int from, int to) {
+            for (int i = from; i < to; i++) {
+                int o = offsetById[i];
+                out[i] = new String(arena, o + HEADER, (int) INTS.get(arena, o + 8), StandardCharsets.UTF_8);
+            }
         }
     }
 

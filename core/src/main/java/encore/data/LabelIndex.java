@@ -63,6 +63,11 @@ public final class LabelIndex {
      * @return the index and, for every id, its index
      */
     public static Fit fit(String[] labels, int[] frequency) {
+        return fit(labels, frequency, 1);
+    }
+
+    /** As {@link #fit(String[], int[])}, sorting and hashing the labels on {@code threads} threads. */
+    static Fit fit(String[] labels, int[] frequency, int threads) {
         int n = labels.length;
         int maxFreq = 0;
         for (int f : frequency) {
@@ -79,16 +84,20 @@ public final class LabelIndex {
             start[b + 1] += start[b];
         }
         // labels sorted once (String.compareTo order), then a stable counting sort by descending frequency
-        int[] byLabel = LabelSort.sortedIds(labels);
+        int[] byLabel = LabelSort.sortedIds(labels, threads);
         int[] order = new int[n];
         int[] fill = start.clone();
         for (int id : byLabel) {
             order[fill[maxFreq - frequency[id]]++] = id;
         }
         long[] hashById = new long[n];
-        for (int id = 0; id < n; id++) { // in id order: the order the strings were made in, so memory is read forward
-            hashById[id] = Splitter.stringHash64(labels[id]);
-        }
+        int parts = n < 1 << 16 ? 1 : threads * 4;
+        // in id order: the order the strings were made in, so memory is read forward
+        encore.internal.Parallel.forEachUnchecked(threads, parts, p -> {
+            for (int id = (int) ((long) n * p / parts), end = (int) ((long) n * (p + 1) / parts); id < end; id++) {
+                hashById[id] = Splitter.stringHash64(labels[id]);
+            }
+        });
         String[] ordered = new String[n];
         int[] freq = new int[n];
         int[] idToIndex = new int[n];

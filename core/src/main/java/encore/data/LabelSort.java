@@ -23,6 +23,8 @@ final class LabelSort {
     static final int MAX_LEVELS = 64;
 
     private static final int INSERTION = 24;
+    /** Fewer labels than this are sorted on one thread. */
+    private static final int PARALLEL_MIN = 1 << 16;
     /** Ranges at least this long are radix-sorted. */
     private static final int RADIX = 2048;
 
@@ -30,27 +32,53 @@ final class LabelSort {
 
     /** The ids {@code 0 … n-1} of {@code labels} in {@link String#compareTo} order (labels distinct or not). */
     static int[] sortedIds(String[] labels) {
+        return sortedIds(labels, 1);
+    }
+
+    /**
+     * As {@link #sortedIds(String[])}, on {@code threads} threads: the keys are read in parallel blocks of ids, and
+     * after the sort by key 0 the runs are refined in parallel segments (cut between runs, so they share nothing).
+     */
+    static int[] sortedIds(String[] labels, int threads) {
         int n = labels.length;
         long[] k0 = new long[n];
         long[] k1 = new long[n];
         long[] k2 = new long[n];
-        for (int id = 0; id < n; id++) {
-            String s = labels[id];
-            k0[id] = key(s, 0);
-            k1[id] = key(s, 4);
-            k2[id] = key(s, 8);
-        }
         int[] ids = new int[n];
-        for (int id = 0; id < n; id++) {
-            ids[id] = id;
-        }
+        int parts = n < PARALLEL_MIN ? 1 : Math.max(1, threads * 4);
+        encore.internal.Parallel.forEachUnchecked(threads, parts, p -> {
+            for (int id = part(n, p, parts), end = part(n, p + 1, parts); id < end; id++) {
+                String s = labels[id];
+                k0[id] = key(s, 0);
+                k1[id] = key(s, 4);
+                k2[id] = key(s, 8);
+                ids[id] = id;
+            }
+        });
         Refiner r = new Refiner(labels, k0, ids, new long[][] {k1, k2});
         sort(k0, ids, 0, n, r.tk, r.ti);
-        r.refine(0, n, 0);
+        int[] cut = new int[parts + 1];
+        cut[parts] = n;
+        for (int p = 1; p < parts; p++) {
+            int c = Math.max(cut[p - 1], part(n, p, parts));
+            while (c > 0 && c < n && k0[c] == k0[c - 1]) {
+                c++; // a segment ends where a run does
+            }
+            cut[p] = c;
+        }
+        encore.internal.Parallel.forEachUnchecked(threads, parts, p -> r.refine(cut[p], cut[p + 1], 0));
         return ids;
     }
 
-    /** Orders the runs of equal keys by the next key, and the runs still tied by {@code compareTo}. */
+    /** The start of part {@code p} of {@code n} positions cut into {@code parts}. */
+    private static int part(int n, int p, int parts) {
+        return (int) ((long) n * p / parts);
+    }
+
+    /**
+     * Orders the runs of equal keys by the next key, and the runs still tied by {@code compareTo}. Refining one range
+     * reads and writes only that range of the arrays (scratch included), so disjoint ranges may be refined at once.
+     */
     private static final class Refiner {
         final String[] labels;
         /** The current key of each position (not of each id). */

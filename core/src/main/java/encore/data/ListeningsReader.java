@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -231,6 +232,11 @@ public final class ListeningsReader {
                         + "read a finished copy of it");
     }
 
+    /** Parallel tasks to make {@code n} label strings in: one per 16 Ki labels, at least 1, at most 16. */
+    private static int labelTasks(int n) {
+        return Math.max(1, Math.min(16, n >> 14));
+    }
+
     /** The start of part {@code part} of {@code n} things cut into {@code parts} parts. */
     private static int share(int n, int part, int parts) {
         return (int) ((long) n * part / parts);
@@ -351,32 +357,59 @@ public final class ListeningsReader {
         }
         ByteLabelDictionary users = dicts[0].users;
         ByteLabelDictionary items = dicts[0].items;
+        // the first thread's labels become strings while the other threads' labels are interned
+        ByteLabelDictionary.Frozen users0 = users.frozen();
+        ByteLabelDictionary.Frozen items0 = items.frozen();
+        String[] firstUsers = new String[users0.size()];
+        String[] firstItems = new String[items0.size()];
         IdentityHashMap<ChunkWorker, int[][]> maps = new IdentityHashMap<>();
         maps.put(dicts[0], null);
-        for (int w = 1; w < dicts.length; w++) {
-            maps.put(dicts[w], new int[][] {users.internAll(dicts[w].users), items.internAll(dicts[w].items)});
-        }
+        int firstTasks = labelTasks(firstItems.length);
+        Parallel.forEach(threads, 1 + firstTasks, t -> {
+            if (t == 0) {
+                for (int w = 1; w < dicts.length; w++) {
+                    int[][] m = {users.internAll(dicts[w].users), items.internAll(dicts[w].items)};
+                    synchronized (maps) {
+                        maps.put(dicts[w], m);
+                    }
+                }
+                return;
+            }
+            int part = t - 1;
+            users0.labels(
+                    firstUsers,
+                    share(firstUsers.length, part, firstTasks),
+                    share(firstUsers.length, part + 1, firstTasks));
+            items0.labels(
+                    firstItems,
+                    share(firstItems.length, part, firstTasks),
+                    share(firstItems.length, part + 1, firstTasks));
+        });
         int[] rowUser = new int[(int) kept];
         int[] rowItem = new int[(int) kept];
         int[] at = new int[results.length];
         for (int k = 1; k < results.length; k++) {
             at[k] = at[k - 1] + results[k - 1].rowUser.size();
         }
-        String[] userLabels = new String[users.size()];
-        String[] itemLabels = new String[items.size()];
-        int labelTasks = Math.max(1, Math.min(16, itemLabels.length >> 14));
-        // the chunks' rows (mapped to the merged ids) and the labels' strings, in parallel
+        String[] userLabels = Arrays.copyOf(firstUsers, users.size());
+        String[] itemLabels = Arrays.copyOf(firstItems, items.size());
+        ByteLabelDictionary.Frozen usersAll = users.frozen();
+        ByteLabelDictionary.Frozen itemsAll = items.frozen();
+        int newUsers = userLabels.length - firstUsers.length;
+        int newItems = itemLabels.length - firstItems.length;
+        int labelTasks = labelTasks(newItems);
+        // the chunks' rows (mapped to the merged ids) and the other threads' labels' strings, in parallel
         Parallel.forEach(threads, results.length + labelTasks, t -> {
             if (t >= results.length) {
                 int part = t - results.length;
-                users.labels(
+                usersAll.labels(
                         userLabels,
-                        share(userLabels.length, part, labelTasks),
-                        share(userLabels.length, part + 1, labelTasks));
-                items.labels(
+                        firstUsers.length + share(newUsers, part, labelTasks),
+                        firstUsers.length + share(newUsers, part + 1, labelTasks));
+                itemsAll.labels(
                         itemLabels,
-                        share(itemLabels.length, part, labelTasks),
-                        share(itemLabels.length, part + 1, labelTasks));
+                        firstItems.length + share(newItems, part, labelTasks),
+                        firstItems.length + share(newItems, part + 1, labelTasks));
                 return;
             }
             ChunkResult r = results[t];

@@ -70,13 +70,14 @@ public final class Prepare {
                 encore.internal.Memory.indexedPairs(
                         counts.pairs(), counts.userLabels().length, counts.itemLabels().length),
                 "indexing and splitting " + counts.pairs() + " (user, item) pairs");
-        LabelIndex.Fit users = LabelIndex.fit(counts.userLabels(), counts.userFrequencies());
-        LabelIndex.Fit items = LabelIndex.fit(counts.itemLabels(), counts.itemFrequencies());
+        int threads = options.ingest().threads();
+        LabelIndex.Fit users = LabelIndex.fit(counts.userLabels(), counts.userFrequencies(), threads);
+        LabelIndex.Fit items = LabelIndex.fit(counts.itemLabels(), counts.itemFrequencies(), threads);
         IndexedPlays plays =
                 IndexedPlays.of(counts, users, items, options.ingest().threads());
         long t4 = System.nanoTime();
         t.put("index", secs(t2, t4));
-        Split split = Splitter.split(plays, options.split());
+        Split split = Splitter.split(plays, options.split(), threads);
         long t5 = System.nanoTime();
         t.put("split", secs(t4, t5));
         Interactions train = split.train().toInteractions();

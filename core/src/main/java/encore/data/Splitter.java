@@ -20,6 +20,11 @@ public final class Splitter {
 
     /** Splits {@code plays} into train and test as {@code spec} says (all train, empty test for NONE). */
     public static Split split(IndexedPlays plays, SplitSpec spec) {
+        return split(plays, spec, 1);
+    }
+
+    /** As {@link #split(IndexedPlays, SplitSpec)}, users in parallel blocks on {@code threads} threads. */
+    static Split split(IndexedPlays plays, SplitSpec spec, int threads) {
         int pairs = plays.pairs();
         boolean[] test = new boolean[pairs];
         if (spec.kind() == SplitSpec.Kind.NONE) {
@@ -29,37 +34,53 @@ public final class Splitter {
         long[] itemHash = labelHashes(plays.items(), ~spec.seed());
         int nUsers = plays.users().size();
         double f = spec.fraction();
+        int blocks = Math.max(1, Math.min(nUsers, threads * 8));
         if (spec.kind() == SplitSpec.Kind.RANDOM) {
-            for (int u = 0; u < nUsers; u++) {
-                for (int k = plays.rowStart(u); k < plays.rowEnd(u); k++) {
-                    test[k] = unit(pairHash(userHash[u], itemHash[plays.item(k)])) < f;
+            encore.internal.Parallel.forEachUnchecked(threads, blocks, b -> {
+                for (int u = block(nUsers, b, blocks), to = block(nUsers, b + 1, blocks); u < to; u++) {
+                    for (int k = plays.rowStart(u); k < plays.rowEnd(u); k++) {
+                        test[k] = unit(pairHash(userHash[u], itemHash[plays.item(k)])) < f;
+                    }
                 }
-            }
+            });
         } else {
-            for (int u = 0; u < nUsers; u++) {
-                int s = plays.rowStart(u);
-                int n = plays.rowEnd(u) - s;
-                if (n < SplitSpec.MIN_HOLDOUT_ITEMS) {
-                    continue;
-                }
-                if (n >= 1 << 24) {
-                    throw new IllegalArgumentException("user " + plays.users().label(u) + " has " + n
-                            + " items; holdout supports at most 16,777,215 per user");
-                }
-                int k = (int) Math.max(1, Math.min(n - 1, Math.round(f * n)));
-                long[] keyed = new long[n];
-                // order by hash (high 40 bits), then by position (low bits) for a total order
-                for (int j = 0; j < n; j++) {
-                    long h = pairHash(userHash[u], itemHash[plays.item(s + j)]);
-                    keyed[j] = ((h >>> 24) << 24) | j;
-                }
-                java.util.Arrays.sort(keyed);
-                for (int j = 0; j < k; j++) {
-                    test[s + (int) (keyed[j] & 0xFFFFFF)] = true;
-                }
-            }
+            encore.internal.Parallel.forEachUnchecked(
+                    threads, blocks, b -> holdout(plays, test, f, userHash, itemHash, b, blocks));
         }
         return plays.partition(test);
+    }
+
+    /** The start of block {@code b} of {@code n} users cut into {@code blocks}. */
+    private static int block(int n, int b, int blocks) {
+        return (int) ((long) n * b / blocks);
+    }
+
+    /** Marks the test pairs of block {@code b} of the users under a holdout split. */
+    private static void holdout(
+            IndexedPlays plays, boolean[] test, double f, long[] userHash, long[] itemHash, int b, int blocks) {
+        int nUsers = plays.users().size();
+        for (int u = block(nUsers, b, blocks), to = block(nUsers, b + 1, blocks); u < to; u++) {
+            int s = plays.rowStart(u);
+            int n = plays.rowEnd(u) - s;
+            if (n < SplitSpec.MIN_HOLDOUT_ITEMS) {
+                continue;
+            }
+            if (n >= 1 << 24) {
+                throw new IllegalArgumentException("user " + plays.users().label(u) + " has " + n
+                        + " items; holdout supports at most 16,777,215 per user");
+            }
+            int k = (int) Math.max(1, Math.min(n - 1, Math.round(f * n)));
+            long[] keyed = new long[n];
+            // order by hash (high 40 bits), then by position (low bits) for a total order
+            for (int j = 0; j < n; j++) {
+                long h = pairHash(userHash[u], itemHash[plays.item(s + j)]);
+                keyed[j] = ((h >>> 24) << 24) | j;
+            }
+            java.util.Arrays.sort(keyed);
+            for (int j = 0; j < k; j++) {
+                test[s + (int) (keyed[j] & 0xFFFFFF)] = true;
+            }
+        }
     }
 
     /** Each label's hash under {@code seed}, from the index's {@link LabelIndex#stringHashes} (no string is read). */
