@@ -1,9 +1,6 @@
 package encore.data;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -47,18 +44,8 @@ final class FastRows {
     /** Room after the window: the sentinel line feed and the eight-byte reads that may pass it. */
     private static final int PAD = 16;
 
-    /** Item labels looked up together by {@link #flushItems}. */
-    private static final int QUEUE = 256;
-
     private static final int NEED_MORE = -1;
     private static final int NOT_SIMPLE = -2;
-
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGH = 0x8080808080808080L;
-    private static final long COMMAS = ONES * ',';
-    private static final long QUOTES = ONES * '"';
-    private static final long SPACES = ONES * ' ';
 
     private final ChunkParser parser;
     private final ChunkPlanner.Chunk chunk;
@@ -71,7 +58,6 @@ final class FastRows {
 
     private final int maxFields;
     private final ByteLabelDictionary users;
-    private final ByteLabelDictionary items;
     private final ItemKey key;
 
     /** The required values of the row being read: bytes, offset, length (0: null). */
@@ -93,20 +79,9 @@ final class FastRows {
     private int lastUserLen = -1;
     private int lastUserId;
 
-    /** Item labels waiting for {@link #flushItems}: where each is and its hash. */
-    private final byte[][] qArr = new byte[QUEUE][];
+    /** The rows' item labels waiting to be interned together. */
+    private final ItemLookupQueue itemQueue;
 
-    private final int[] qOff = new int[QUEUE];
-    private final int[] qLen = new int[QUEUE];
-    private final long[] qHash = new long[QUEUE];
-    /** The {@code rowItem} entry each queued label's id goes to. */
-    private final int[] qAt = new int[QUEUE];
-
-    private int queued;
-    /** Room for queued labels that are not in the window (unescaped, joined). */
-    private byte[] qBytes = new byte[4096];
-
-    private int qBytesUsed;
     /** An {@link ItemKey#ARTIST_TRACK} label being put together. */
     private byte[] joined = new byte[128];
 
@@ -126,7 +101,7 @@ final class FastRows {
             slotOf[required[k]] = k;
         }
         this.users = res.worker.users;
-        this.items = res.worker.items;
+        this.itemQueue = new ItemLookupQueue(res.worker.items);
         this.key = parser.key;
     }
 
@@ -312,7 +287,7 @@ final class FastRows {
     private int unquoted(int i) {
         byte[] b = buf;
         while (true) {
-            i = nextSpecial(b, i);
+            i = FieldBytes.nextSpecial(b, i);
             byte c = b[i];
             if (c == ',' || c == '\n' || c == '\r') {
                 return i;
@@ -320,7 +295,7 @@ final class FastRows {
             if (c >= 0) {
                 return NOT_SIMPLE; // a quote inside the field, or a control character
             }
-            int k = utf8(b, i);
+            int k = FieldBytes.utf8Length(b, i, len, eof);
             if (k <= 0) {
                 return k == 0 ? NOT_SIMPLE : NEED_MORE;
             }
@@ -339,7 +314,7 @@ final class FastRows {
         int j = s;
         boolean doubled = false;
         while (true) {
-            j = nextSpecial(b, j);
+            j = FieldBytes.nextSpecial(b, j);
             byte c = b[j];
             if (c == ',') {
                 j++;
@@ -359,7 +334,7 @@ final class FastRows {
             } else if (c >= 0) { // a line break (or the sentinel), CR, NUL or another control character
                 return j == lim && !eof ? NEED_MORE : NOT_SIMPLE;
             } else {
-                int k = utf8(b, j);
+                int k = FieldBytes.utf8Length(b, j, len, eof);
                 if (k <= 0) {
                     return k == 0 ? NOT_SIMPLE : NEED_MORE;
                 }
@@ -390,74 +365,6 @@ final class FastRows {
         vArr[slot] = u;
         vOff[slot] = 0;
         vLen[slot] = w;
-    }
-
-    /**
-     * The index of the first byte at or after {@code i} that is a comma, a quote, below 0x20 or above 0x7F, eight
-     * bytes at a time. There is always one: the sentinel line feed after the window's bytes.
-     */
-    static int nextSpecial(byte[] b, int i) {
-        while (true) {
-            long m = specialBytes((long) LONGS.get(b, i));
-            if (m != 0) {
-                return i + (Long.numberOfTrailingZeros(m) >>> 3);
-            }
-            i += 8;
-        }
-    }
-
-    /**
-     * The high bit of the <em>first</em> (lowest) byte of {@code w} that is a comma, a quote, below 0x20 or above
-     * 0x7F, or 0 when none is. Each term is the classic "has a zero byte" test {@code (x - 0x01…) & ~x & 0x80…},
-     * which may also flag bytes above a true hit (a borrow runs upward) but never below the lowest one, so the lowest
-     * set bit of their union is exact; later bits are not to be trusted.
-     */
-    static long specialBytes(long w) {
-        long comma = w ^ COMMAS;
-        long quote = w ^ QUOTES;
-        long hits = ((comma - ONES) & ~comma) | ((quote - ONES) & ~quote) | ((w - SPACES) & ~w) | w;
-        return hits & HIGH;
-    }
-
-    /**
-     * The length of the valid UTF-8 sequence whose lead byte (≥ 0x80) is at {@code i}, as {@link Utf8ChunkReader}
-     * judges validity (no overlong forms, no surrogates, nothing above U+10FFFF); 0 when it is invalid;
-     * -1 when its bytes run past the window and more are to come.
-     */
-    private int utf8(byte[] b, int i) {
-        int b0 = b[i] & 0xFF;
-        int need;
-        int cp;
-        int min;
-        if (b0 >= 0xC2 && b0 <= 0xDF) {
-            need = 1;
-            cp = b0 & 0x1F;
-            min = 0x80;
-        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-            need = 2;
-            cp = b0 & 0x0F;
-            min = 0x800;
-        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-            need = 3;
-            cp = b0 & 0x07;
-            min = 0x10000;
-        } else {
-            return 0;
-        }
-        if (i + need >= len) {
-            return eof ? 0 : -1;
-        }
-        for (int k = 1; k <= need; k++) {
-            int x = b[i + k];
-            if ((x & 0xC0) != 0x80) {
-                return 0;
-            }
-            cp = (cp << 6) | (x & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            return 0;
-        }
-        return need + 1;
     }
 
     // ------------------------------------------------------------------------------------------------ the row's fate
@@ -530,46 +437,15 @@ final class FastRows {
                 o = 0;
             }
         }
-        int k = queued;
-        qAt[k] = res.rowItem.size();
+        int slot = res.rowItem.size();
         res.rowItem.add(-1);
-        if (a != buf) { // an unescaped or joined label: kept until the flush
-            if (qBytes.length - qBytesUsed < n) {
-                qBytes = new byte[Math.max(n, qBytes.length * 2)];
-                qBytesUsed = 0; // the labels already queued keep the old array
-            }
-            System.arraycopy(a, o, qBytes, qBytesUsed, n);
-            a = qBytes;
-            o = qBytesUsed;
-            qBytesUsed += n;
-        }
-        qArr[k] = a;
-        qOff[k] = o;
-        qLen[k] = n;
-        qHash[k] = ByteLabelDictionary.hash(a, o, n);
-        queued = k + 1;
-        if (queued == QUEUE) {
+        if (itemQueue.add(a, o, n, slot, buf)) {
             flushItems();
         }
     }
 
-    /**
-     * Interns the queued item labels in row order (so ids are first-seen ids, as one at a time) and fills in the
-     * rows' item ids. Their table slots and entries are loaded first, all together: the lookups miss the cache (a
-     * million labels do not fit), and misses issued together overlap where misses one lookup after another queue up.
-     */
+    /** Interns the queued item labels and fills in the rows' item ids ({@link ItemLookupQueue}). */
     private void flushItems() {
-        int n = queued;
-        if (n == 0) {
-            return;
-        }
-        items.prefetch(qHash, n);
-        int[] rowItem = res.rowItem.raw();
-        for (int k = 0; k < n; k++) {
-            rowItem[qAt[k]] = items.intern(qArr[k], qOff[k], qLen[k], qHash[k]);
-            qArr[k] = null;
-        }
-        queued = 0;
-        qBytesUsed = 0;
+        itemQueue.flush(res.rowItem.raw());
     }
 }
