@@ -76,15 +76,15 @@ final class CpuAlsBackend implements AlsBackend {
     }
 
     /**
-     * {@inheritDoc} Here: YᵀY (implicit, when not given) and the Woodbury base factors of (YᵀY + λI) are computed
-     * once, so a solve costs only its rows.
+     * {@inheritDoc} Here: YᵀY (implicit, when not given) and what the Woodbury rows share ({@link WoodburyBase}) are
+     * computed once, so a solve costs only its rows.
      */
     @Override
     public RowSolve prepareRowSolve(Factors src, double[] gram, AlsParams params) {
         AlsBackend.checkGram(gram, params);
         int k = params.rank();
         double[] g = !params.implicitPrefs() ? null : gram != null ? gram : gram(src);
-        double[][] base = woodburyBase(g, params);
+        WoodburyBase base = WoodburyBase.of(g, params, simd);
         // a block of a few rows (a folded-in user) runs on the calling thread with that thread's own solvers, kept
         // from call to call: their scratch (k × k systems, panels) would otherwise be allocated for every request
         ThreadLocal<RowSolvers> own = ThreadLocal.withInitial(() -> new RowSolvers(k, simd));
@@ -124,19 +124,11 @@ final class CpuAlsBackend implements AlsBackend {
         double[] gram = !p.implicitPrefs()
                 ? null
                 : givenGram != null ? givenGram : gram(src, srcPresent, ratings.cols(), k, threads, simd);
-        solve(ratings, src, gram, woodburyBase(gram, p), dst, p);
+        solve(ratings, src, gram, WoodburyBase.of(gram, p, simd), dst, p);
     }
 
-    /** The Woodbury rows' base factors of (YᵀY + λI), or null when no row takes that path. */
-    private double[][] woodburyBase(double[] gram, AlsParams p) {
-        int k = p.rank();
-        return RowStrategy.WOODBURY.possibleWith(p) && RowSolvers.solvesWoodbury(simd, k)
-                ? WoodburyRow.baseFactors(gram, k, p.regParam())
-                : null;
-    }
-
-    /** The half-iteration with YᵀY (implicit; null explicit) and the Woodbury base factors (or null) given. */
-    private void solve(Csr ratings, float[] src, double[] gram, double[][] base, float[] dst, AlsParams p) {
+    /** The half-iteration with YᵀY (implicit; null explicit) and what the Woodbury rows share (or null) given. */
+    private void solve(Csr ratings, float[] src, double[] gram, WoodburyBase base, float[] dst, AlsParams p) {
         int k = p.rank();
         HalfStep step = new HalfStep(ratings, src, dst, gram, base, p);
         int[] chunks = balancedChunks(ratings, k, threads * 8);

@@ -11,11 +11,11 @@ import encore.matrix.Csr;
  * @param src          the fixed side's factors, row-major at rank k
  * @param dst          the side being solved, row-major at rank k (CG reads a row's current value as its warm start)
  * @param gram         YᵀY of {@code src} (k × k row-major, upper triangle read) in implicit mode, else null
- * @param woodburyBase the Cholesky factors {@link WoodburyRow} shares ({@link WoodburyRow#baseFactors}), or null
+ * @param woodburyBase what the {@link RowStrategy#WOODBURY} rows share ({@link WoodburyBase#of}), or null
  *                     where no row takes {@link RowStrategy#WOODBURY}
  * @param params       the parameters
  */
-record HalfStep(Csr ratings, float[] src, float[] dst, double[] gram, double[][] woodburyBase, AlsParams params) {
+record HalfStep(Csr ratings, float[] src, float[] dst, double[] gram, WoodburyBase woodburyBase, AlsParams params) {
     /**
      * The regularisation λ of row {@code row} (ALS-WR scaling): regParam · n, with n the row's entries (explicit)
      * or its entries with r &gt; 0 (implicit).

@@ -13,8 +13,8 @@ public final class ReferenceRowSolver {
 
     /**
      * Solves {@code rows} of {@code ratings} into {@code dst} single-threaded, each by the strategy and with the
-     * arithmetic of the CPU engine's half-iteration ({@link RowStrategy#of}; the Cholesky factors that
-     * {@link RowStrategy#WOODBURY} rows share are computed from {@code gram} when a row needs them; CG warm-starts from
+     * arithmetic of the CPU engine's half-iteration ({@link RowStrategy#of}; what the
+     * {@link RowStrategy#WOODBURY} rows share is computed from {@code gram} when a row needs it; CG warm-starts from
      * {@code dst}; the vector kernels where {@link SimdKernels#available()}, as the engine). Given the engine's own
      * YᵀY the rows come out bit-identical to {@link CpuHalfIteration#solve}'s; rows without entries are left
      * untouched.
@@ -31,14 +31,12 @@ public final class ReferenceRowSolver {
             throw new IllegalArgumentException("factor arrays do not match the " + ratings.rows() + " × "
                     + ratings.cols() + " ratings at rank " + k);
         }
-        double[][] base = null;
+        WoodburyBase base = null;
         boolean simd = SimdKernels.available();
-        if (RowStrategy.WOODBURY.possibleWith(p) && RowSolvers.solvesWoodbury(simd, p.rank())) {
-            for (int r : rows) {
-                if (ratings.rowLength(r) > 0 && RowStrategy.of(ratings, r, p) == RowStrategy.WOODBURY) {
-                    base = WoodburyRow.baseFactors(gram, k, p.regParam());
-                    break;
-                }
+        for (int r : rows) {
+            if (ratings.rowLength(r) > 0 && RowStrategy.of(ratings, r, p) == RowStrategy.WOODBURY) {
+                base = WoodburyBase.of(gram, p, simd);
+                break;
             }
         }
         HalfStep step = new HalfStep(ratings, src, dst, gram, base, p);

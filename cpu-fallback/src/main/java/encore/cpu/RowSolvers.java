@@ -11,19 +11,19 @@ final class RowSolvers {
     private RowSolver cholesky;
     private RowSolver dual;
     private WoodburyRow woodbury;
+    private VectorWoodburyRow vectorWoodbury;
     private NnlsRow nnls;
     private RowSolver cg;
     /** The rows {@link #solveRange} hands {@link VectorCgRow} together. */
     private final int[] groupRows = new int[VectorCgRow.GROUP];
 
     /**
-     * With the vector kernels, WOODBURY rows with more than k/16 confident entries are solved by
-     * {@link VectorCholeskyRow}: the same system (rounding aside), and cheaper than the scalar Woodbury form there
-     * (Last.fm-360K shape at scale 0.25, implicit, 2 cores: 3.37 → 1.83 s per iteration at rank 64, 17.8 → 8.1 s at
-     * rank 128 with every WOODBURY row on the vector Cholesky); the rows with fewer keep {@link WoodburyRow}.
+     * With the vector kernels, WOODBURY rows with up to {@link #vectorWoodburyMax} confident entries are solved by
+     * {@link VectorWoodburyRow} (four at a time in {@link #solveRange}), those with more by {@link VectorCholeskyRow}:
+     * the same system, rounding aside.
      *
-     * @param simd whether CHOLESKY, DUAL and CG rows take the vector solvers ({@link VectorCholeskyRow},
-     *             {@link VectorDualRow}, {@link VectorCgRow}); only when {@link SimdKernels#available()}
+     * @param simd whether the rows take the vector solvers ({@link VectorCholeskyRow}, {@link VectorDualRow},
+     *             {@link VectorWoodburyRow}, {@link VectorCgRow}); only when {@link SimdKernels#available()}
      */
     RowSolvers(int k, boolean simd) {
         this.k = k;
@@ -40,7 +40,7 @@ final class RowSolvers {
         switch (RowStrategy.choose(step.ratings().rowLength(row), confident, step.params())) {
             case CHOLESKY -> cholesky().solve(row, step);
             case DUAL -> dual().solve(row, step);
-            case WOODBURY -> (takesWoodbury(confident) ? woodbury() : cholesky()).solve(row, step);
+            case WOODBURY -> woodburyOrCholesky(confident).solve(row, step);
             case NNLS -> nnls().solve(row, step);
             case CG -> cg().solve(row, step);
         }
@@ -74,6 +74,24 @@ final class RowSolvers {
             }
             return;
         }
+        if (simd && RowStrategy.WOODBURY.possibleWith(step.params())) {
+            // WOODBURY rows queue up for VectorWoodburyRow's batches; every other row is solved at once
+            VectorWoodburyRow batch = vectorWoodbury();
+            for (int r = from; r < to; r++) {
+                if (m.rowLength(r) == 0) {
+                    continue;
+                }
+                int confident = RowStrategy.confident(m, r, step.params());
+                if (RowStrategy.choose(m.rowLength(r), confident, step.params()) == RowStrategy.WOODBURY
+                        && takesWoodbury(confident)) {
+                    batch.add(r, step);
+                } else {
+                    solve(r, step);
+                }
+            }
+            batch.flush(step);
+            return;
+        }
         for (int r = from; r < to; r++) {
             if (m.rowLength(r) > 0) {
                 solve(r, step);
@@ -82,19 +100,25 @@ final class RowSolvers {
     }
 
     /**
-     * Whether a WOODBURY row is solved by {@link WoodburyRow} (the scalar kernels: every such row; the vector kernels:
-     * rows with at most {@link #vectorWoodburyMax} confident entries, where m·k²/2 scalar work still beats copying
-     * YᵀY and factorising k × k in vectors — the long tail of a catalogue, items rated once or twice — and the vector
-     * Cholesky the others). {@code confident} is the row's count as {@link RowStrategy#confident} takes it (WOODBURY
-     * rows have fewer than the limit it stops at).
+     * Whether a WOODBURY row with {@code confident} confident entries (its count as {@link RowStrategy#confident} takes
+     * it) is solved by the Woodbury form — {@link WoodburyRow} with the scalar kernels (every such row),
+     * {@link VectorWoodburyRow} with the vector kernels (up to {@link #vectorWoodburyMax}) — rather than the k × k
+     * system.
      */
     private boolean takesWoodbury(int confident) {
         return !simd || confident <= vectorWoodburyMax(k);
     }
 
-    /** With the vector kernels, the most confident entries of a row that {@link WoodburyRow} solves: k / 16. */
+    /**
+     * With the vector kernels, the most confident entries of a row that {@link VectorWoodburyRow} solves: k/4, but
+     * at least 15 and at most 64, within the WOODBURY limit (k/2 − 1). Measured on the item side of the 13.7 M-row
+     * listenings (a million rows, most with one to a few plays; one thread, Zen 4), µs per row, Woodbury against
+     * the vector Cholesky: k = 64, 9–16 entries 5.5 against 11.7, 17–31 about even; k = 128, 17–32 entries 28 against
+     * 33–50, 33–64 entries 96 against 81; k = 32, up to 15 entries ahead throughout (the k × k system's fixed costs
+     * weigh most at small k).
+     */
     static int vectorWoodburyMax(int k) {
-        return k / 16;
+        return Math.min(RowStrategy.woodburyLimit(k) - 1, Math.min(64, Math.max(k / 4, 15)));
     }
 
     /** Whether some WOODBURY rows are solved by {@link WoodburyRow} (and need its shared factors). */
@@ -116,11 +140,25 @@ final class RowSolvers {
         return dual;
     }
 
-    private WoodburyRow woodbury() {
+    /** The solver of a WOODBURY row with {@code confident} confident entries ({@link #takesWoodbury}). */
+    private RowSolver woodburyOrCholesky(int confident) {
+        if (!takesWoodbury(confident)) {
+            return cholesky();
+        }
+        if (simd) {
+            return vectorWoodbury();
+        }
         if (woodbury == null) {
-            woodbury = new WoodburyRow(k, cholesky(), simd);
+            woodbury = new WoodburyRow(k, cholesky());
         }
         return woodbury;
+    }
+
+    private VectorWoodburyRow vectorWoodbury() {
+        if (vectorWoodbury == null) {
+            vectorWoodbury = new VectorWoodburyRow(k, cholesky());
+        }
+        return vectorWoodbury;
     }
 
     private NnlsRow nnls() {

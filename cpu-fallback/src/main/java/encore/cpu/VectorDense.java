@@ -261,55 +261,6 @@ final class VectorDense {
     }
 
     /**
-     * {@link DenseSolvers#forwardSolveMirrored} (Uᵀ y = b in place, Uᵀ read from the strict lower triangle of the
-     * mirrored factor {@code u}, k × k, stride k) with each row's dot product in vectors: the whole vectors of
-     * u_i·[0, i) by FMAs, the rest in scalar. Equal to the scalar solve to rounding.
-     */
-    static void forwardSolveMirrored(double[] u, double[] b, int k) {
-        for (int i = 0; i < k; i++) {
-            final int ri = i * k;
-            int whole = i / LANES * LANES;
-            double sum = b[i];
-            if (whole > 0) {
-                DoubleVector acc = DoubleVector.zero(SPECIES);
-                for (int p = 0; p < whole; p += LANES) {
-                    acc = DoubleVector.fromArray(SPECIES, u, ri + p).fma(DoubleVector.fromArray(SPECIES, b, p), acc);
-                }
-                sum -= acc.reduceLanes(VectorOperators.ADD);
-            }
-            for (int p = whole; p < i; p++) {
-                sum -= u[ri + p] * b[p];
-            }
-            b[i] = sum / u[ri + i];
-        }
-    }
-
-    /**
-     * {@link DenseSolvers#backwardSolveUpper} (U x = y in place, U the upper triangle of {@code u}, k × k, stride k)
-     * with each row's dot product over u_i·(i, k) in vectors from the first whole vector after the diagonal. Equal to
-     * the scalar solve to rounding.
-     */
-    static void backwardSolveUpper(double[] u, double[] b, int k) {
-        for (int i = k - 1; i >= 0; i--) {
-            final int ri = i * k;
-            double sum = b[i];
-            int j = i + 1;
-            int tail = k - (k - j) / LANES * LANES; // [tail, k): whole vectors
-            for (; j < tail; j++) {
-                sum -= u[ri + j] * b[j];
-            }
-            if (j < k) {
-                DoubleVector acc = DoubleVector.zero(SPECIES);
-                for (; j < k; j += LANES) {
-                    acc = DoubleVector.fromArray(SPECIES, u, ri + j).fma(DoubleVector.fromArray(SPECIES, b, j), acc);
-                }
-                sum -= acc.reduceLanes(VectorOperators.ADD);
-            }
-            b[i] = sum / u[ri + i];
-        }
-    }
-
-    /**
      * Σ_d x[xo + d]·y[yo + d] over d &lt; len (a multiple of {@link #LANES}), lane-wise FMAs then one reduction.
      */
     static double dot(double[] x, int xo, double[] y, int yo, int len) {

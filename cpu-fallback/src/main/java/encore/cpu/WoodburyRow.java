@@ -1,7 +1,8 @@
 package encore.cpu;
 
 /**
- * {@link RowStrategy#WOODBURY}: an implicit row with few confident entries (m &lt; k/2 entries with c = α|r| &gt; 0),
+ * {@link RowStrategy#WOODBURY} on the scalar kernels ({@link VectorWoodburyRow} is the vector form): an implicit row
+ * with few confident entries (m &lt; k/2 entries with c = α|r| &gt; 0),
  * solved by the Woodbury identity around B = YᵀY + λn⁺I, whose Cholesky factor is shared by all rows with the same
  * n⁺ ({@link #baseFactors}):
  * <pre>
@@ -11,12 +12,11 @@ package encore.cpu;
  * x = R⁻¹ (W M⁻¹ C⁻¹ w)  (one backward solve)
  * </pre>
  * about m·k²/2 + m²·k/2 work instead of m·k² / 2 + k³ / 6 (the k×k factorisation dominates at rank 64–128). A row
- * whose B has no factor (not positive definite) or whose M is not positive definite is solved by the CHOLESKY solver ({@link CholeskyRow} or {@link VectorCholeskyRow}).
+ * whose B has no factor (not positive definite) or whose M is not positive definite is solved by {@link CholeskyRow}.
  */
 final class WoodburyRow implements RowSolver {
     private final int k;
     private final RowSolver fallback;
-    private final boolean vector;
     /** W, m × k row-major: row j = R⁻ᵀ u_j. */
     private final double[] w;
     /** M = C⁻¹ + WᵀW, m × m row-major (upper triangle). */
@@ -28,15 +28,10 @@ final class WoodburyRow implements RowSolver {
     /** One k-vector: a rated factor during the forward solves, then x. */
     private final double[] r;
 
-    /**
-     * @param fallback solves the rows this strategy declines
-     * @param vector   whether the triangular solves run on the Java Vector API ({@link VectorDense}; only when
-     *                 {@link SimdKernels#available()})
-     */
-    WoodburyRow(int k, RowSolver fallback, boolean vector) {
+    /** @param fallback solves the rows this strategy declines */
+    WoodburyRow(int k, RowSolver fallback) {
         int limit = RowStrategy.woodburyLimit(k);
         this.k = k;
-        this.vector = vector;
         this.fallback = fallback;
         this.w = new double[limit * k];
         this.mm = new double[limit * limit];
@@ -95,7 +90,9 @@ final class WoodburyRow implements RowSolver {
                 npos++;
             }
         }
-        double[] u = step.woodburyBase() == null ? null : step.woodburyBase()[npos];
+        double[][] factors =
+                step.woodburyBase() == null ? null : step.woodburyBase().factors();
+        double[] u = factors == null ? null : factors[npos];
         if (u == null || m == 0) {
             return false;
         }
@@ -111,11 +108,7 @@ final class WoodburyRow implements RowSolver {
             }
             r[d] = sum;
         }
-        if (vector) {
-            VectorDense.backwardSolveUpper(u, r, k);
-        } else {
-            DenseSolvers.backwardSolveUpper(u, r, k);
-        }
+        DenseSolvers.backwardSolveUpper(u, r, k);
         float[] dst = step.dst();
         int o = row * k;
         for (int d = 0; d < k; d++) {
@@ -140,11 +133,7 @@ final class WoodburyRow implements RowSolver {
             for (int d = 0; d < k; d++) {
                 r[d] = src[so + d];
             }
-            if (vector) {
-                VectorDense.forwardSolveMirrored(u, r, k);
-            } else {
-                DenseSolvers.forwardSolveMirrored(u, r, k);
-            }
+            DenseSolvers.forwardSolveMirrored(u, r, k);
             System.arraycopy(r, 0, w, wo, k);
             double c = alpha * Math.abs(val[q]);
             v[j] = val[q] > 0 ? (1 + c) / c : 0; // C⁻¹ w

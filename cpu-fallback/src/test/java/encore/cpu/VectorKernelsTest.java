@@ -177,44 +177,6 @@ class VectorKernelsTest {
                 "pivot " + bad);
     }
 
-    /** The vector triangular solves of the Woodbury rows equal the scalar ones to rounding. */
-    @ParameterizedTest(name = "k = {0}")
-    @CsvSource({"1", "7", "8", "9", "64", "130"})
-    void vectorTriangularSolvesEqualTheScalarOnes(int k) {
-        Random rnd = new Random(17L * k);
-        double[] u = new double[k * k];
-        for (int i = 0; i < k; i++) {
-            for (int j = i; j < k; j++) {
-                double v = i == j ? k : 0;
-                for (int r = 0; r < 3; r++) {
-                    v += rnd.nextGaussian() * 0.3;
-                }
-                u[i * k + j] = v;
-            }
-        }
-        for (int i = 0; i < k; i++) {
-            u[i * k + i] = Math.abs(u[i * k + i]) + k;
-        }
-        assertTrue(DenseSolvers.choleskyFactor(u, k));
-        DenseSolvers.mirrorFactor(u, k);
-        double[] b = new double[k];
-        for (int i = 0; i < k; i++) {
-            b[i] = rnd.nextGaussian();
-        }
-        double[] fs = b.clone();
-        double[] fv = b.clone();
-        DenseSolvers.forwardSolveMirrored(u, fs, k);
-        VectorDense.forwardSolveMirrored(u, fv, k);
-        double[] bs = b.clone();
-        double[] bv = b.clone();
-        DenseSolvers.backwardSolveUpper(u, bs, k);
-        VectorDense.backwardSolveUpper(u, bv, k);
-        for (int i = 0; i < k; i++) {
-            assertEquals(fs[i], fv[i], 1e-12 * (1 + Math.abs(fs[i])), "forward " + i);
-            assertEquals(bs[i], bv[i], 1e-12 * (1 + Math.abs(bs[i])), "backward " + i);
-        }
-    }
-
     @Test
     void theVectorBuildIsTheNormalEquationUpToRounding() {
         int k = 37;

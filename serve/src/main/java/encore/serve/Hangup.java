@@ -5,7 +5,8 @@ import sun.misc.SignalHandler;
 
 /**
  * SIGHUP as "reload the model now", through {@code sun.misc.Signal} (module jdk.unsupported). Where the platform has
- * no SIGHUP (Windows), the JVM reserves it ({@code -Xrs}) or jdk.unsupported is missing from the runtime, nothing is
+ * no SIGHUP (Windows), the JVM reserves it ({@code -Xrs}), the process was started with SIGHUP ignored ({@code nohup}:
+ * the JVM then keeps it ignored and installs no handler) or jdk.unsupported is missing from the runtime, nothing is
  * installed and the file watch alone reloads.
  */
 final class Hangup implements AutoCloseable {
@@ -22,6 +23,9 @@ final class Hangup implements AutoCloseable {
         try {
             Signal hup = new Signal("HUP");
             SignalHandler previous = Signal.handle(hup, s -> action.run());
+            if (previous == SignalHandler.SIG_IGN) { // ignored since the JVM started: no handler was installed
+                return null;
+            }
             return new Hangup(hup, previous);
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
             return null;
