@@ -66,13 +66,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         ModelStore.Stored stored = ModelStore.load(model);
         AlsModel m = stored.model();
-        int i = m.items().indexOf(item);
-        if (!m.hasItem(i)) {
-            throw new IllegalArgumentException(
-                    i == m.items().size()
-                            ? "unknown item '" + item + "': not in the model"
-                            : "item '" + item + "' has no factors (it had no training plays)");
-        }
+        int i = ModelItems.withFactors(m, item);
         FoldIn.Explanation e = plays == null ? explainTrainingUser(stored, i) : explainPlays(m, i);
         CsvOutput.write(out, cl, os -> write(os, m, e));
         return 0;

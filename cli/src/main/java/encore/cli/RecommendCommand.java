@@ -223,13 +223,7 @@ final class RecommendCommand implements Callable<Integer> {
     private void writeSimilar(OutputStream os, ModelStore.Stored stored, Recommender rec, ItemFilter filter)
             throws IOException {
         AlsModel m = stored.model();
-        int item = m.items().indexOf(similarTo);
-        if (!m.hasItem(item)) {
-            throw new IllegalArgumentException(
-                    item == m.items().size()
-                            ? "unknown item '" + similarTo + "': not in the model (cold start)"
-                            : "item '" + similarTo + "' has no factors (it had no training plays)");
-        }
+        int item = ModelItems.withFactors(m, similarTo);
         RankedItems r;
         if (only == null && exclude == null) {
             Recommendations all = rec.similarItems(item, top);

@@ -73,7 +73,10 @@ public final class FoldIn implements AutoCloseable {
      * @throws IllegalArgumentException when the arrays differ in length or a count is not finite
      */
     public User solve(int[] items, float[] counts) {
-        Plays p = plays(items, counts);
+        return solve(plays(items, counts));
+    }
+
+    private User solve(Plays p) {
         if (p.items.length == 0) {
             return new User(null, 0, p.ignored);
         }
@@ -110,11 +113,12 @@ public final class FoldIn implements AutoCloseable {
      * @throws IllegalArgumentException for an item without factors, or no usable play
      */
     public Explanation explain(int[] items, float[] counts, int item, int top) {
-        User u = solve(items, counts);
+        Plays p = plays(items, counts);
+        User u = solve(p);
         if (!u.solved()) {
             throw new IllegalArgumentException("no play has an item with factors: nothing to explain");
         }
-        return explain(items, counts, item, top, u.factor());
+        return explain(p, item, top, u.factor());
     }
 
     /**
@@ -122,13 +126,16 @@ public final class FoldIn implements AutoCloseable {
      * plays and its trained factor).
      */
     public Explanation explain(int[] items, float[] counts, int item, int top, float[] factor) {
+        return explain(plays(items, counts), item, top, factor);
+    }
+
+    private Explanation explain(Plays p, int item, int top, float[] factor) {
         if (!model.hasItem(item)) {
             throw new IllegalArgumentException("item " + item + " has no factors: it is never recommended");
         }
         if (top < 0) {
             throw new IllegalArgumentException("top must be >= 0, got " + top);
         }
-        Plays p = plays(items, counts);
         if (p.items.length == 0) {
             throw new IllegalArgumentException("no play has an item with factors: nothing to explain");
         }

@@ -5,8 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Byte scans of the CSV fast path ({@link FastRows}): special bytes eight at a time, and UTF-8 validity as the reader
- * judges it.
+ * Byte scans of the CSV reader: special bytes eight at a time for the fast path ({@link FastRows}), and UTF-8
+ * validity, judged the same way by the fast path and by {@link Utf8ChunkReader}.
  */
 final class FieldBytes {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -46,30 +46,36 @@ final class FieldBytes {
     }
 
     /**
+     * The continuation bytes a UTF-8 lead byte {@code b0} (≥ 0x80) announces: 1 for C2–DF, 2 for E0–EF, 3 for F0–F4;
+     * 0 for a byte that cannot lead a valid sequence (a continuation byte, C0, C1, F5–FF).
+     */
+    static int continuationBytes(int b0) {
+        return b0 >= 0xC2 && b0 <= 0xDF ? 1 : b0 >= 0xE0 && b0 <= 0xEF ? 2 : b0 >= 0xF0 && b0 <= 0xF4 ? 3 : 0;
+    }
+
+    /** The code point bits a lead byte with {@code need} continuation bytes carries. */
+    static int leadBits(int b0, int need) {
+        return b0 & (0x3F >> need);
+    }
+
+    /** The smallest code point that needs {@code need} continuation bytes (a smaller one is an overlong form). */
+    static int smallestCodePoint(int need) {
+        return need == 1 ? 0x80 : need == 2 ? 0x800 : 0x10000;
+    }
+
+    /**
      * The length of the valid UTF-8 sequence whose lead byte (≥ 0x80) is at {@code i}, as {@link Utf8ChunkReader}
      * judges validity (no overlong forms, no surrogates, nothing above U+10FFFF); 0 when it is invalid;
      * -1 when its bytes run past {@code len} and more are to come ({@code eof} false).
      */
     static int utf8Length(byte[] b, int i, int len, boolean eof) {
         int b0 = b[i] & 0xFF;
-        int need;
-        int cp;
-        int min;
-        if (b0 >= 0xC2 && b0 <= 0xDF) {
-            need = 1;
-            cp = b0 & 0x1F;
-            min = 0x80;
-        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-            need = 2;
-            cp = b0 & 0x0F;
-            min = 0x800;
-        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-            need = 3;
-            cp = b0 & 0x07;
-            min = 0x10000;
-        } else {
+        int need = continuationBytes(b0);
+        if (need == 0) {
             return 0;
         }
+        int cp = leadBits(b0, need);
+        int min = smallestCodePoint(need);
         if (i + need >= len) {
             return eof ? 0 : -1;
         }

@@ -175,24 +175,10 @@ final class LabelDictionary {
         return id;
     }
 
+    /** Doubles the table ({@link TagSlots#doubled}). */
     private void rehash() {
-        int cap = slots.length << 1;
-        if (cap <= 0) {
-            throw new IllegalStateException("too many distinct labels: " + size);
-        }
-        long[] n = new long[cap];
-        int nm = cap - 1;
-        for (long e : slots) {
-            if (e != 0) {
-                int slot = (int) (e >>> 32) & nm;
-                while (n[slot] != 0) {
-                    slot = (slot + 1) & nm;
-                }
-                n[slot] = e;
-            }
-        }
-        slots = n;
-        mask = nm;
+        slots = TagSlots.doubled(slots, size);
+        mask = slots.length - 1;
     }
 
     int size() {

@@ -144,27 +144,15 @@ final class Utf8ChunkReader extends Reader {
             }
             // multi-byte sequence at p
             int b0 = w[p] & 0xFF;
-            int need;
-            int cp;
-            int min;
-            if (b0 >= 0xC2 && b0 <= 0xDF) {
-                need = 1;
-                cp = b0 & 0x1F;
-                min = 0x80;
-            } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-                need = 2;
-                cp = b0 & 0x0F;
-                min = 0x800;
-            } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-                need = 3;
-                cp = b0 & 0x07;
-                min = 0x10000;
-            } else {
+            int need = FieldBytes.continuationBytes(b0);
+            if (need == 0) {
                 markInvalid();
                 cbuf[out++] = REPLACEMENT;
                 winPos = p + 1;
                 continue;
             }
+            int cp = FieldBytes.leadBits(b0, need);
+            int min = FieldBytes.smallestCodePoint(need);
             if (p + need >= lim && hasMore()) {
                 fill(lim - p);
                 p = winPos;

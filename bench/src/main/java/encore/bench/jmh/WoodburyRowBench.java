@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.BitSet;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -61,7 +62,9 @@ public class WoodburyRowBench {
                 .implicitPrefs(true)
                 .alpha(1)
                 .build();
-        solve = CpuBackendProvider.open(1).prepareRowSolve(Factors.wrap(src, SRC_ROWS, k, null), null, params);
+        BitSet all = new BitSet(SRC_ROWS);
+        all.set(0, SRC_ROWS);
+        solve = CpuBackendProvider.open(1).prepareRowSolve(Factors.wrap(src, SRC_ROWS, k, all), null, params);
     }
 
     /** The vector kernels (the default of every launcher). */
