@@ -144,10 +144,6 @@ final class GramEigen {
         return true;
     }
 
-    int rank() {
-        return k;
-    }
-
     /** The row stride of {@link #q} and {@link #qt}. */
     int stride() {
         return stride;

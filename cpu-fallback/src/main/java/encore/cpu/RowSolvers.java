@@ -37,7 +37,12 @@ final class RowSolvers {
      */
     void solve(int row, HalfStep step) {
         int confident = RowStrategy.confident(step.ratings(), row, step.params());
-        switch (RowStrategy.choose(step.ratings().rowLength(row), confident, step.params())) {
+        solve(row, step, RowStrategy.choose(step.ratings().rowLength(row), confident, step.params()), confident);
+    }
+
+    /** {@link #solve(int, HalfStep)} with the row's strategy and confident entries already counted. */
+    private void solve(int row, HalfStep step, RowStrategy strategy, int confident) {
+        switch (strategy) {
             case CHOLESKY -> cholesky().solve(row, step);
             case DUAL -> dual().solve(row, step);
             case WOODBURY -> woodburyOrCholesky(confident).solve(row, step);
@@ -82,11 +87,11 @@ final class RowSolvers {
                     continue;
                 }
                 int confident = RowStrategy.confident(m, r, step.params());
-                if (RowStrategy.choose(m.rowLength(r), confident, step.params()) == RowStrategy.WOODBURY
-                        && takesWoodbury(confident)) {
+                RowStrategy strategy = RowStrategy.choose(m.rowLength(r), confident, step.params());
+                if (strategy == RowStrategy.WOODBURY && takesWoodbury(confident)) {
                     batch.add(r, step);
                 } else {
-                    solve(r, step);
+                    solve(r, step, strategy, confident);
                 }
             }
             batch.flush(step);
