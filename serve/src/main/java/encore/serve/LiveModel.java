@@ -211,9 +211,8 @@ final class LiveModel implements AutoCloseable {
         }
         try {
             Served next = load(cur.generation() + 1, now);
-            current.set(next);
-            lastFailed = null;
-            reloads.incrementAndGet();
+            // announced before it is served: whoever sees generation N answer (or stops the server right after)
+            // finds its line in the log
             log.accept(String.format(
                     java.util.Locale.ROOT,
                     "loaded %s: generation %d, %d users, %d items, rank %d, in %.2f s",
@@ -223,6 +222,9 @@ final class LiveModel implements AutoCloseable {
                     next.model().items().size(),
                     next.model().rank(),
                     next.loadSeconds()));
+            current.set(next);
+            lastFailed = null;
+            reloads.incrementAndGet();
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             lastFailed = now;
             failures.incrementAndGet();
