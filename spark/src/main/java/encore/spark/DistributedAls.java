@@ -130,6 +130,7 @@ final class DistributedAls {
      * @throws IllegalArgumentException when there are no ratings (Spark's message)
      */
     Result train(JavaRDD<Row> triples) {
+        long start = System.nanoTime();
         SparkSession spark = SparkSession.active();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(triples.context());
         StorageLevel level = settings.intermediate();
@@ -151,6 +152,7 @@ final class DistributedAls {
         JavaPairRDD<Integer, OutBlock> itemOut = outBlocks(userIn, itemIn, itemPart, userPart, level);
         Side u = new Side(AlsFit.Side.USERS, userPart, userIn, userOut, users, shipped(userOut));
         Side i = new Side(AlsFit.Side.ITEMS, itemPart, itemIn, itemOut, items, shipped(itemOut));
+        double setup = (System.nanoTime() - start) / 1e9;
         Map<String, String> map = params.toMap();
         CollectionAccumulator<String> engines = sc.sc().collectionAccumulator("EncoreALS engines");
         Job userJob = new Job(map, settings.engine(), "user", engines);
@@ -178,7 +180,14 @@ final class DistributedAls {
             byEngine.merge(e, 1L, Long::sum);
         }
         FitSummary summary = new FitSummary(
-                users, items, userStats[1], params.rank(), userStats[2] + itemStats[2], List.copyOf(halves), byEngine);
+                users,
+                items,
+                userStats[1],
+                params.rank(),
+                userStats[2] + itemStats[2],
+                setup,
+                List.copyOf(halves),
+                byEngine);
         return new Result(userDf, itemDf, summary);
     }
 

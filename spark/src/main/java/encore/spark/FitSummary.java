@@ -13,6 +13,7 @@ import java.util.Map;
  * @param ratings      ratings (each held once in a user block and once in an item block)
  * @param rank         the rank
  * @param ratingsBytes the in-blocks' arrays, both sides (what the executors keep with intermediateStorageLevel)
+ * @param setupSeconds wall time on the driver to build the in-blocks and out-blocks (before the first half-iteration)
  * @param halves       the half-iterations in order (items then users, per iteration)
  * @param engines      block solves by the engine that ran them ("cpu", "gpu", or "cpu (fallback: reason)" when a
  *                     checked GPU engine handed the block to the CPU); a task re-run after a lost executor counts
@@ -24,6 +25,7 @@ public record FitSummary(
         long ratings,
         int rank,
         long ratingsBytes,
+        double setupSeconds,
         List<Half> halves,
         Map<String, Long> engines) {
 
@@ -49,13 +51,15 @@ public record FitSummary(
         StringBuilder s = new StringBuilder();
         s.append(String.format(
                 Locale.ROOT,
-                "EncoreALS fit: %,d users × %,d items, %,d ratings, rank %d; in-blocks %.1f MB, factors %.1f MB%n",
+                "EncoreALS fit: %,d users × %,d items, %,d ratings, rank %d; in-blocks %.1f MB, factors %.1f MB;"
+                        + " blocks built in %.2f s%n",
                 users,
                 items,
                 ratings,
                 rank,
                 ratingsBytes / 1e6,
-                factorBytes() / 1e6));
+                factorBytes() / 1e6,
+                setupSeconds));
         for (Half h : halves) {
             s.append(String.format(
                     Locale.ROOT,

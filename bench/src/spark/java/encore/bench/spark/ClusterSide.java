@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Options: {@code --master URL --jar encore-spark-all.jar [--data listenings.csv | --rows N --seed S] [--rank 10]
  * [--iters 5] [--reg 0.01] [--implicit [--alpha 1]] [--blocks 4] [--repeat 1] [--workers W (recorded)]
- * [--executor-memory 2g] [--spark-conf key=value,...] [--out DIR]}.
+ * [--executor-memory 2g] [--spark-conf key=value,...] [--stages (each stage of the fits on stderr)] [--out DIR]}.
  */
 public final class ClusterSide {
     private ClusterSide() {}
@@ -119,6 +119,10 @@ public final class ClusterSide {
                 run.put("prepare (shared)", prepare);
                 ShuffleBytes shuffle = new ShuffleBytes();
                 spark.sparkContext().addSparkListener(shuffle);
+                StageLog stages = new StageLog();
+                if (o.has("stages")) {
+                    spark.sparkContext().addSparkListener(stages);
+                }
                 long f0 = System.nanoTime();
                 ALSModel model;
                 FitSummary summary = null;
@@ -137,6 +141,10 @@ public final class ClusterSide {
                 double fit = (System.nanoTime() - f0) / 1e9;
                 spark.sparkContext().listenerBus().waitUntilEmpty();
                 spark.sparkContext().removeSparkListener(shuffle);
+                if (o.has("stages")) {
+                    spark.sparkContext().removeSparkListener(stages);
+                    System.err.println(engine + " fit, stage by stage:\n" + stages.describe());
+                }
                 run.put("fit", fit);
                 run.put("fit / iteration", fit / recipe.iters());
                 res.metric("shuffle_mb_per_iteration", shuffle.bytes.get() / 1e6 / recipe.iters());
