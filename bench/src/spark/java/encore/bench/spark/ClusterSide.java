@@ -11,15 +11,12 @@ import encore.synth.ListeningsGenerator;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code bench/run vs cluster}: Spark MLlib's ALS and EncoreALS on the same standalone cluster (started by
@@ -117,12 +114,8 @@ public final class ClusterSide {
             for (int rep = 0; rep < Scenario.repeat(o, engine); rep++) {
                 Map<String, Double> run = res.newRun();
                 run.put("prepare (shared)", prepare);
-                ShuffleBytes shuffle = new ShuffleBytes();
-                spark.sparkContext().addSparkListener(shuffle);
                 StageLog stages = new StageLog();
-                if (o.has("stages")) {
-                    spark.sparkContext().addSparkListener(stages);
-                }
+                spark.sparkContext().addSparkListener(stages);
                 long f0 = System.nanoTime();
                 ALSModel model;
                 FitSummary summary = null;
@@ -140,14 +133,13 @@ public final class ClusterSide {
                 }
                 double fit = (System.nanoTime() - f0) / 1e9;
                 spark.sparkContext().listenerBus().waitUntilEmpty();
-                spark.sparkContext().removeSparkListener(shuffle);
+                spark.sparkContext().removeSparkListener(stages);
                 if (o.has("stages")) {
-                    spark.sparkContext().removeSparkListener(stages);
                     System.err.println(engine + " fit, stage by stage:\n" + stages.describe());
                 }
                 run.put("fit", fit);
                 run.put("fit / iteration", fit / recipe.iters());
-                res.metric("shuffle_mb_per_iteration", shuffle.bytes.get() / 1e6 / recipe.iters());
+                res.metric("shuffle_mb_per_iteration", stages.shuffleWritten() / 1e6 / recipe.iters());
                 if (summary != null) {
                     long broadcast = 0;
                     for (FitSummary.Half h : summary.halves()) {
@@ -185,18 +177,6 @@ public final class ClusterSide {
                     d.getDouble(0), d.getDouble(1));
         }
         p.unpersist();
-    }
-
-    /** Shuffle bytes written by the tasks that end while it listens. */
-    private static final class ShuffleBytes extends SparkListener {
-        final AtomicLong bytes = new AtomicLong();
-
-        @Override
-        public void onTaskEnd(SparkListenerTaskEnd end) {
-            if (end.taskMetrics() != null) {
-                bytes.addAndGet(end.taskMetrics().shuffleWriteMetrics().bytesWritten());
-            }
-        }
     }
 
     /** The --add-opens flags of this JVM (the launcher's), for the executors. */

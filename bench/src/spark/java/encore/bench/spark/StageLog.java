@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * Where a fit's time went, stage by stage (the cluster benchmark's {@code --stages}): each completed stage's wall time
  * on the driver, its tasks, and over its tasks the executor run time, deserialisation, GC, result bytes and shuffle
- * bytes read and written. Collected on the listener bus; read after {@code waitUntilEmpty}.
+ * bytes read and written; and the shuffle bytes all its tasks wrote. Collected on the listener bus; read after {@code waitUntilEmpty}.
  */
 final class StageLog extends SparkListener {
     private static final class Sums {
@@ -30,6 +30,7 @@ final class StageLog extends SparkListener {
 
     private final Map<Integer, Sums> sums = new HashMap<>();
     private final List<String> lines = new ArrayList<>();
+    private long shuffleWritten;
 
     @Override
     public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
@@ -45,23 +46,26 @@ final class StageLog extends SparkListener {
         s.resultBytes += m.resultSize();
         s.shuffleRead += m.shuffleReadMetrics().totalBytesRead();
         s.shuffleWrite += m.shuffleWriteMetrics().bytesWritten();
+        shuffleWritten += m.shuffleWriteMetrics().bytesWritten();
     }
 
     @Override
     public synchronized void onStageCompleted(SparkListenerStageCompleted done) {
         StageInfo info = done.stageInfo();
-        Sums s = sums.getOrDefault(info.stageId(), new Sums());
+        Sums s = sums.remove(info.stageId());
+        if (s == null) {
+            s = new Sums();
+        }
         long wall = info.completionTime().isDefined() && info.submissionTime().isDefined()
                 ? (Long) info.completionTime().get()
                         - (Long) info.submissionTime().get()
                 : -1;
-        String name = info.name();
         lines.add(String.format(
                 Locale.ROOT,
                 "  stage %4d %-40.40s wall %6d ms, %2d tasks: run %6d ms, deser %5d ms, gc %5d ms, result %7.1f MB,"
                         + " shuffle read %7.1f MB, write %7.1f MB",
                 info.stageId(),
-                name,
+                info.name(),
                 wall,
                 s.tasks,
                 s.runMs,
@@ -70,6 +74,11 @@ final class StageLog extends SparkListener {
                 s.resultBytes / 1e6,
                 s.shuffleRead / 1e6,
                 s.shuffleWrite / 1e6));
+    }
+
+    /** Shuffle bytes written by the tasks that ended while it listened. */
+    synchronized long shuffleWritten() {
+        return shuffleWritten;
     }
 
     /** The stages completed so far, one line each, in completion order. */
