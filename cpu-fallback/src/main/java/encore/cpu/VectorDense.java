@@ -14,7 +14,16 @@ import jdk.incubator.vector.VectorSpecies;
  * to the stride held at zero (and b's entries past n), so that every vector load is whole and in bounds.
  */
 final class VectorDense {
-    static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+    /**
+     * The double species: the widest, as the Vector API's other big user in a Spark executor, netlib's VectorBLAS
+     * (MLlib's BLAS), takes it. Species of the same width are distinct classes (DoubleMaxVector, Double512Vector), and
+     * the JIT's type profiles inside the JDK's shared vector methods are per JVM: with PREFERRED here, once MLlib had
+     * run in a JVM those profiles were MLlib's, the stores of loop-carried vectors no longer compiled to vector
+     * instructions, and the solves ran 12× slower (an implicit rank-64 fit after an MLlib ALS fit in the same JVM:
+     * 22.6 s against 1.8 s; EncoreALS half-iterations 3–4× slower after MLlib on the same executors).
+     */
+    static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_MAX;
+
     static final int LANES = SPECIES.length();
     /** Rows per panel of the blocked Cholesky (one register tile's height). */
     static final int PANEL = 8;
