@@ -333,12 +333,10 @@ final class DistributedAls {
         JavaPairRDD<Integer, FactorBlock> next;
         long bytes = 4L * k * src.entities();
         boolean broadcast = bytes <= settings.broadcastThreshold();
+        Broadcast<FactorBlock[]> shipped = broadcast
+                ? sc.broadcast(FactorBlock.byBlock(srcF.collect(), src.part().numPartitions()))
+                : null;
         if (broadcast) {
-            FactorBlock[] all = new FactorBlock[src.part().numPartitions()];
-            for (Tuple2<Integer, FactorBlock> t : srcF.collect()) {
-                all[t._1()] = t._2();
-            }
-            Broadcast<FactorBlock[]> shipped = sc.broadcast(all);
             next = dst.in().join(dstF, dst.part()).mapValues(t -> {
                 InBlock in = t._1();
                 float[] local = new float[in.srcIds.length * k];
@@ -399,10 +397,14 @@ final class DistributedAls {
                 (System.nanoTime() - t0) / 1e9,
                 broadcast ? "broadcast" : "join",
                 broadcast ? bytes : 4L * k * src.shippedFactors()));
-        if (gram != null) {
-            // not destroyed: later jobs serialise this RDD's lineage (its closure holds the handle); the driver keeps
-            // the value should a lost partition be recomputed
-            gram.unpersist(false);
+        // unpersisted, not destroyed: later jobs serialise this RDD's lineage (its closures hold the handles), the
+        // driver
+        // keeps the values for a lost partition's recompute. Left on executors, each half's src factors stacked up
+        // (13.7 M rows, rank 64: a 2 GB executor lost to OutOfMemoryError in iteration 2, the fit 3x slower).
+        for (Broadcast<?> b : java.util.Arrays.asList(gram, shipped)) {
+            if (b != null) {
+                b.unpersist(false);
+            }
         }
         return next;
     }

@@ -32,6 +32,15 @@ final class FactorBlock implements Serializable {
         return out;
     }
 
+    /** A side's blocks, collected as (block, factors) pairs, indexed by block; a block without ratings is null. */
+    static FactorBlock[] byBlock(java.util.List<scala.Tuple2<Integer, FactorBlock>> parts, int blocks) {
+        FactorBlock[] all = new FactorBlock[blocks];
+        for (scala.Tuple2<Integer, FactorBlock> t : parts) {
+            all[t._1()] = t._2();
+        }
+        return all;
+    }
+
     /** Bytes of factor values (what shipping the whole block costs, before serialisation). */
     long bytes() {
         return 4L * data.length;

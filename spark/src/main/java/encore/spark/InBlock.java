@@ -93,7 +93,6 @@ final class InBlock implements Serializable {
         return new Csr(dstIds.length, srcIds.length, rowPtr, colIdx, values);
     }
 
-    /** Number of ratings. */
     /** Bytes of this block's arrays (ids, CSR, need and local lists). */
     long bytes() {
         long n = 4L * (dstIds.length + srcIds.length + rowPtr.length + colIdx.length + values.length);
@@ -103,6 +102,7 @@ final class InBlock implements Serializable {
         return n;
     }
 
+    /** Number of ratings. */
     int nnz() {
         return colIdx.length;
     }
