@@ -24,13 +24,15 @@ import static org.apache.spark.sql.functions.posexplode;
  *
  * <pre>
  *   spark-submit --class encore.spark.SeedRecipe encore-spark-all.jar --data listenings.csv --out DIR
- *       [--rank 10] [--iters 5] [--reg 0.01] [--split 0.5] [--seed 42] [--engine auto|cpu|gpu] [--blocks 10]
+ *       [--rank 10] [--iters 5] [--reg 0.01] [--implicit [--alpha 1]] [--split 0.5] [--seed 42]
+ *       [--engine auto|cpu|gpu] [--blocks 10] [--top 10]
  * </pre>
  *
  * Steps 1–4 are Spark DataFrames, as in the recipe: read the CSV (header), drop {@code date}, {@code na.drop}, count
  * plays per (user_id, track), {@code StringIndexer} for both (handleInvalid keep), {@code randomSplit}; 5–6 are
- * EncoreALS (counts as explicit ratings, coldStartStrategy drop) and {@code recommendForAllUsers(10)}. It prints the
- * test RMSE and writes the top 10 of every user with the original string ids — {@code user_id, rank, track, score} —
+ * EncoreALS (counts as explicit ratings, or with {@code --implicit} as implicit feedback with confidence
+ * {@code 1 + alpha·count}; coldStartStrategy drop) and {@code recommendForAllUsers(10)}. It prints the test RMSE and
+ * writes the top 10 (or {@code --top K}) of every user with the original string ids — {@code user_id, rank, track, score} —
  * as Parquet ({@code DIR/recommendations.parquet}) and CSV with a header ({@code DIR/recommendations.csv}), each
  * written under a temporary name and renamed into place.
  */
@@ -47,7 +49,10 @@ public final class SeedRecipe {
             double split,
             long seed,
             String engine,
-            int blocks) {
+            int blocks,
+            boolean implicit,
+            double alpha,
+            int top) {
         /**
          * Parses the command line (see the class comment).
          *
@@ -63,7 +68,15 @@ public final class SeedRecipe {
             long seed = 42;
             String engine = "auto";
             int blocks = 10;
+            boolean implicit = false;
+            double alpha = 1.0;
+            int top = 10;
             for (int i = 0; i < args.length; i += 2) {
+                if (args[i].equals("--implicit")) {
+                    implicit = true;
+                    i--; // a flag without a value
+                    continue;
+                }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(args[i] + " needs a value");
                 }
@@ -78,10 +91,12 @@ public final class SeedRecipe {
                     case "--seed" -> seed = Long.parseLong(v);
                     case "--engine" -> engine = v.toLowerCase(Locale.ROOT);
                     case "--blocks" -> blocks = Integer.parseInt(v);
+                    case "--alpha" -> alpha = Double.parseDouble(v);
+                    case "--top" -> top = Integer.parseInt(v);
                     default ->
-                        throw new IllegalArgumentException(
-                                "unknown option " + args[i]
-                                        + " (expected --data, --out, --rank, --iters, --reg, --split, --seed, --engine, --blocks)");
+                        throw new IllegalArgumentException("unknown option " + args[i]
+                                + " (expected --data, --out, --rank, --iters, --reg, --implicit, --alpha, --split,"
+                                + " --seed, --engine, --blocks, --top)");
                 }
             }
             if (data == null || out == null) {
@@ -90,7 +105,10 @@ public final class SeedRecipe {
             if (!(split > 0 && split < 1)) {
                 throw new IllegalArgumentException("--split must be in (0, 1), got " + split);
             }
-            return new Options(data, out, rank, iters, reg, split, seed, engine, blocks);
+            if (top < 1) {
+                throw new IllegalArgumentException("--top must be >= 1, got " + top);
+            }
+            return new Options(data, out, rank, iters, reg, split, seed, engine, blocks, implicit, alpha, top);
         }
     }
 
@@ -105,7 +123,23 @@ public final class SeedRecipe {
             double rmse,
             long users,
             ALSModel model,
-            Prepared prepared) {}
+            Prepared prepared) {
+        /** One line: the counts, the test RMSE and where the top lists went. */
+        String summary(Options o) {
+            return String.format(
+                    Locale.ROOT,
+                    "plays %,d; (user, track) pairs %,d (train %,d, test %,d); test RMSE %.6f; top-%d for %,d users"
+                            + " in %s",
+                    plays,
+                    pairs,
+                    trainPairs,
+                    testPairs,
+                    rmse,
+                    o.top(),
+                    users,
+                    o.out());
+        }
+    }
 
     /**
      * Steps 1–4: the clean plays, their (user, track) counts indexed, and the random split of those (train and test
@@ -137,17 +171,7 @@ public final class SeedRecipe {
         try {
             Result r = run(spark, o);
             r.prepared().unpersist();
-            System.out.printf(
-                    Locale.ROOT,
-                    "plays %,d; (user, track) pairs %,d (train %,d, test %,d); test RMSE %.6f; top-10 for %,d users"
-                            + " in %s%n",
-                    r.plays(),
-                    r.pairs(),
-                    r.trainPairs(),
-                    r.testPairs(),
-                    r.rmse(),
-                    r.users(),
-                    o.out());
+            System.out.println(r.summary(o));
         } finally {
             spark.stop();
         }
@@ -164,7 +188,7 @@ public final class SeedRecipe {
                 .evaluate(model.transform(data.test()));
         StringIndexerModel users = data.users();
         StringIndexerModel tracks = data.tracks();
-        Dataset<Row> recs = model.recommendForAllUsers(10)
+        Dataset<Row> recs = model.recommendForAllUsers(o.top())
                 .select(col("user"), posexplode(col("recommendations")).as(new String[] {"pos", "rec"}))
                 .select(
                         col("user"),
@@ -226,10 +250,13 @@ public final class SeedRecipe {
 
     /**
      * Sets the recipe's params on an {@code ALS} (MLlib's own, for a side-by-side run, or an EncoreALS): rank,
-     * maxIter, regParam, numBlocks, the indexed columns, ratingCol count, coldStartStrategy drop and the seed.
+     * maxIter, regParam, implicitPrefs and alpha, numBlocks, the indexed columns, ratingCol count, coldStartStrategy
+     * drop and the seed.
      */
     public static ALS configure(ALS als, Options o) {
         return als.setRank(o.rank())
+                .setImplicitPrefs(o.implicit())
+                .setAlpha(o.alpha())
                 .setMaxIter(o.iters())
                 .setRegParam(o.reg())
                 .setNumBlocks(o.blocks())

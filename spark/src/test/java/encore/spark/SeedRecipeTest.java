@@ -69,6 +69,40 @@ class SeedRecipeTest {
     }
 
     @Test
+    void implicitFeedbackAndTheListLengthAreOptions(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("listenings.csv");
+        new ListeningsGenerator(GeneratorConfig.forRows(20_000, 5)).write(csv);
+        Path out = dir.resolve("out");
+        SeedRecipe.Options o = SeedRecipe.Options.parse(new String[] {
+            "--data",
+            csv.toString(),
+            "--out",
+            out.toString(),
+            "--implicit",
+            "--alpha",
+            "10",
+            "--top",
+            "3",
+            "--engine",
+            "cpu",
+            "--blocks",
+            "2"
+        });
+        assertTrue(o.implicit());
+        EncoreALS est = SeedRecipe.estimator(o);
+        assertTrue(est.getImplicitPrefs());
+        assertEquals(10.0, est.getAlpha());
+        SeedRecipe.Result r = SeedRecipe.run(spark, o);
+        Dataset<Row> recs =
+                spark.read().parquet(out.resolve("recommendations.parquet").toString());
+        assertEquals(r.users() * 3, recs.count(), "three items for every user with a list");
+        assertEquals(
+                3, recs.agg(org.apache.spark.sql.functions.max("rank")).first().getInt(0));
+        assertTrue(r.summary(o).contains("top-3 for"), r.summary(o));
+        r.prepared().unpersist();
+    }
+
+    @Test
     void badOptionsNameTheFlag() {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> SeedRecipe.Options.parse(new String[] {"--rows"}));
@@ -79,5 +113,9 @@ class SeedRecipeTest {
         assertTrue(e.getMessage().contains("--split"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> SeedRecipe.Options.parse(new String[] {"--data", "x"}));
         assertTrue(e.getMessage().contains("--out"), e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SeedRecipe.Options.parse(new String[] {"--data", "x", "--out", "y", "--top", "0"}));
+        assertTrue(e.getMessage().contains("--top"), e.getMessage());
     }
 }

@@ -55,6 +55,8 @@ class StandaloneClusterIT {
     private static final Path DATA = MODULE.resolve("target/it-data");
 
     private static SparkSession spark;
+    private static String masterUrl;
+    private static SeedRecipe.Result recipeResult;
     private static SeedRecipe.Options recipe;
     private static SeedRecipe.Prepared prepared;
     private static ALSModel recipeModel;
@@ -63,14 +65,9 @@ class StandaloneClusterIT {
     static void startCluster() throws Exception {
         Path jar = MODULE.resolve("target/encore-spark-all.jar");
         assertTrue(Files.isRegularFile(jar), jar + " is built by the package phase (mvn -P spark -pl spark verify)");
-        String url =
+        String url = masterUrl =
                 cluster("start", "--workers", "2", "--cores", "1", "--memory", "1536m", "--dir", CLUSTER.toString());
         Runtime.getRuntime().addShutdownHook(new Thread(StandaloneClusterIT::stopQuietly));
-        String opens = String.join(
-                " ",
-                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djava.net"))
-                        .toList());
         spark = SparkSession.builder()
                 .master(url)
                 .appName("StandaloneClusterIT")
@@ -82,9 +79,7 @@ class StandaloneClusterIT {
                 .config("spark.cores.max", "2")
                 // ParallelGC: G1 with 1 MB regions on a 1 GB heap fails large arrays (humongous) when fragmented;
                 // memory fraction 0.3: ~470 MB of the heap for the tasks' own arrays, Spark's cache spills to disk
-                .config(
-                        "spark.executor.extraJavaOptions",
-                        opens + " --add-modules=jdk.incubator.vector -XX:+UseParallelGC")
+                .config("spark.executor.extraJavaOptions", SparkRun.executorJavaOptions() + " -XX:+UseParallelGC")
                 .config("spark.memory.fraction", "0.3")
                 .config("spark.sql.shuffle.partitions", "4")
                 .config("spark.default.parallelism", "4")
@@ -138,6 +133,7 @@ class StandaloneClusterIT {
     @Order(1)
     void theSeedRecipeEqualsSingleMachineEncoreAndMllib() throws Exception {
         SeedRecipe.Result r = SeedRecipe.run(spark, recipe);
+        recipeResult = r;
         prepared = r.prepared();
         recipeModel = r.model();
         assertTrue(r.plays() > 900_000, r.plays() + " plays");
@@ -279,6 +275,66 @@ class StandaloneClusterIT {
         assertTrue(
                 fit.getDouble(0) < fit.getDouble(1),
                 "training RMSE " + fit.getDouble(0) + " below the ratings' spread " + fit.getDouble(1));
+    }
+
+    /**
+     * {@code ./encore run --spark MASTER_URL}, the launcher's way to the recipe, run as its own Spark application (a
+     * separate driver JVM) on the same cluster with the same flags and partitioning: the same test RMSE as test 1's fit (the same
+     * data, split, seed and init: the same factors) and a top-10 list for each of the same users, in CSV with the
+     * original ids. This session stops first so that the new application gets the cluster's cores.
+     */
+    @Test
+    @Order(4)
+    void encoreRunSparkRunsTheRecipeOnTheCluster() throws Exception {
+        if (recipeResult == null) {
+            theSeedRecipeEqualsSingleMachineEncoreAndMllib();
+        }
+        prepared.unpersist();
+        prepared = null;
+        spark.stop();
+        spark = null;
+        Path out = DATA.resolve("run-spark-out");
+        ProcessBuilder pb = new ProcessBuilder(
+                        MODULE.getParent().resolve("encore").toString(),
+                        "run",
+                        "--spark",
+                        masterUrl,
+                        "--data",
+                        recipe.data(),
+                        "--out",
+                        out.toString(),
+                        "--backend",
+                        "cpu",
+                        "--num-blocks",
+                        "4",
+                        "--conf",
+                        "spark.executor.memory=1g",
+                        // randomSplit's rows depend on the partitioning before it: this session's (4 partitions)
+                        "--conf",
+                        "spark.sql.shuffle.partitions=4",
+                        "--conf",
+                        "spark.default.parallelism=4",
+                        "--conf=spark.ui.enabled=false")
+                .redirectErrorStream(true);
+        pb.environment().put("ENCORE_HEAP", "2g");
+        Process p = pb.start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "encore run --spark failed:\n" + log);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("test RMSE ([0-9.]+); top-10 for ([0-9,]+) users")
+                .matcher(log);
+        assertTrue(m.find(), "the summary line:\n" + log);
+        assertEquals(recipeResult.rmse(), Double.parseDouble(m.group(1)), 1e-6, log);
+        assertEquals(recipeResult.users(), Long.parseLong(m.group(2).replace(",", "")), log);
+        long lines = 0;
+        try (var parts = Files.list(out.resolve("recommendations.csv"))) {
+            for (Path part : parts.filter(f -> f.getFileName().toString().startsWith("part-"))
+                    .toList()) {
+                lines += Files.readAllLines(part).stream()
+                        .filter(l -> !l.equals("user_id,rank,track,score"))
+                        .count();
+            }
+        }
+        assertEquals(recipeResult.users() * 10, lines, "ten rows for each user in recommendations.csv");
     }
 
     // ---- the cluster

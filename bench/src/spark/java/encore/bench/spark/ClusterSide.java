@@ -6,6 +6,7 @@ import encore.bench.vs.Scenario;
 import encore.spark.EncoreALS;
 import encore.spark.FitSummary;
 import encore.spark.SeedRecipe;
+import encore.spark.SparkRun;
 import encore.synth.GeneratorConfig;
 import encore.synth.ListeningsGenerator;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
@@ -61,9 +62,7 @@ public final class ClusterSide {
                 .config("spark.ui.enabled", "false")
                 .config("spark.executor.memory", o.get("executor-memory", "2g"))
                 .config("spark.executor.cores", "1")
-                .config(
-                        "spark.executor.extraJavaOptions",
-                        String.join(" ", opens()) + " --add-modules=jdk.incubator.vector")
+                .config("spark.executor.extraJavaOptions", SparkRun.executorJavaOptions())
                 .config("spark.sql.shuffle.partitions", String.valueOf(o.integer("blocks", 4)))
                 .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
@@ -177,12 +176,5 @@ public final class ClusterSide {
                     d.getDouble(0), d.getDouble(1));
         }
         p.unpersist();
-    }
-
-    /** The --add-opens flags of this JVM (the launcher's), for the executors. */
-    private static java.util.List<String> opens() {
-        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djava.net"))
-                .toList();
     }
 }
