@@ -174,4 +174,9 @@ public final class EncoreServer implements AutoCloseable {
     public void close() {
         close(2000);
     }
+
+    /** Requests being handled now: a reply reaches its client a moment before its request is counted as answered. */
+    int inFlight() {
+        return metrics.inFlight();
+    }
 }

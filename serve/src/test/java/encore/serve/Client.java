@@ -37,4 +37,15 @@ final class Client {
     HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
         return http.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    /**
+     * Waits (up to 5 s) until {@code s} handles exactly {@code n} requests: a reply reaches its client a moment before
+     * the server counts its request as answered, so a scrape right after a reply may not count it yet.
+     */
+    static void awaitInFlight(EncoreServer s, int n) throws InterruptedException {
+        for (long end = System.nanoTime() + 5_000_000_000L; s.inFlight() != n && System.nanoTime() < end; ) {
+            Thread.sleep(1);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(n, s.inFlight(), "requests being handled after 5 s");
+    }
 }

@@ -77,6 +77,7 @@ class MetricsTest {
             assertEquals(200, c.get("/v1/similar?item=a").statusCode());
             assertEquals(404, c.get("/nothing/here").statusCode());
             assertEquals(405, c.post("/healthz", "{}").statusCode());
+            Client.awaitInFlight(s, 0); // all seven counted
             HttpResponse<String> r = c.get("/metrics");
             assertEquals(200, r.statusCode());
             assertEquals(
@@ -124,6 +125,7 @@ class MetricsTest {
             assertTrue(v.get("encore_model_load_duration_seconds") >= 0);
             assertTrue(v.get("encore_model_loaded_timestamp_seconds") > 1.6e9);
             // the next scrape counts the first
+            Client.awaitInFlight(s, 0);
             v = parse(c.get("/metrics").body());
             assertEquals(1.0, v.get("encore_http_requests_total{endpoint=\"/metrics\",method=\"GET\",status=\"200\"}"));
         }

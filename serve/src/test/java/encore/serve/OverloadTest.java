@@ -58,12 +58,14 @@ class OverloadTest {
             HttpResponse<String> post = c.post("/v1/recommend", "{\"plays\":[{\"item\":\"a\"}]}");
             assertEquals(503, post.statusCode());
             assertEquals(200, c.get("/healthz").statusCode());
+            Client.awaitInFlight(s, 1); // the held one
             String metrics = c.get("/metrics").body();
             assertTrue(metrics.contains("\nencore_http_requests_in_flight 2\n"), metrics); // the held one and this
             release.countDown();
             HttpResponse<String> r = held.get(60, TimeUnit.SECONDS);
             assertEquals(200, r.statusCode(), r.body());
             assertEquals(200, c.get("/v1/recommend?user=alice").statusCode());
+            Client.awaitInFlight(s, 0);
             metrics = c.get("/metrics").body();
             assertTrue(
                     metrics.contains(
