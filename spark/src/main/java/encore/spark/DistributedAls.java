@@ -397,10 +397,9 @@ final class DistributedAls {
                 (System.nanoTime() - t0) / 1e9,
                 broadcast ? "broadcast" : "join",
                 broadcast ? bytes : 4L * k * src.shippedFactors()));
-        // unpersisted, not destroyed: later jobs serialise this RDD's lineage (its closures hold the handles), the
-        // driver
-        // keeps the values for a lost partition's recompute. Left on executors, each half's src factors stacked up
-        // (13.7 M rows, rank 64: a 2 GB executor lost to OutOfMemoryError in iteration 2, the fit 3x slower).
+        // unpersisted, not destroyed: later jobs serialise this RDD's lineage (its closures hold the handles), and the
+        // driver keeps the values for a lost partition's recompute. Left on the executors, each half's src factors
+        // stacked up (13.7 M rows, rank 64: a 2 GB executor lost to OutOfMemoryError in iteration 2).
         for (Broadcast<?> b : java.util.Arrays.asList(gram, shipped)) {
             if (b != null) {
                 b.unpersist(false);

@@ -1,6 +1,9 @@
 package encore.spark;
 
+import scala.Tuple2;
+
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * One block of a side's factors: the block's entity ids, ascending (those with ratings: an {@link InBlock}'s
@@ -33,9 +36,9 @@ final class FactorBlock implements Serializable {
     }
 
     /** A side's blocks, collected as (block, factors) pairs, indexed by block; a block without ratings is null. */
-    static FactorBlock[] byBlock(java.util.List<scala.Tuple2<Integer, FactorBlock>> parts, int blocks) {
+    static FactorBlock[] byBlock(List<Tuple2<Integer, FactorBlock>> parts, int blocks) {
         FactorBlock[] all = new FactorBlock[blocks];
-        for (scala.Tuple2<Integer, FactorBlock> t : parts) {
+        for (Tuple2<Integer, FactorBlock> t : parts) {
             all[t._1()] = t._2();
         }
         return all;

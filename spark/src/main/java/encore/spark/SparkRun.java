@@ -156,7 +156,8 @@ public final class SparkRun {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a numeric flag has a value that is not a number: " + e.getMessage());
         }
-        if (!List.of("auto", "cpu", "gpu").contains(o.engine())) {
+        // the estimator's own check of its engine param, reported with this command's flag
+        if (!(Boolean) new EncoreALS().engine().isValid().apply(o.engine())) {
             throw new IllegalArgumentException("invalid --backend '" + o.engine() + "': expected auto, cpu or gpu");
         }
         return new Command(master, o, conf);
